@@ -1,0 +1,26 @@
+// Node-side settings: the database URL, listen address and AppConfig from the environment and
+// an optional imapd.conf-style file. Every adapter reads the same ORRERY_* variables.
+import { readFileSync } from 'node:fs';
+import { configEntriesFromEnv, parseConfig, parseImapdConf, type AppConfig } from '../../src/config.ts';
+import { DEFAULT_DB_URL, type DatabaseSettings } from './database.ts';
+
+export interface NodeSettings {
+  host: string;
+  port: number;
+  database: DatabaseSettings;
+  config: AppConfig;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv, flags: { host?: string; port?: string; db?: string; config?: string } = {}): NodeSettings {
+  const file = flags.config ?? env.ORRERY_CONFIG;
+  const fromFile = file ? parseImapdConf(readFileSync(file, 'utf8'), file) : {};
+  const config = parseConfig({ ...fromFile, ...configEntriesFromEnv(env) }, file ? `${file} and environment` : 'environment');
+  const port = Number(flags.port ?? env.ORRERY_PORT ?? 8008);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port "${flags.port ?? env.ORRERY_PORT}"`);
+  return {
+    host: flags.host ?? env.ORRERY_HOST ?? '127.0.0.1',
+    port,
+    database: { url: flags.db ?? env.ORRERY_DB ?? DEFAULT_DB_URL, authToken: env.ORRERY_DB_AUTH_TOKEN, syncUrl: env.ORRERY_DB_SYNC_URL },
+    config,
+  };
+}

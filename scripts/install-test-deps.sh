@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the interoperability tests drive (litmus, the caldav and
+# recurring-ical-events Python libraries, icalendar), only when they are missing.
+set -euo pipefail
+
+missing=()
+command -v /usr/bin/python3 >/dev/null 2>&1 || missing+=(python3)
+command -v litmus >/dev/null 2>&1 || missing+=(litmus)
+/usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing+=(python3-caldav)
+/usr/bin/python3 -c 'import recurring_ical_events' >/dev/null 2>&1 || missing+=(python3-recurring-ical-events)
+/usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || missing+=(python3-icalendar)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+    echo "Missing test packages (${missing[*]}) and no root access to install them" >&2
+    exit 1
+  fi
+fi
+echo "Installing test dependencies: ${missing[*]}"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -1,0 +1,78 @@
+// The composition root: every area, property, report and route is wired here and nowhere else.
+import { Hono } from 'hono';
+import type { AppConfig } from './config.ts';
+import { CALENDAR_CONTENT, NO_CONTENT } from './caldav/content.ts';
+import { caldavProperties } from './caldav/properties.ts';
+import { createProvisioner } from './caldav/provisioning.ts';
+import { CALENDAR_MULTIGET } from './caldav/reports/calendar-multiget.ts';
+import { renderCollection } from './caldav/render.ts';
+import { canContain, checkDeletable, initialAcl } from './caldav/rules.ts';
+import { FILE_CONTENT, strongEtag, type ContentPolicy } from './dav/content.ts';
+import { SILENT_LOGGER, type AppDeps, type Logger } from './dav/context.ts';
+import { createDavHandler } from './dav/mount.ts';
+import { PropertyRegistry } from './dav/properties/registry.ts';
+import { WEBDAV_PROPERTIES } from './dav/properties/webdav.ts';
+import { EXPAND_PROPERTY } from './dav/reports/expand-property.ts';
+import { ReportRegistry } from './dav/reports/registry.ts';
+import { SYNC_COLLECTION } from './dav/reports/sync-collection.ts';
+import type { DavServices } from './dav/services.ts';
+import { Authenticator } from './http/auth.ts';
+import { errorResponse } from './http/on-error.ts';
+import type { CollectionKind, Store } from './storage/index.ts';
+
+export interface AppOptions {
+  now?: () => number;
+  logger?: Logger;
+}
+
+const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
+  calendar: CALENDAR_CONTENT,
+  'calendar-home': NO_CONTENT,
+  'schedule-inbox': NO_CONTENT,
+  'schedule-outbox': NO_CONTENT,
+  attachments: NO_CONTENT,
+  'drive-home': FILE_CONTENT,
+  folder: FILE_CONTENT,
+};
+
+export function createApp(config: AppConfig, store: Store, options: AppOptions = {}): Hono {
+  const deps: AppDeps = { store, config, now: options.now ?? Date.now, logger: options.logger ?? SILENT_LOGGER };
+  const services: DavServices = {
+    properties: new PropertyRegistry([...WEBDAV_PROPERTIES, ...caldavProperties(config)]),
+    reports: new ReportRegistry([SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET]),
+    content: (kind) => CONTENT_BY_KIND[kind],
+    canContain,
+    initialAcl,
+    checkDeletable,
+  };
+  const dav = createDavHandler({
+    deps,
+    services,
+    authenticator: new Authenticator(deps),
+    provision: createProvisioner(deps),
+    renderCollection,
+    createEmpty: async (ctx, resource) => {
+      const write = await services.content(resource.parent!.kind).prepare(ctx, resource.parent!, resource.name, new Uint8Array(0), null);
+      await deps.store.resources.put(resource.parent!, resource.name, write, { absent: true }, deps.now());
+    },
+  });
+
+  const app = new Hono();
+  app.onError((error, c) => errorResponse(error, deps.logger, c.req.raw));
+  app.notFound(() => new Response('Not found\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
+
+  // RFC 6764 §5: bootstrapping via well-known URIs redirects to the context path.
+  app.all('/.well-known/caldav', (c) => c.redirect(`/dav/calendars/${new URL(c.req.url).search}`, 301));
+  app.all('/.well-known/caldav/*', (c) => c.redirect('/dav/calendars/', 301));
+
+  app.all('/', (c) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+      return c.text('Orrery calendar server. CalDAV clients: use this server\'s address; calendars live under /dav/calendars/.\n');
+    }
+    return dav(c.req.raw);
+  });
+  app.all('/dav', (c) => dav(c.req.raw));
+  app.all('/dav/*', (c) => dav(c.req.raw));
+  void strongEtag;
+  return app;
+}

@@ -1,0 +1,135 @@
+// CalDAV live properties (RFC 4791 §5.2, §6.2; RFC 6638 §2, §9; Apple and CalendarServer
+// extensions clients rely on: calendar-color, calendar-order, getctag).
+import ICAL from 'ical.js';
+import type { AppConfig } from '../config.ts';
+import { href } from '../dav/properties/webdav.ts';
+import type { PropertyDef } from '../dav/properties/registry.ts';
+import type { DavResource } from '../dav/resource.ts';
+import { calendarHomePath } from '../dav/urls.ts';
+import { childElements, el, textContent, type XmlElement } from '../dav/xml/element.ts';
+import { appleIcal, caldav } from '../dav/xml/names.ts';
+import type { UserRecord } from '../storage/index.ts';
+import { componentSetElement, componentsFromElement, SUPPORTED_COMPONENT_SET } from './components.ts';
+
+const isPrincipal = (r: DavResource): r is Extract<DavResource, { kind: 'principal' }> => r.kind === 'principal';
+const isCalendar = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar';
+const isCalendarLike = (r: DavResource): boolean =>
+  r.kind === 'collection' && (r.collection.kind === 'calendar' || r.collection.kind === 'schedule-inbox' || r.collection.kind === 'schedule-outbox');
+const isInbox = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
+const isCalendarArea = (r: DavResource): boolean => r.kind === 'collection' && r.path.startsWith('/dav/calendars/');
+
+/** calendar-user-address-set (RFC 6638 §2.4.1): the user's email, else user@domain for each served domain. */
+export function calendarUserAddresses(user: UserRecord, config: AppConfig): string[] {
+  const addresses: string[] = [];
+  if (user.email) addresses.push(`mailto:${user.email}`);
+  if (user.name.includes('@')) addresses.push(`mailto:${user.name}`);
+  else {
+    const domains = config.calendar_user_address_set.length > 0 ? config.calendar_user_address_set : [config.defaultdomain];
+    for (const domain of domains) addresses.push(`mailto:${user.name}@${domain}`);
+  }
+  return [...new Set(addresses.map((a) => a.toLowerCase()))];
+}
+
+export function caldavProperties(config: AppConfig): PropertyDef[] {
+  const dateTime = (compact: string) => compact;
+  return [
+    {
+      name: caldav('calendar-home-set'),
+      appliesTo: isPrincipal,
+      write: 'protected',
+      get: ({ resource }) => (isPrincipal(resource) ? href(calendarHomePath(resource.user.name)) : undefined),
+    },
+    {
+      name: caldav('calendar-user-address-set'),
+      appliesTo: isPrincipal,
+      write: 'protected',
+      get: ({ resource }) => (isPrincipal(resource) ? calendarUserAddresses(resource.user, config).map((a) => el('{DAV:}href', a)) : undefined),
+    },
+    {
+      name: caldav('schedule-inbox-URL'),
+      appliesTo: (r) => isPrincipal(r) && config.caldav_allowscheduling !== 'off',
+      write: 'protected',
+      get: ({ resource }) => (isPrincipal(resource) ? href(`${calendarHomePath(resource.user.name)}Inbox/`) : undefined),
+    },
+    {
+      name: caldav('schedule-outbox-URL'),
+      appliesTo: (r) => isPrincipal(r) && config.caldav_allowscheduling !== 'off',
+      write: 'protected',
+      get: ({ resource }) => (isPrincipal(resource) ? href(`${calendarHomePath(resource.user.name)}Outbox/`) : undefined),
+    },
+    { name: caldav('calendar-user-type'), appliesTo: isPrincipal, write: 'protected', get: () => 'INDIVIDUAL' },
+    {
+      name: SUPPORTED_COMPONENT_SET,
+      appliesTo: isCalendar,
+      write: 'protected',
+      get: ({ dead }) => ({ element: dead.get(SUPPORTED_COMPONENT_SET) ?? componentSetElement(config.calendar_component_set) }),
+    },
+    {
+      name: caldav('supported-calendar-data'),
+      appliesTo: isCalendarLike,
+      write: 'protected',
+      get: () => [
+        el(caldav('calendar-data'), null, { 'content-type': 'text/calendar', version: '2.0' }),
+        el(caldav('calendar-data'), null, { 'content-type': 'application/calendar+json', version: '2.0' }),
+      ],
+    },
+    { name: caldav('max-resource-size'), appliesTo: isCalendar, write: 'protected', get: () => String(config.icalendar_max_size || 10 * 1024 * 1024) },
+    { name: caldav('min-date-time'), appliesTo: isCalendar, write: 'protected', get: () => dateTime(config.caldav_mindatetime) },
+    { name: caldav('max-date-time'), appliesTo: isCalendar, write: 'protected', get: () => dateTime(config.caldav_maxdatetime) },
+    { name: caldav('max-instances'), appliesTo: isCalendar, write: 'protected', get: () => String(config.caldav_max_instances) },
+    {
+      name: caldav('calendar-description'),
+      appliesTo: isCalendarArea,
+      write: () => null,
+      get: ({ dead }) => dead.get(caldav('calendar-description'))?.children,
+    },
+    {
+      name: caldav('calendar-timezone'),
+      appliesTo: isCalendarLike,
+      write: (value) => validateTimezone(textContent(value)),
+      get: ({ dead }) => dead.get(caldav('calendar-timezone'))?.children,
+    },
+    {
+      name: caldav('schedule-calendar-transp'),
+      appliesTo: isCalendar,
+      write: (value) => {
+        const choice = childElements(value).map((c) => c.name);
+        return choice.length === 1 && (choice[0] === caldav('opaque') || choice[0] === caldav('transparent')) ? null : 'The value must be CALDAV:opaque or CALDAV:transparent';
+      },
+      get: ({ dead }) => dead.get(caldav('schedule-calendar-transp'))?.children ?? el(caldav('opaque')),
+    },
+    {
+      name: caldav('schedule-default-calendar-URL'),
+      appliesTo: isInbox,
+      write: () => null,
+      get: ({ dead, resource }) => dead.get(caldav('schedule-default-calendar-URL'))?.children ?? (resource.kind === 'collection' ? href(`${resource.collection.parentPath}Default/`) : undefined),
+    },
+    {
+      name: appleIcal('calendar-color'),
+      appliesTo: isCalendarArea,
+      write: (value) => (/^(#[0-9a-f]{3,8}|[a-z]+)$/i.test(textContent(value).trim()) ? null : 'calendar-color must be a CSS colour (#RRGGBB or #RRGGBBAA)'),
+      get: ({ dead }) => dead.get(appleIcal('calendar-color'))?.children,
+    },
+    {
+      name: appleIcal('calendar-order'),
+      appliesTo: isCalendarArea,
+      write: (value) => (/^\s*-?\d+\s*$/.test(textContent(value)) ? null : 'calendar-order must be an integer'),
+      get: ({ dead }) => dead.get(appleIcal('calendar-order'))?.children,
+    },
+  ];
+}
+
+export function componentsOfProperty(element: XmlElement): string[] {
+  return componentsFromElement(element);
+}
+
+/** A calendar-timezone value must be an iCalendar object with exactly one VTIMEZONE (RFC 4791 §5.2.2). */
+function validateTimezone(text: string): string | null {
+  try {
+    const root = new ICAL.Component(ICAL.parse(text) as unknown[]);
+    const zones = root.getAllSubcomponents('vtimezone');
+    return root.name === 'vcalendar' && zones.length === 1 ? null : 'calendar-timezone must be a VCALENDAR with exactly one VTIMEZONE';
+  } catch {
+    return 'calendar-timezone is not valid iCalendar data';
+  }
+}

@@ -1,0 +1,26 @@
+// GET on collections: a calendar is exported as one iCalendar object; WebDAV folders list their
+// members as plain text; other collections have no GET representation.
+import { requireAccess } from '../acl/check.ts';
+import type { DavContext } from '../dav/context.ts';
+import type { DavResource } from '../dav/resource.ts';
+import { textContent } from '../dav/xml/element.ts';
+import { dav } from '../dav/xml/names.ts';
+import { deserializeDeadProperty } from '../dav/properties/registry.ts';
+import { exportCalendar } from './export.ts';
+
+export async function renderCollection(ctx: DavContext, resource: DavResource): Promise<Response | null> {
+  if (resource.kind !== 'collection') return null;
+  const collection = resource.collection;
+  if (collection.kind === 'calendar') {
+    requireAccess(ctx, resource, 'read');
+    const stored = (await ctx.deps.store.properties.get(collection.path)).get(dav('displayname'));
+    return exportCalendar(ctx, collection, stored ? textContent(deserializeDeadProperty(stored)) : undefined);
+  }
+  if (collection.kind === 'folder' || collection.kind === 'drive-home') {
+    requireAccess(ctx, resource, 'read');
+    const [folders, files] = await Promise.all([ctx.deps.store.collections.listChildren(collection.path), ctx.deps.store.resources.listMeta(collection.id)]);
+    const lines = [...folders.map((f) => f.path.slice(collection.path.length)), ...files.map((f) => f.name)];
+    return new Response(`${lines.join('\n')}\n`, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  }
+  return null;
+}

@@ -1,0 +1,72 @@
+// CALDAV:calendar-multiget (RFC 4791 §7.9): the listed objects in request order; missing ones
+// are 404 responses, hrefs outside the collection are refused per href with 403.
+import { requireAccess } from '../../acl/check.ts';
+import type { DavContext } from '../../dav/context.ts';
+import { badRequest, conditionError } from '../../dav/errors.ts';
+import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
+import { hrefToPath, parentPath, lastSegment } from '../../dav/path.ts';
+import { computePropstats, loadDeadProperties } from '../../dav/properties/compute.ts';
+import type { ReportDef } from '../../dav/reports/registry.ts';
+import type { DavResource } from '../../dav/resource.ts';
+import { childElements, findChild, findChildren, textContent, type XmlElement } from '../../dav/xml/element.ts';
+import { caldav, dav } from '../../dav/xml/names.ts';
+import type { ResourceRecord } from '../../storage/index.ts';
+import { calendarDataProvider } from './calendar-data.ts';
+
+export const CALENDAR_MULTIGET: ReportDef = {
+  name: caldav('calendar-multiget'),
+  async run(ctx, body, services) {
+    const resource = ctx.resource;
+    if (resource.kind !== 'collection' && resource.kind !== 'resource') {
+      throw conditionError({ name: '{DAV:}supported-report' }, 'calendar-multiget works on calendar collections');
+    }
+    requireAccess(ctx, resource, 'read');
+    const prop = findChild(body, dav('prop'));
+    const names = prop ? childElements(prop).map((e) => e.name) : [];
+    const dataRequest = prop ? findChild(prop, caldav('calendar-data')) : undefined;
+    const hrefs = findChildren(body, dav('href')).map((h) => textContent(h).trim());
+    if (hrefs.length === 0) throw badRequest('calendar-multiget needs at least one DAV:href');
+    const base = resource.kind === 'collection' ? resource.path : resource.path;
+    const collection = resource.collection;
+    const wanted = new Map<string, string>();
+    const responses: MultistatusResponse[] = [];
+    const order: { path: string; name?: string }[] = [];
+    for (const href of hrefs) {
+      const path = hrefToPath(href, ctx.url);
+      if (path === null || (resource.kind === 'collection' ? parentPath(path) !== base : path !== base)) {
+        order.push({ path: path ?? href });
+        continue;
+      }
+      const name = lastSegment(path);
+      wanted.set(name, path);
+      order.push({ path, name });
+    }
+    const records = new Map((await ctx.deps.store.resources.getMany(collection.id, [...wanted.keys()])).map((r) => [r.name, r]));
+    const members: DavResource[] = [...records.values()].map((r) => ({ kind: 'resource', path: collection.path + r.name, collection, name: r.name, meta: r }));
+    const dead = await loadDeadProperties(ctx, members);
+    for (const entry of order) {
+      if (entry.name === undefined) {
+        responses.push({ path: entry.path, status: 403 });
+        continue;
+      }
+      const record = records.get(entry.name);
+      if (!record) {
+        responses.push({ path: entry.path, status: 404 });
+        continue;
+      }
+      const member: DavResource = { kind: 'resource', path: collection.path + record.name, collection, name: record.name, meta: record };
+      responses.push({
+        path: member.path,
+        propstats: await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map(), calendarDataFor(record, dataRequest)),
+      });
+    }
+    return multistatusResponse(responses);
+  },
+};
+
+export function calendarDataFor(record: ResourceRecord, request: XmlElement | undefined) {
+  const provide = calendarDataProvider(request);
+  return (name: string) => (name === caldav('calendar-data') ? provide(record) : null);
+}
+
+export type { DavContext };

@@ -1,0 +1,99 @@
+// Calendar object validation on PUT (RFC 4791 §4.1, §5.3.2.1): one component type, one UID,
+// no METHOD, sane DTSTART/DTEND/DURATION, component allowed in the collection, dates in range.
+import type { AppConfig } from '../config.ts';
+import { conditionError } from '../dav/errors.ts';
+import { ICAL, InvalidICalendarError, parseICalendar, parseJCal } from '../ical/parse.ts';
+import { computeIndex } from './object-index.ts';
+import type { CalendarObjectIndex } from '../storage/index.ts';
+
+export interface ValidatedObject {
+  text: string;
+  vcalendar: ICAL.Component;
+  index: CalendarObjectIndex;
+}
+
+const VALID_COMPONENTS = new Set(['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL']);
+
+export function validateCalendarObject(
+  body: string,
+  mediaType: string | null,
+  supportedComponents: readonly string[],
+  config: AppConfig,
+): ValidatedObject {
+  if (mediaType !== 'text/calendar' && mediaType !== 'application/calendar+json') {
+    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-data' }, `Calendar objects must be sent as text/calendar, not ${mediaType ?? 'without a Content-Type'}`);
+  }
+  let vcalendar: ICAL.Component;
+  try {
+    vcalendar = mediaType === 'application/calendar+json' ? parseJCal(body) : parseICalendar(body);
+  } catch (error) {
+    throw invalidData(error instanceof InvalidICalendarError ? error.message : 'The iCalendar data cannot be parsed');
+  }
+  const text = mediaType === 'application/calendar+json' ? vcalendar.toString() : body;
+  if (vcalendar.getFirstProperty('method')) {
+    throw invalidObject('A calendar object resource must not contain a METHOD property (RFC 4791 §4.1)');
+  }
+  const components = vcalendar.getAllSubcomponents().filter((c) => c.name !== 'vtimezone');
+  if (components.length === 0) throw invalidObject('The calendar object contains no calendar component');
+  const type = components[0]!.name.toUpperCase();
+  if (components.some((c) => c.name.toUpperCase() !== type)) {
+    throw invalidObject('A calendar object resource must contain components of one type only (RFC 4791 §4.1)');
+  }
+  if (!VALID_COMPONENTS.has(type)) throw unsupportedComponent(`${type} is not a calendar component this server stores`);
+  if (!supportedComponents.includes(type)) throw unsupportedComponent(`This calendar does not accept ${type} components`);
+  const uids = new Set(components.map((c) => c.getFirstPropertyValue('uid')));
+  if (uids.size !== 1 || uids.has(null) || uids.has('')) {
+    throw invalidObject('Every component of a calendar object resource must carry the same, non-empty UID (RFC 4791 §4.1)');
+  }
+  const recurrenceIds = new Set<string>();
+  for (const component of components) {
+    const rid = component.getFirstProperty('recurrence-id');
+    const key = rid ? String(rid.getFirstValue()) : 'master';
+    if (recurrenceIds.has(key)) throw invalidObject('Two components share one RECURRENCE-ID');
+    recurrenceIds.add(key);
+    checkTimes(component, config);
+  }
+  let index: CalendarObjectIndex;
+  try {
+    index = computeIndex(vcalendar, components, config);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TooManyInstances') {
+      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}max-instances' }, error.message);
+    }
+    throw invalidData(`The recurrence cannot be evaluated: ${(error as Error).message}`);
+  }
+  return { text, vcalendar, index };
+}
+
+function checkTimes(component: ICAL.Component, config: AppConfig): void {
+  const start = component.getFirstProperty('dtstart');
+  const end = component.getFirstProperty(component.name === 'vtodo' ? 'due' : 'dtend');
+  const duration = component.getFirstProperty('duration');
+  if (end && duration) throw invalidData(`${component.name.toUpperCase()} must not have both ${end.name.toUpperCase()} and DURATION`);
+  if (!start && (component.name === 'vevent' && component.getFirstProperty('rrule'))) throw invalidData('A recurring VEVENT needs a DTSTART');
+  if (start && end) {
+    const startValue = start.getFirstValue() as ICAL.Time | null;
+    const endValue = end.getFirstValue() as ICAL.Time | null;
+    if (!(startValue instanceof ICAL.Time) || !(endValue instanceof ICAL.Time)) throw invalidData('Malformed date-time value');
+    if (startValue.isDate !== endValue.isDate) {
+      throw invalidData(`DTSTART and ${end.name.toUpperCase()} must both be dates or both be date-times (RFC 5545 §3.6.1)`);
+    }
+    if (endValue.compare(startValue) < 0) throw invalidData(`${end.name.toUpperCase()} is before DTSTART`);
+  }
+  for (const property of [start, end]) {
+    const value = property?.getFirstValue();
+    if (!(value instanceof ICAL.Time)) continue;
+    const asUtc = value.toICALString().replace(/[-:]/g, '');
+    const compact = asUtc.length === 8 ? `${asUtc}T000000Z` : asUtc.endsWith('Z') ? asUtc : `${asUtc}Z`;
+    if (compact < config.caldav_mindatetime) {
+      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}min-date-time' }, `${property!.name.toUpperCase()} is earlier than the server's minimum ${config.caldav_mindatetime}`);
+    }
+    if (compact > config.caldav_maxdatetime) {
+      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}max-date-time' }, `${property!.name.toUpperCase()} is later than the server's maximum ${config.caldav_maxdatetime}`);
+    }
+  }
+}
+
+const invalidData = (message: string) => conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-data' }, message);
+const invalidObject = (message: string) => conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-object-resource' }, message);
+const unsupportedComponent = (message: string) => conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-component' }, message);

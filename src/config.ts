@@ -1,0 +1,186 @@
+// Server configuration: typed options with defaults, named after Cyrus IMAP's imapd.conf options
+// wherever Cyrus has one, read from an imapd.conf-style file and from ORRERY_<OPTION> variables.
+
+export type SchedulingMode = 'on' | 'off' | 'apple';
+export type HttpModule = 'caldav' | 'freebusy' | 'tzdist' | 'webdav' | 'ischedule';
+
+export interface AppConfig {
+  httpmodules: ReadonlySet<HttpModule>;
+  servername: string;
+  defaultdomain: string;
+  admins: readonly string[];
+  caldav_realm: string;
+  caldav_allowscheduling: SchedulingMode;
+  caldav_allowattach: boolean;
+  caldav_allowcalendaradmin: boolean;
+  caldav_create_default: boolean;
+  caldav_create_sched: boolean;
+  caldav_create_attach: boolean;
+  caldav_historical_age_seconds: number;
+  caldav_mindatetime: string;
+  caldav_maxdatetime: string;
+  caldav_max_instances: number;
+  calendar_default_displayname: string;
+  calendar_component_set: readonly string[];
+  calendar_user_address_set: readonly string[];
+  icalendar_max_size: number;
+  xml_max_size: number;
+  webdav_max_size: number;
+  anyoneuseracl: boolean;
+  implicit_owner_rights: string;
+}
+
+type OptionKind = 'switch' | 'string' | 'int' | 'bytesize' | 'duration' | 'list' | 'datetime' | { enum: readonly string[] };
+
+interface OptionSpec {
+  kind: OptionKind;
+  default: string;
+  description: string;
+  /** For list options: the values allowed, if restricted. */
+  values?: readonly string[];
+}
+
+const COMPONENTS = ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL'] as const;
+const MODULES = ['caldav', 'freebusy', 'tzdist', 'webdav', 'ischedule'] as const;
+
+/** Every option the server knows. The README's configuration table is generated from this. */
+export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
+  httpmodules: { kind: 'list', default: 'caldav freebusy tzdist', values: MODULES, description: 'HTTP modules to enable: caldav, freebusy, tzdist, webdav (the /dav/drive file area), ischedule' },
+  servername: { kind: 'string', default: 'localhost', description: 'Name of this server, used in generated identifiers and messages' },
+  defaultdomain: { kind: 'string', default: 'localhost', description: 'Domain of users whose name has no @domain; used for their calendar user addresses' },
+  admins: { kind: 'list', default: '', description: 'Users who are server administrators (all rights everywhere)' },
+  caldav_realm: { kind: 'string', default: 'Orrery', description: 'HTTP authentication realm' },
+  caldav_allowscheduling: { kind: { enum: ['on', 'off', 'apple'] }, default: 'on', description: 'Implicit scheduling (RFC 6638): on, off, or apple (CalendarServer emulation)' },
+  caldav_allowattach: { kind: 'switch', default: 'on', description: 'Managed attachments (RFC 8607)' },
+  caldav_allowcalendaradmin: { kind: 'switch', default: 'off', description: 'Serve the calendar management web page at the calendar home' },
+  caldav_create_default: { kind: 'switch', default: 'on', description: 'Create the Default calendar on first login' },
+  caldav_create_sched: { kind: 'switch', default: 'on', description: 'Create the scheduling Inbox and Outbox on first login' },
+  caldav_create_attach: { kind: 'switch', default: 'on', description: 'Create the Attachments collection on first login' },
+  caldav_historical_age_seconds: { kind: 'duration', default: '7d', description: 'Occurrences older than this get no scheduling messages (option name caldav_historical_age)' },
+  caldav_mindatetime: { kind: 'datetime', default: '19011213T204552Z', description: 'Earliest date-time accepted in calendar data (CALDAV:min-date-time)' },
+  caldav_maxdatetime: { kind: 'datetime', default: '20380119T031407Z', description: 'Latest date-time accepted; also the horizon for unbounded recurrences (CALDAV:max-date-time)' },
+  caldav_max_instances: { kind: 'int', default: '10000', description: 'Most instances a bounded recurrence may produce (CALDAV:max-instances)' },
+  calendar_default_displayname: { kind: 'string', default: 'personal', description: 'Display name of the auto-created Default calendar' },
+  calendar_component_set: { kind: 'list', default: COMPONENTS.join(' '), values: COMPONENTS, description: 'Component types of new calendars when none are given' },
+  calendar_user_address_set: { kind: 'list', default: '', description: 'Domains this server is responsible for (local calendar users); empty means defaultdomain' },
+  icalendar_max_size: { kind: 'bytesize', default: '10M', description: 'Largest calendar object accepted (CALDAV:max-resource-size); 0 means 10M' },
+  xml_max_size: { kind: 'bytesize', default: '1M', description: 'Largest XML request body accepted' },
+  webdav_max_size: { kind: 'bytesize', default: '50M', description: 'Largest file accepted in the WebDAV file area' },
+  anyoneuseracl: { kind: 'switch', default: 'on', description: 'Whether non-admins may grant rights to anyone' },
+  implicit_owner_rights: { kind: 'string', default: 'lkxan', description: 'Rights the owner of a collection always has' },
+};
+
+/** Option names as written in files and variables, where they differ from the AppConfig key. */
+const EXTERNAL_NAMES: Partial<Record<keyof AppConfig, string>> = {
+  caldav_historical_age_seconds: 'caldav_historical_age',
+};
+
+/** ORRERY_* variables that belong to the adapters (listen address, database), not to AppConfig. */
+export const ADAPTER_VARIABLES = new Set([
+  'ORRERY_HOST', 'ORRERY_PORT', 'ORRERY_DB', 'ORRERY_DB_AUTH_TOKEN', 'ORRERY_DB_SYNC_URL', 'ORRERY_CONFIG',
+  'ORRERY_BOOTSTRAP_USER', 'ORRERY_BOOTSTRAP_PASSWORD', 'ORRERY_LOG',
+]);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `key: value` lines with `#` comments, as imapd.conf(5). */
+export function parseImapdConf(text: string, source = 'configuration file'): Record<string, string> {
+  const entries: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((rawLine, index) => {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const match = /^([A-Za-z0-9_]+)\s*:\s*(.*)$/.exec(line);
+    if (!match) throw new ConfigError(`${source}, line ${index + 1}: expected "option: value", got "${line}"`);
+    entries[match[1]!.toLowerCase()] = match[2]!.trim();
+  });
+  return entries;
+}
+
+/** Picks the ORRERY_<OPTION> variables out of an environment. */
+export function configEntriesFromEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const entries: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('ORRERY_') || ADAPTER_VARIABLES.has(key) || value === undefined) continue;
+    entries[key.slice(7).toLowerCase()] = value;
+  }
+  return entries;
+}
+
+/** Builds a validated AppConfig; unknown options and bad values throw ConfigError naming them. */
+export function parseConfig(entries: Record<string, string> = {}, source = 'configuration'): AppConfig {
+  const byExternalName = new Map<string, keyof AppConfig>();
+  for (const key of Object.keys(OPTIONS) as (keyof AppConfig)[]) byExternalName.set(EXTERNAL_NAMES[key] ?? key, key);
+  for (const name of Object.keys(entries)) {
+    if (!byExternalName.has(name)) throw new ConfigError(`${source}: unknown option "${name}"`);
+  }
+  const config: Record<string, unknown> = {};
+  for (const [external, key] of byExternalName) {
+    const spec = OPTIONS[key];
+    config[key] = parseValue(spec, entries[external] ?? spec.default, `${source}: option "${external}"`);
+  }
+  return config as unknown as AppConfig;
+}
+
+export function optionExternalName(key: keyof AppConfig): string {
+  return EXTERNAL_NAMES[key] ?? key;
+}
+
+// --- Internal helpers ---
+
+function parseValue(spec: OptionSpec, raw: string, where: string): unknown {
+  const value = raw.trim();
+  const kind = spec.kind;
+  if (typeof kind === 'object') {
+    if (!kind.enum.includes(value)) throw new ConfigError(`${where}: "${value}" is not one of ${kind.enum.join(', ')}`);
+    return value;
+  }
+  switch (kind) {
+    case 'switch': {
+      if (/^(1|on|yes|true|t)$/i.test(value)) return true;
+      if (/^(0|off|no|false|f)$/i.test(value)) return false;
+      throw new ConfigError(`${where}: "${value}" is not a switch (use on or off)`);
+    }
+    case 'string':
+      return value;
+    case 'int': {
+      if (!/^\d+$/.test(value)) throw new ConfigError(`${where}: "${value}" is not a whole number`);
+      return Number(value);
+    }
+    case 'bytesize': {
+      const match = /^(\d+)\s*([KMG]?)B?$/i.exec(value);
+      if (!match) throw new ConfigError(`${where}: "${value}" is not a size (e.g. 512K, 10M)`);
+      const factor = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[match[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+      return Number(match[1]) * factor;
+    }
+    case 'duration':
+      return parseDuration(value, where);
+    case 'datetime': {
+      if (!/^\d{8}T\d{6}Z$/.test(value)) throw new ConfigError(`${where}: "${value}" is not a UTC date-time like 20380119T031407Z`);
+      return value;
+    }
+    case 'list': {
+      const items = value.split(/[\s,]+/).filter((item) => item !== '');
+      if (spec.values) {
+        const allowed = spec.values;
+        const normalised = items.map((item) => (allowed.includes(item) ? item : allowed.find((a) => a.toLowerCase() === item.toLowerCase())));
+        const bad = items.filter((_, i) => normalised[i] === undefined);
+        if (bad.length > 0) throw new ConfigError(`${where}: unknown value(s) ${bad.join(', ')}; allowed: ${allowed.join(', ')}`);
+        return spec === OPTIONS.httpmodules ? new Set(normalised) : normalised;
+      }
+      return items;
+    }
+  }
+}
+
+/** Cyrus durations: a number with an optional unit suffix (s, m, h, d), combinable: "1d12h"; negative allowed. */
+function parseDuration(value: string, where: string): number {
+  const match = /^(-?)((?:\d+[smhd]?)+)$/.exec(value);
+  if (!match) throw new ConfigError(`${where}: "${value}" is not a duration (e.g. 7d, 90m)`);
+  let seconds = 0;
+  for (const part of match[2]!.matchAll(/(\d+)([smhd]?)/g)) {
+    seconds += Number(part[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[part[2] as '' | 's' | 'm' | 'h' | 'd'];
+  }
+  return match[1] === '-' ? -seconds : seconds;
+}

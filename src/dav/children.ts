@@ -1,0 +1,68 @@
+// Members of a collection as DavResources, for PROPFIND Depth 1 and reports. Stored collections
+// list with two queries (sub-collections, resource metadata) however many members there are.
+import { hasAccess } from '../acl/check.ts';
+import type { DavContext } from './context.ts';
+import type { DavResource, VirtualCollection } from './resource.ts';
+import { calendarHomePath, driveHomePath, principalPath } from './urls.ts';
+
+export async function listChildren(ctx: DavContext, resource: DavResource): Promise<DavResource[]> {
+  const children = await allChildren(ctx, resource);
+  return children.filter((child) => child.kind === 'resource' || hasAccess(ctx, child, 'read') || lookupOnly(ctx, child));
+}
+
+async function allChildren(ctx: DavContext, resource: DavResource): Promise<DavResource[]> {
+  const store = ctx.deps.store;
+  const config = ctx.deps.config;
+  if (resource.kind === 'collection') {
+    const collection = resource.collection;
+    const [subcollections, members] = await Promise.all([store.collections.listChildren(collection.path), store.resources.listMeta(collection.id)]);
+    return [
+      ...subcollections.map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c })),
+      ...members.map((meta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta })),
+    ];
+  }
+  if (resource.kind !== 'virtual') return [];
+  const virtual = (path: string, name: VirtualCollection): DavResource => ({ kind: 'virtual', path, name });
+  const me = ctx.principal;
+  switch (resource.name) {
+    case 'root':
+      return [virtual('/dav/', 'dav-root')];
+    case 'dav-root': {
+      const list = [virtual('/dav/principals/', 'principals'), virtual('/dav/calendars/', 'calendars-root')];
+      if (config.httpmodules.has('webdav')) list.push(virtual('/dav/drive/', 'drive-root'));
+      return list;
+    }
+    case 'principals':
+      return [virtual('/dav/principals/user/', 'principal-users')];
+    case 'principal-users': {
+      const users = me?.isAdmin ? await store.users.list() : me ? [me.user] : [];
+      return users.map((user): DavResource => ({ kind: 'principal', path: principalPath(user.name), user }));
+    }
+    case 'calendars-root': {
+      const publics = await store.collections.listChildren('/dav/calendars/');
+      return [virtual('/dav/calendars/user/', 'calendar-users'), ...publics.map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c }))];
+    }
+    case 'calendar-users':
+      return homes(ctx, calendarHomePath);
+    case 'drive-root':
+      return [virtual('/dav/drive/user/', 'drive-users')];
+    case 'drive-users':
+      return homes(ctx, driveHomePath);
+  }
+}
+
+async function homes(ctx: DavContext, pathOf: (user: string) => string): Promise<DavResource[]> {
+  const me = ctx.principal;
+  if (!me) return [];
+  const names = me.isAdmin ? (await ctx.deps.store.users.list()).map((u) => u.name) : [me.name];
+  const result: DavResource[] = [];
+  for (const name of names) {
+    const collection = await ctx.deps.store.collections.get(pathOf(name));
+    if (collection) result.push({ kind: 'collection', path: collection.path, collection });
+  }
+  return result;
+}
+
+function lookupOnly(ctx: DavContext, resource: DavResource): boolean {
+  return resource.kind === 'collection' && hasAccess(ctx, resource, 'read-free-busy');
+}

@@ -1,0 +1,38 @@
+// How each kind of collection treats member content: what a PUT may store there, what COPY/MOVE
+// may bring in, and whether sub-collections may be created. Areas supply the policies; app.ts
+// maps collection kinds to them.
+import type { CalendarObjectIndex, CollectionKind, CollectionRecord, ResourceMeta, ResourceWrite } from '../storage/index.ts';
+import type { DavContext } from './context.ts';
+
+export interface ContentPolicy {
+  /** Turns a request body into what the store keeps, or throws a DavError. */
+  prepare(ctx: DavContext, collection: CollectionRecord, name: string, body: Uint8Array, contentType: string | null): Promise<ResourceWrite>;
+  /** Checks a resource arriving by COPY/MOVE and returns its index for the target, or throws. */
+  acceptTransfer(ctx: DavContext, source: ResourceMeta, target: CollectionRecord, targetName: string): Promise<CalendarObjectIndex | null>;
+  /** Largest body accepted, in bytes. */
+  maxBytes(ctx: DavContext): number;
+  /** Whether MKCOL may create collections inside. */
+  allowsSubcollections: boolean;
+}
+
+export type ContentPolicies = (kind: CollectionKind) => ContentPolicy;
+
+export async function strongEtag(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  let hex = '';
+  for (let i = 0; i < 20; i++) hex += digest[i]!.toString(16).padStart(2, '0');
+  return `"${hex}"`;
+}
+
+/** Plain WebDAV content (the file area): any bytes, any type, folders allowed. */
+export const FILE_CONTENT: ContentPolicy = {
+  async prepare(_ctx, _collection, _name, body, contentType) {
+    return { contentType: contentType ?? 'application/octet-stream', data: body, etag: await strongEtag(body), size: body.byteLength, index: null };
+  },
+  async acceptTransfer() {
+    return null;
+  },
+  maxBytes: (ctx) => ctx.deps.config.webdav_max_size,
+  allowsSubcollections: true,
+};

@@ -1,0 +1,41 @@
+// GET and HEAD (RFC 4918 §9.4): resources as stored; collections through the area's exporter.
+import { requireAccess } from '../../acl/check.ts';
+import { checkReadConditions } from '../../http/conditional.ts';
+import type { DavContext } from '../context.ts';
+import { methodNotAllowed, notFound } from '../errors.ts';
+import { collectionEtag } from '../properties/webdav.ts';
+import type { DavResource } from '../resource.ts';
+
+/** Renders a collection for GET (calendar export, web page, folder listing); null means 405. */
+export type CollectionRenderer = (ctx: DavContext, resource: DavResource) => Promise<Response | null>;
+
+export async function handleGetHead(ctx: DavContext, renderCollection: CollectionRenderer): Promise<Response> {
+  const resource = ctx.resource;
+  if (resource.kind === 'missing') {
+    // An anonymous caller gets the chance to authenticate before being told there is nothing.
+    if (!ctx.principal && resource.parent) requireAccess(ctx, resource, 'read');
+    throw notFound();
+  }
+  if (resource.kind !== 'resource') {
+    const rendered = await renderCollection(ctx, resource);
+    if (rendered) return ctx.request.method === 'HEAD' ? new Response(null, { status: rendered.status, headers: rendered.headers }) : rendered;
+    if (resource.kind === 'collection') requireAccess(ctx, resource, 'read');
+    throw methodNotAllowed(['OPTIONS', 'PROPFIND'], 'This collection has no GET representation');
+  }
+  requireAccess(ctx, resource, 'read');
+  const meta = resource.meta;
+  checkReadConditions(ctx.request, { exists: true, etag: meta.etag, lastModifiedMs: meta.modifiedAt });
+  const headers: Record<string, string> = {
+    'Content-Type': meta.contentType,
+    'Content-Length': String(meta.size),
+    ETag: meta.etag,
+    'Last-Modified': new Date(meta.modifiedAt).toUTCString(),
+  };
+  if (meta.scheduleTag) headers['Schedule-Tag'] = meta.scheduleTag;
+  if (ctx.request.method === 'HEAD') return new Response(null, { status: 200, headers });
+  const record = await ctx.deps.store.resources.get(resource.collection.id, resource.name);
+  if (!record) throw notFound();
+  return new Response(record.data as BodyInit, { status: 200, headers });
+}
+
+export { collectionEtag };

@@ -1,0 +1,58 @@
+// PROPFIND (RFC 4918 §9.1), with Prefer: return=minimal and depth-noroot (RFC 8144).
+import { requireAccess } from '../../acl/check.ts';
+import { readBodyText } from '../../http/body.ts';
+import { listChildren } from '../children.ts';
+import type { DavContext } from '../context.ts';
+import { badRequest, conditionError, notFound } from '../errors.ts';
+import { multistatusResponse, type MultistatusResponse } from '../multistatus.ts';
+import { computePropstats, loadDeadProperties, type PropRequest } from '../properties/compute.ts';
+import type { PropertyRegistry } from '../properties/registry.ts';
+import { childElements, findChild } from '../xml/element.ts';
+import { dav } from '../xml/names.ts';
+import { parseXml } from '../xml/parse.ts';
+import { preferences } from '../prefer.ts';
+import type { DavResource } from '../resource.ts';
+
+export async function handlePropfind(ctx: DavContext, registry: PropertyRegistry): Promise<Response> {
+  const resource = ctx.resource;
+  if (resource.kind === 'missing') throw notFound();
+  requireAccess(ctx, resource, 'read');
+  const depth = parseDepth(ctx.request.headers.get('depth'));
+  const request = parsePropfindBody(await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'PROPFIND body'));
+  const prefer = preferences(ctx.request);
+  const targets: DavResource[] = prefer.depthNoroot && depth === 1 ? [] : [resource];
+  if (depth === 1) targets.push(...(await listChildren(ctx, resource)));
+  const dead = await loadDeadProperties(ctx, targets);
+  const responses: MultistatusResponse[] = [];
+  for (const target of targets) {
+    let propstats = await computePropstats(ctx, registry, target, request, dead.get(target.path) ?? new Map());
+    if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
+    responses.push({ path: target.path, propstats });
+  }
+  const headers: Record<string, string> = {};
+  if (prefer.applied.length > 0) headers['Preference-Applied'] = prefer.applied.join(', ');
+  return multistatusResponse(responses, [], { ...headers, Vary: 'Brief, Prefer' });
+}
+
+/** PROPFIND Depth: 0 or 1; infinity is refused as RFC 4918 §9.1 allows, and is the default. */
+function parseDepth(header: string | null): 0 | 1 {
+  const value = (header ?? 'infinity').trim().toLowerCase();
+  if (value === '0') return 0;
+  if (value === '1') return 1;
+  if (value === 'infinity') throw conditionError({ name: '{DAV:}propfind-finite-depth' }, 'PROPFIND with Depth: infinity is not supported; use Depth: 0 or 1');
+  throw badRequest(`Invalid Depth header "${header}"`);
+}
+
+export function parsePropfindBody(text: string): PropRequest {
+  if (text.trim() === '') return { type: 'allprop', include: [] };
+  const root = parseXml(text);
+  if (root.name !== dav('propfind')) throw badRequest('The PROPFIND body must be a DAV:propfind element');
+  const prop = findChild(root, dav('prop'));
+  if (prop) return { type: 'prop', names: childElements(prop).map((e) => e.name) };
+  if (findChild(root, dav('propname'))) return { type: 'propname' };
+  if (findChild(root, dav('allprop'))) {
+    const include = findChild(root, dav('include'));
+    return { type: 'allprop', include: include ? childElements(include).map((e) => e.name) : [] };
+  }
+  throw badRequest('DAV:propfind must contain prop, propname or allprop');
+}

@@ -1,0 +1,64 @@
+// PUT (RFC 4918 §9.7, RFC 4791 §5.3.2): create or replace a member resource. The content policy
+// of the target collection validates the body; the write re-checks If-Match atomically.
+import { requireAccess } from '../../acl/check.ts';
+import { writeExpectation } from '../../http/conditional.ts';
+import { readBodyBytes } from '../../http/body.ts';
+import { PreconditionFailedError, UidConflictError, type ResourceMeta } from '../../storage/index.ts';
+import type { DavContext } from '../context.ts';
+import { conditionError, conflict, DavError, methodNotAllowed, preconditionFailed } from '../errors.ts';
+import { requireUnlocked } from '../locking.ts';
+import { encodePath } from '../path.ts';
+import type { DavResource } from '../resource.ts';
+import type { DavServices } from '../services.ts';
+
+export type CreateEmptyResource = (ctx: DavContext, resource: Extract<DavResource, { kind: 'missing' }>) => Promise<void>;
+
+export async function handlePut(ctx: DavContext, services: DavServices): Promise<Response> {
+  const resource = ctx.resource;
+  if (resource.kind === 'collection' || resource.kind === 'virtual' || resource.kind === 'principal') {
+    throw methodNotAllowed(['OPTIONS', 'GET', 'HEAD', 'PROPFIND', 'PROPPATCH', 'DELETE'], 'PUT is not allowed on a collection');
+  }
+  if (resource.kind === 'missing' && !resource.parent) throw conflict('The parent collection does not exist (RFC 4918 §9.7.1)');
+  if (resource.kind === 'missing' && resource.path.endsWith('/')) throw conflict('A resource name cannot end with a slash');
+  if (ctx.request.headers.has('content-range')) throw new DavError(400, undefined, 'Content-Range is not supported on PUT (RFC 9110 §14.5)');
+  const collection = resource.kind === 'resource' ? resource.collection : resource.parent!;
+  const name = resource.name;
+  requireAccess(ctx, resource, 'write-content');
+  const existing = resource.kind === 'resource' ? resource.meta : null;
+  const expect = writeExpectation(ctx.request, { exists: existing !== null, etag: existing?.etag ?? null, lastModifiedMs: existing?.modifiedAt ?? null });
+  await requireUnlocked(ctx, resource.path, { membership: existing === null });
+  const policy = services.content(collection.kind);
+  const maxBytes = policy.maxBytes(ctx);
+  let body: Uint8Array;
+  try {
+    body = await readBodyBytes(ctx.request, maxBytes, 'resource');
+  } catch (error) {
+    if (collection.kind === 'calendar' && error instanceof DavError && error.status === 413) {
+      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}max-resource-size' }, `Calendar objects may be at most ${maxBytes} bytes`);
+    }
+    throw error;
+  }
+  const write = await policy.prepare(ctx, collection, name, body, ctx.request.headers.get('content-type'));
+  let stored: ResourceMeta;
+  try {
+    stored = await ctx.deps.store.resources.put(collection, name, write, expect, ctx.deps.now());
+  } catch (error) {
+    throw mapWriteError(error);
+  }
+  const headers: Record<string, string> = { ETag: stored.etag, 'Last-Modified': new Date(stored.modifiedAt).toUTCString() };
+  if (!existing) headers.Location = encodePath(resource.path);
+  return new Response(null, { status: existing ? 204 : 201, headers });
+}
+
+/** Storage-domain write errors → protocol errors, for every method that writes resources. */
+export function mapWriteError(error: unknown): unknown {
+  if (error instanceof PreconditionFailedError) return preconditionFailed('The resource was changed by another request; fetch it again');
+  if (error instanceof UidConflictError) {
+    return conditionError(
+      { name: '{urn:ietf:params:xml:ns:caldav}no-uid-conflict', href: encodePath(error.existingCollectionPath + error.existingName) },
+      `Another resource in this calendar already uses this UID: ${error.existingName}`,
+    );
+  }
+  if (error instanceof Error && error.name === 'StorageConflictError') return conflict('A concurrent request created the same resource');
+  return error;
+}

@@ -1,0 +1,75 @@
+// The DAV dispatcher: authentication, first-login provisioning, path resolution and the If
+// header run once here; then a table maps the method to its handler.
+import type { Authenticator } from '../http/auth.ts';
+import type { AppDeps, DavContext, Principal } from './context.ts';
+import { DavError, methodNotAllowed } from './errors.ts';
+import { checkIfHeader } from './locking.ts';
+import { handleCopyMove } from './methods/copy-move.ts';
+import { handleDelete } from './methods/delete.ts';
+import { handleGetHead, type CollectionRenderer } from './methods/get-head.ts';
+import { handleLock, handleUnlock } from './methods/lock.ts';
+import { handleMkcol } from './methods/mkcol.ts';
+import { handleOptions, allowedMethods } from './methods/options.ts';
+import { handlePost } from './methods/post.ts';
+import { handlePropfind } from './methods/propfind.ts';
+import { handleProppatch } from './methods/proppatch.ts';
+import { handlePut, type CreateEmptyResource } from './methods/put.ts';
+import { handleReport } from './methods/report.ts';
+import { resolveResource } from './resolve.ts';
+import type { DavServices } from './services.ts';
+
+export type MethodHandler = (ctx: DavContext) => Promise<Response> | Response;
+
+export interface DavMountOptions {
+  deps: AppDeps;
+  services: DavServices;
+  authenticator: Authenticator;
+  provision: (principal: Principal) => Promise<void>;
+  renderCollection: CollectionRenderer;
+  createEmpty: CreateEmptyResource;
+  /** Extra methods from the areas (ACL). */
+  extraMethods?: Record<string, MethodHandler>;
+}
+
+/** Methods an anonymous client may use; everything else needs credentials first. */
+const ANONYMOUS_METHODS = new Set(['GET', 'HEAD']);
+
+export function createDavHandler(options: DavMountOptions): (request: Request) => Promise<Response> {
+  const { services, deps } = options;
+  const handlers: Record<string, MethodHandler> = {
+    OPTIONS: handleOptions,
+    GET: (ctx) => handleGetHead(ctx, options.renderCollection),
+    HEAD: (ctx) => handleGetHead(ctx, options.renderCollection),
+    PROPFIND: (ctx) => handlePropfind(ctx, services.properties),
+    PROPPATCH: (ctx) => handleProppatch(ctx, services.properties),
+    PUT: (ctx) => handlePut(ctx, services),
+    DELETE: (ctx) => handleDelete(ctx, services),
+    MKCOL: (ctx) => handleMkcol(ctx, services, 'MKCOL'),
+    MKCALENDAR: (ctx) => handleMkcol(ctx, services, 'MKCALENDAR'),
+    COPY: (ctx) => handleCopyMove(ctx, services, 'copy'),
+    MOVE: (ctx) => handleCopyMove(ctx, services, 'move'),
+    LOCK: (ctx) => handleLock(ctx, options.createEmpty),
+    UNLOCK: handleUnlock,
+    REPORT: (ctx) => handleReport(ctx, services),
+    POST: (ctx) => handlePost(ctx, services),
+    ...options.extraMethods,
+  };
+  return async (request) => {
+    let method = request.method.toUpperCase();
+    // Proxies and platforms that refuse unknown methods (Cloudflare's runtime refuses MKCALENDAR) can tunnel it.
+    const override = request.headers.get('x-http-method-override')?.toUpperCase();
+    if (method === 'POST' && override === 'MKCALENDAR') method = override;
+    const principal = await options.authenticator.authenticate(request);
+    if (!principal && !ANONYMOUS_METHODS.has(method)) throw options.authenticator.challenge();
+    if (principal) await options.provision(principal);
+    const url = new URL(request.url);
+    const resource = await resolveResource(deps.store, deps.config, url.pathname);
+    const ctx: DavContext = { request, url, deps, principal, resource };
+    const handler = handlers[method];
+    if (!handler) throw methodNotAllowed(allowedMethods(resource), `${method} is not supported`);
+    await checkIfHeader(ctx);
+    return handler(ctx);
+  };
+}
+
+export { DavError };

@@ -1,0 +1,56 @@
+// 207 Multi-Status bodies (RFC 4918 §13) as values, rendered once.
+import { el, type XmlElement } from './xml/element.ts';
+import { dav } from './xml/names.ts';
+import { toXml } from './xml/serialize.ts';
+import { encodePath } from './path.ts';
+
+export interface Propstat {
+  status: number;
+  props: XmlElement[];
+  /** An <D:error> child explaining the status (RFC 4918 §14.22), e.g. cannot-modify-protected-property. */
+  error?: XmlElement;
+}
+
+export type MultistatusResponse =
+  | { path: string; propstats: Propstat[]; extra?: XmlElement[] }
+  | { path: string; status: number; error?: XmlElement; extra?: XmlElement[] };
+
+const REASONS: Record<number, string> = {
+  200: 'OK', 201: 'Created', 204: 'No Content', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  412: 'Precondition Failed', 423: 'Locked', 424: 'Failed Dependency', 500: 'Internal Server Error', 507: 'Insufficient Storage',
+};
+
+export function statusLine(status: number): string {
+  return `HTTP/1.1 ${status} ${REASONS[status] ?? ''}`.trimEnd();
+}
+
+export function responseElement(response: MultistatusResponse): XmlElement {
+  const children: XmlElement[] = [el(dav('href'), encodePath(response.path))];
+  if ('propstats' in response) {
+    for (const propstat of response.propstats) {
+      children.push(
+        el(dav('propstat'), [
+          el(dav('prop'), propstat.props),
+          el(dav('status'), statusLine(propstat.status)),
+          propstat.error ? el(dav('error'), propstat.error) : null,
+        ]),
+      );
+    }
+  } else {
+    children.push(el(dav('status'), statusLine(response.status)));
+    if (response.error) children.push(el(dav('error'), response.error));
+  }
+  if (response.extra) children.push(...response.extra);
+  return el(dav('response'), children);
+}
+
+export function multistatusXml(responses: readonly MultistatusResponse[], extra: readonly XmlElement[] = []): string {
+  return toXml(el(dav('multistatus'), [...responses.map(responseElement), ...extra]));
+}
+
+export function multistatusResponse(responses: readonly MultistatusResponse[], extra: readonly XmlElement[] = [], headers: Record<string, string> = {}): Response {
+  return new Response(multistatusXml(responses, extra), {
+    status: 207,
+    headers: { 'Content-Type': 'application/xml; charset=utf-8', ...headers },
+  });
+}

@@ -1,0 +1,22 @@
+// REPORT framework (RFC 3253 §3.6): one ReportDef per report, looked up by the body's root name.
+import type { DavContext } from '../context.ts';
+import type { DavServices } from '../services.ts';
+import type { XmlElement } from '../xml/element.ts';
+import type { ClarkName } from '../xml/names.ts';
+
+export interface ReportDef {
+  name: ClarkName;
+  run(ctx: DavContext, body: XmlElement, services: DavServices): Promise<Response>;
+}
+
+export class ReportRegistry {
+  private readonly defs = new Map<ClarkName, ReportDef>();
+
+  constructor(defs: readonly ReportDef[]) {
+    for (const def of defs) this.defs.set(def.name, def);
+  }
+
+  find(name: ClarkName): ReportDef | undefined {
+    return this.defs.get(name);
+  }
+}

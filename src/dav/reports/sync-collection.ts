@@ -1,0 +1,68 @@
+// DAV:sync-collection (RFC 6578): members changed since a token, with tombstones as 404 responses,
+// DAV:limit truncation (507 + a token to continue), and valid-sync-token for stale or foreign tokens.
+import { requireAccess } from '../../acl/check.ts';
+import type { DavContext } from '../context.ts';
+import { badRequest, conditionError } from '../errors.ts';
+import type { MultistatusResponse } from '../multistatus.ts';
+import { multistatusResponse } from '../multistatus.ts';
+import { computePropstats, loadDeadProperties } from '../properties/compute.ts';
+import { syncToken } from '../properties/webdav.ts';
+import type { DavResource } from '../resource.ts';
+import { childElements, el, findChild, textContent } from '../xml/element.ts';
+import { dav } from '../xml/names.ts';
+import type { ReportDef } from './registry.ts';
+
+export const SYNC_COLLECTION: ReportDef = {
+  name: dav('sync-collection'),
+  async run(ctx, body, services) {
+    const resource = ctx.resource;
+    if (resource.kind !== 'collection') throw conditionError({ name: '{DAV:}supported-report' }, 'sync-collection works on collections only');
+    requireAccess(ctx, resource, 'read');
+    const depth = ctx.request.headers.get('depth');
+    if (depth !== null && depth.trim() !== '1' && depth.trim() !== '0') throw badRequest('sync-collection takes Depth: 1 (RFC 6578 §3.3)');
+    const level = textContent(findChild(body, dav('sync-level')) ?? el(dav('sync-level'), '1')).trim();
+    if (level !== '1') throw conditionError({ name: '{DAV:}supported-report' }, 'Only sync-level 1 is supported');
+    const prop = findChild(body, dav('prop'));
+    const names = prop ? childElements(prop).map((e) => e.name) : [];
+    const limitElement = findChild(body, dav('limit'));
+    const limit = limitElement ? parseLimit(textContent(findChild(limitElement, dav('nresults')) ?? limitElement)) : undefined;
+    const collection = resource.collection;
+    const since = parseToken(textContent(findChild(body, dav('sync-token')) ?? el(dav('sync-token'))).trim(), collection);
+    const changes = await ctx.deps.store.resources.changesSince(collection.id, since, limit === undefined ? undefined : limit + 1);
+    const truncated = limit !== undefined && changes.length > limit;
+    const page = truncated ? changes.slice(0, limit) : changes;
+    const live = page.filter((c) => !c.deleted).map((c) => c.name);
+    const metas = new Map((await ctx.deps.store.resources.getMany(collection.id, live)).map((r) => [r.name, r]));
+    const members: DavResource[] = [];
+    for (const name of live) {
+      const meta = metas.get(name);
+      if (meta) members.push({ kind: 'resource', path: collection.path + name, collection, name, meta });
+    }
+    const dead = await loadDeadProperties(ctx, members);
+    const responses: MultistatusResponse[] = [];
+    for (const member of members) {
+      responses.push({ path: member.path, propstats: await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map()) });
+    }
+    for (const change of page) if (change.deleted) responses.push({ path: collection.path + change.name, status: 404 });
+    const nextModseq = truncated ? page[page.length - 1]!.modseq : collection.modseq;
+    if (truncated) responses.push({ path: collection.path, status: 507, error: el(dav('number-of-matches-within-limits')) });
+    return multistatusResponse(responses, [el(dav('sync-token'), syncToken({ syncId: collection.syncId, modseq: nextModseq }))]);
+  },
+};
+
+function parseToken(token: string, collection: { syncId: string; modseq: number }): number {
+  if (token === '') return 0;
+  const match = /^https:\/\/orrery\.dev\/ns\/sync\/([0-9a-f-]+)_(\d+)$/.exec(token);
+  if (!match || match[1] !== collection.syncId || Number(match[2]) > collection.modseq) {
+    throw conditionError({ name: '{DAV:}valid-sync-token' }, 'The sync token is not valid for this collection; do an initial sync');
+  }
+  return Number(match[2]);
+}
+
+function parseLimit(text: string): number {
+  const value = Number(text.trim());
+  if (!Number.isInteger(value) || value < 1) throw badRequest('DAV:nresults must be a positive integer');
+  return value;
+}
+
+export type { DavContext };

@@ -1,0 +1,35 @@
+// What a request path resolves to. Handlers switch on `kind`; nothing else re-parses the path.
+import type { CollectionRecord, ResourceMeta, UserRecord } from '../storage/index.ts';
+
+/** Fixed, storage-less collections of the URL namespace (RFC 4918 collections with no state). */
+export type VirtualCollection =
+  | 'root'
+  | 'dav-root'
+  | 'principals'
+  | 'principal-users'
+  | 'calendars-root'
+  | 'calendar-users'
+  | 'drive-root'
+  | 'drive-users';
+
+export type DavResource =
+  | { kind: 'virtual'; path: string; name: VirtualCollection }
+  | { kind: 'principal'; path: string; user: UserRecord }
+  | { kind: 'collection'; path: string; collection: CollectionRecord }
+  | { kind: 'resource'; path: string; collection: CollectionRecord; name: string; meta: ResourceMeta }
+  /** Nothing here yet; `parent` is the collection a new member would be created in, if it exists. */
+  | { kind: 'missing'; path: string; parent: CollectionRecord | null; name: string; area: Area };
+
+export type Area = 'calendars' | 'drive' | 'principals' | 'other';
+
+export function isCollectionPath(path: string): boolean {
+  return path.endsWith('/');
+}
+
+export function resourceArea(resource: DavResource): Area {
+  const path = resource.path;
+  if (path.startsWith('/dav/calendars/')) return 'calendars';
+  if (path.startsWith('/dav/drive/')) return 'drive';
+  if (path.startsWith('/dav/principals/')) return 'principals';
+  return 'other';
+}

@@ -1,0 +1,22 @@
+// What the generic WebDAV handlers get from the areas: property and report registries, content
+// policies per collection kind, and collection-creation rules. Built once in app.ts.
+import type { CollectionKind } from '../storage/index.ts';
+import type { ContentPolicies } from './content.ts';
+import type { DavContext } from './context.ts';
+import type { PropertyRegistry } from './properties/registry.ts';
+import type { ReportRegistry } from './reports/registry.ts';
+import type { DavResource } from './resource.ts';
+
+export interface DavServices {
+  properties: PropertyRegistry;
+  reports: ReportRegistry;
+  content: ContentPolicies;
+  /** Whether a collection of `child` kind may live directly in `parent` (a stored collection or a virtual one). */
+  canContain(parent: DavResource, child: CollectionKind): boolean;
+  /** The ACL a new collection starts with. */
+  initialAcl(ctx: DavContext, kind: CollectionKind, parent: DavResource): string;
+  /** Refuses deletions the area forbids (home, Inbox, the default calendar); throws a DavError. */
+  checkDeletable(ctx: DavContext, resource: DavResource): Promise<void>;
+  /** Extra POST handling by the areas (sharing, Outbox, bulk import); null means "not handled". */
+  post?(ctx: DavContext): Promise<Response | null>;
+}

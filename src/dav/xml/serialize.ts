@@ -1,0 +1,90 @@
+// Response XML rendering: XmlElement trees → markup. Prefixes are assigned here and nowhere else;
+// text and attribute values are escaped here. The only importer of fast-xml-parser's XMLBuilder.
+import { XMLBuilder } from 'fast-xml-parser';
+import type { XmlElement } from './element.ts';
+import { NS, splitClark } from './names.ts';
+
+const BUILDER = new XMLBuilder({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  suppressEmptyNode: true,
+  // Escaping is done by escapeText/escapeAttribute below, so that CR and invalid characters are handled too.
+  processEntities: false,
+});
+
+/** The `xml:` prefix is bound by definition and must never be declared (XML Namespaces §3). */
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+
+const WELL_KNOWN_PREFIXES: Record<string, string> = {
+  [NS.DAV]: 'D',
+  [NS.CALDAV]: 'C',
+  [NS.CALSERVER]: 'CS',
+  [NS.APPLE_ICAL]: 'A',
+  [NS.CYRUS]: 'CY',
+  [NS.ORRERY]: 'O',
+  [NS.ISCHEDULE]: 'I',
+};
+
+/** Renders an element as a complete UTF-8 XML document, all namespaces declared on the root. */
+export function toXml(root: XmlElement): string {
+  const prefixes = new Map<string, string>();
+  collectNamespaces(root, prefixes);
+  const declarations: Record<string, string> = {};
+  for (const [namespace, prefix] of prefixes) declarations[`xmlns:${prefix}`] = escapeAttribute(namespace);
+  const tree = toBuilderNode(root, prefixes, declarations);
+  return `<?xml version="1.0" encoding="utf-8"?>\n${BUILDER.build([tree]) as string}`;
+}
+
+export function escapeText(text: string): string {
+  return stripInvalid(text).replace(/[&<>\r]/g, (char) => ENTITIES[char]!);
+}
+
+export function escapeAttribute(text: string): string {
+  return stripInvalid(text).replace(/[&<>"\r\n\t]/g, (char) => ENTITIES[char]!);
+}
+
+// --- Internal helpers ---
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;', '\n': '&#10;', '\t': '&#9;',
+};
+
+/** Characters XML 1.0 cannot carry at all (§2.2), e.g. a stray control character in a summary. */
+function stripInvalid(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+}
+
+function collectNamespaces(element: XmlElement, prefixes: Map<string, string>): void {
+  addNamespace(splitClark(element.name).namespace, prefixes);
+  for (const name of Object.keys(element.attributes)) addNamespace(splitClark(name).namespace, prefixes);
+  for (const child of element.children) if (typeof child !== 'string') collectNamespaces(child, prefixes);
+}
+
+function addNamespace(namespace: string, prefixes: Map<string, string>): void {
+  if (namespace === '' || namespace === XML_NS || prefixes.has(namespace)) return;
+  const known = WELL_KNOWN_PREFIXES[namespace];
+  prefixes.set(namespace, known ?? `x${prefixes.size}`);
+}
+
+function qualify(name: string, prefixes: Map<string, string>): string {
+  const { namespace, local } = splitClark(name);
+  if (namespace === XML_NS) return `xml:${local}`;
+  return namespace === '' ? local : `${prefixes.get(namespace)!}:${local}`;
+}
+
+function toBuilderNode(
+  element: XmlElement,
+  prefixes: Map<string, string>,
+  extraAttributes: Record<string, string> = {},
+): Record<string, unknown> {
+  const attributes: Record<string, string> = { ...extraAttributes };
+  for (const [name, value] of Object.entries(element.attributes)) attributes[qualify(name, prefixes)] = escapeAttribute(value);
+  const children = element.children.map((child) =>
+    typeof child === 'string' ? { '#text': escapeText(child) } : toBuilderNode(child, prefixes),
+  );
+  const node: Record<string, unknown> = { [qualify(element.name, prefixes)]: children };
+  if (Object.keys(attributes).length > 0) node[':@'] = attributes;
+  return node;
+}

@@ -1,0 +1,53 @@
+// Request bodies: read with a size limit (413) so a huge upload never sits in memory whole.
+import { payloadTooLarge } from '../dav/errors.ts';
+
+export async function readBodyBytes(request: Request, limitBytes: number, what = 'request body'): Promise<Uint8Array> {
+  const declared = request.headers.get('content-length');
+  if (declared !== null && Number(declared) > limitBytes) {
+    throw payloadTooLarge(`The ${what} is larger than the ${limitBytes} bytes this server accepts`);
+  }
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limitBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw payloadTooLarge(`The ${what} is larger than the ${limitBytes} bytes this server accepts`);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** Reads a text body; bytes that are not UTF-8 are answered 415 by the caller's choice of `onInvalid`. */
+export async function readBodyText(request: Request, limitBytes: number, what?: string): Promise<string> {
+  const bytes = await readBodyBytes(request, limitBytes, what);
+  return new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(bytes);
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+export function mediaType(header: string | null): string | null {
+  if (!header) return null;
+  return header.split(';')[0]!.trim().toLowerCase() || null;
+}
+
+/** A parameter of a Content-Type header (`charset`, `component`), lower-cased name, unquoted value. */
+export function mediaTypeParameter(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';').slice(1)) {
+    const [key, ...rest] = part.split('=');
+    if (key?.trim().toLowerCase() === name) return rest.join('=').trim().replace(/^"(.*)"$/, '$1');
+  }
+  return undefined;
+}

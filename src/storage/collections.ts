@@ -1,0 +1,158 @@
+// Collections: calendar homes, calendars, scheduling Inbox/Outbox, attachments and WebDAV folders.
+import { guard, prefixUpperBound, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
+import { AlreadyExistsError, StorageConflictError } from './errors.ts';
+import { toCollection, type CollectionKind, type CollectionRecord } from './records.ts';
+
+export interface NewCollection {
+  path: string;
+  parentPath: string | null;
+  owner: string | null;
+  kind: CollectionKind;
+  acl: string;
+  /** Dead properties to store with it: Clark name → serialized value. */
+  properties?: ReadonlyMap<string, string>;
+}
+
+export class CollectionRepo {
+  constructor(private readonly db: DbClient) {}
+
+  async get(path: string): Promise<CollectionRecord | undefined> {
+    const row = await queryRow(this.db, 'SELECT * FROM collections WHERE path = ?', [path]);
+    return row ? toCollection(row) : undefined;
+  }
+
+  async getById(id: number): Promise<CollectionRecord | undefined> {
+    const row = await queryRow(this.db, 'SELECT * FROM collections WHERE id = ?', [id]);
+    return row ? toCollection(row) : undefined;
+  }
+
+  async listChildren(parentPath: string): Promise<CollectionRecord[]> {
+    return (await queryRows(this.db, 'SELECT * FROM collections WHERE parent_path = ? ORDER BY path', [parentPath])).map(toCollection);
+  }
+
+  async listByOwner(owner: string, kinds?: readonly CollectionKind[]): Promise<CollectionRecord[]> {
+    const rows = await queryRows(this.db, 'SELECT * FROM collections WHERE owner = ? ORDER BY path', [owner]);
+    return rows.map(toCollection).filter((c) => !kinds || kinds.includes(c.kind));
+  }
+
+  async listByKind(kind: CollectionKind): Promise<CollectionRecord[]> {
+    return (await queryRows(this.db, 'SELECT * FROM collections WHERE kind = ? ORDER BY path', [kind])).map(toCollection);
+  }
+
+  /** Creates one collection (with its initial dead properties) atomically. */
+  async create(collection: NewCollection, now: number): Promise<CollectionRecord> {
+    try {
+      await writeBatch(this.db, insertStatements(collection, now, false));
+    } catch (error) {
+      if (error instanceof StorageConflictError) throw new AlreadyExistsError(`${collection.path} already exists`);
+      throw error;
+    }
+    return (await this.get(collection.path))!;
+  }
+
+  /** Creates whichever of these do not exist yet; safe when several requests race to do it. */
+  async ensure(collections: readonly NewCollection[], now: number): Promise<void> {
+    await writeBatch(this.db, collections.flatMap((c) => insertStatements(c, now, true)));
+  }
+
+  /** Deletes a collection and everything below it, atomically. */
+  async delete(path: string): Promise<void> {
+    await writeBatch(this.db, deleteTreeStatements(path));
+  }
+
+  /** Renames a collection tree (MOVE); with `replace`, an existing destination tree is removed first. */
+  async move(from: string, to: string, toParent: string, replace: boolean, now: number): Promise<void> {
+    const statements: InStatement[] = replace ? deleteTreeStatements(to) : [];
+    const range = [from, prefixUpperBound(from)];
+    const rewrite = `? || substr(path, ${from.length + 1})`;
+    statements.push(
+      { sql: `UPDATE collections SET parent_path = ? || substr(parent_path, ${from.length + 1}) WHERE parent_path >= ? AND parent_path < ?`, args: [to, ...range] },
+      { sql: `UPDATE collections SET path = ${rewrite}, modified_at = ? WHERE path >= ? AND path < ?`, args: [to, now, ...range] },
+      { sql: 'UPDATE collections SET parent_path = ? WHERE path = ?', args: [toParent, to] },
+      { sql: `UPDATE properties SET path = ${rewrite} WHERE path >= ? AND path < ?`, args: [to, ...range] },
+      { sql: 'DELETE FROM locks WHERE path >= ? AND path < ?', args: range },
+    );
+    try {
+      await writeBatch(this.db, statements);
+    } catch (error) {
+      if (error instanceof StorageConflictError) throw new AlreadyExistsError(`${to} already exists`);
+      throw error;
+    }
+  }
+
+  /**
+   * Copies a collection (RFC 4918 §9.8.3): with `deep`, everything below it; without, just the
+   * collection and its properties. One batch; new collections get fresh sync identities.
+   */
+  async copyTree(from: string, to: string, toParent: string, deep: boolean, replace: boolean, now: number): Promise<void> {
+    const statements: InStatement[] = replace ? deleteTreeStatements(to) : [];
+    const range = deep ? [from, prefixUpperBound(from)] : [from, from + '\u0000'];
+    const rewrite = `? || substr(path, ${from.length + 1})`;
+    statements.push(
+      {
+        sql: `INSERT INTO collections (path, parent_path, owner, kind, sync_id, modseq, acl, created_at, modified_at)
+              SELECT ${rewrite}, CASE WHEN path = ? THEN ? ELSE ? || substr(parent_path, ${from.length + 1}) END,
+                     owner, kind, lower(hex(randomblob(16))), 1, acl, ?, ?
+              FROM collections WHERE path >= ? AND path < ?`,
+        args: [to, from, toParent, to, now, now, ...range],
+      },
+      ...(deep ? [{
+        sql: `INSERT INTO resources (collection_id, name, content_type, data, etag, size, modseq, created_at, modified_at,
+                uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag)
+              SELECT target.id, r.name, r.content_type, r.data, r.etag, r.size, 1, ?, ?, r.uid, r.component_type,
+                r.first_start, r.last_end, r.is_recurring, r.organizer, r.schedule_tag
+              FROM resources r JOIN collections source ON r.collection_id = source.id
+              JOIN collections target ON target.path = ? || substr(source.path, ${from.length + 1})
+              WHERE source.path >= ? AND source.path < ?`,
+        args: [now, now, to, ...range],
+      }] : []),
+      {
+        sql: `INSERT INTO properties (path, name, value) SELECT ${rewrite}, name, value FROM properties WHERE path >= ? AND path < ?`,
+        args: [to, ...range],
+      },
+    );
+    try {
+      await writeBatch(this.db, statements);
+    } catch (error) {
+      if (error instanceof StorageConflictError) throw new AlreadyExistsError(`${to} already exists`);
+      throw error;
+    }
+  }
+
+  async setAcl(path: string, acl: string, now: number): Promise<void> {
+    await writeBatch(this.db, [
+      guard('EXISTS (SELECT 1 FROM collections WHERE path = ?)', [path]),
+      { sql: 'UPDATE collections SET acl = ?, modified_at = ? WHERE path = ?', args: [acl, now, path] },
+    ]);
+  }
+}
+
+// --- Internal helpers ---
+
+function insertStatements(collection: NewCollection, now: number, ignoreExisting: boolean): InStatement[] {
+  const verb = ignoreExisting ? 'INSERT OR IGNORE' : 'INSERT';
+  const statements: InStatement[] = [
+    {
+      sql: `${verb} INTO collections (path, parent_path, owner, kind, sync_id, modseq, acl, created_at, modified_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+      args: [collection.path, collection.parentPath, collection.owner, collection.kind, crypto.randomUUID(), collection.acl, now, now],
+    },
+  ];
+  // Properties left by an earlier collection at the same path must not reappear on a new one.
+  if (!ignoreExisting) statements.push({ sql: 'DELETE FROM properties WHERE path = ?', args: [collection.path] });
+  for (const [name, value] of collection.properties ?? []) {
+    statements.push({ sql: `${verb} INTO properties (path, name, value) VALUES (?, ?, ?)`, args: [collection.path, name, value] });
+  }
+  return statements;
+}
+
+function deleteTreeStatements(path: string): InStatement[] {
+  const range = [path, prefixUpperBound(path)];
+  const inTree = 'SELECT id FROM collections WHERE path >= ? AND path < ?';
+  return [
+    { sql: `DELETE FROM resources WHERE collection_id IN (${inTree})`, args: range },
+    { sql: `DELETE FROM tombstones WHERE collection_id IN (${inTree})`, args: range },
+    { sql: 'DELETE FROM collections WHERE path >= ? AND path < ?', args: range },
+    { sql: 'DELETE FROM properties WHERE path >= ? AND path < ?', args: range },
+    { sql: 'DELETE FROM locks WHERE path >= ? AND path < ?', args: range },
+  ];
+}

@@ -1,0 +1,33 @@
+// The storage layer's public face: one Store over a DbClient, grouping the repositories.
+export type { DbClient } from './db.ts';
+export { migrate } from './migrate.ts';
+export * from './errors.ts';
+export * from './records.ts';
+export type { NewCollection } from './collections.ts';
+export type { ResourceWrite, WriteExpectation, ChangeEntry } from './resources.ts';
+export { collectionExists } from './properties.ts';
+
+import { CollectionRepo } from './collections.ts';
+import type { DbClient } from './db.ts';
+import { LockRepo } from './locks.ts';
+import { PropertyRepo } from './properties.ts';
+import { ResourceRepo } from './resources.ts';
+import { UserRepo } from './users.ts';
+
+export interface Store {
+  readonly users: UserRepo;
+  readonly collections: CollectionRepo;
+  readonly resources: ResourceRepo;
+  readonly properties: PropertyRepo;
+  readonly locks: LockRepo;
+}
+
+export function createStore(db: DbClient): Store {
+  return {
+    users: new UserRepo(db),
+    collections: new CollectionRepo(db),
+    resources: new ResourceRepo(db),
+    properties: new PropertyRepo(db),
+    locks: new LockRepo(db),
+  };
+}

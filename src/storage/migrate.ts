@@ -1,0 +1,27 @@
+// Versioned schema migrations, applied in order at start-up; each one is a single atomic batch.
+import { queryRows, type DbClient } from './db.ts';
+import { MIGRATION_0001 } from './migrations/0001-initial.ts';
+
+export const MIGRATIONS: readonly (readonly string[])[] = [MIGRATION_0001];
+
+export async function migrate(db: DbClient): Promise<void> {
+  await db.execute('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const applied = new Set((await queryRows(db, 'SELECT version FROM schema_migrations')).map((row) => Number(row.version)));
+  for (let index = 0; index < MIGRATIONS.length; index++) {
+    const version = index + 1;
+    if (applied.has(version)) continue;
+    try {
+      await db.batch(
+        [
+          ...MIGRATIONS[index]!.map((sql) => ({ sql, args: [] })),
+          { sql: 'INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', args: [version, Date.now()] },
+        ],
+        'write',
+      );
+    } catch (error) {
+      // Another instance sharing the database applied it first.
+      const now = await queryRows(db, 'SELECT version FROM schema_migrations WHERE version = ?', [version]);
+      if (now.length === 0) throw error;
+    }
+  }
+}

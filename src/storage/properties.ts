@@ -1,0 +1,48 @@
+// Dead properties (RFC 4918 §4): stored per path as serialized XML values, keyed by Clark name.
+import { guard, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
+
+export class PropertyRepo {
+  constructor(private readonly db: DbClient) {}
+
+  async get(path: string): Promise<Map<string, string>> {
+    const rows = await queryRows(this.db, 'SELECT name, value FROM properties WHERE path = ?', [path]);
+    return new Map(rows.map((row) => [String(row.name), String(row.value)]));
+  }
+
+  /** Dead properties of many paths at once (PROPFIND Depth 1), as path → name → value. */
+  async getForPaths(paths: readonly string[]): Promise<Map<string, Map<string, string>>> {
+    const result = new Map<string, Map<string, string>>();
+    for (let offset = 0; offset < paths.length; offset += 500) {
+      const chunk = paths.slice(offset, offset + 500);
+      const rows = await queryRows(this.db, `SELECT path, name, value FROM properties WHERE path IN (${chunk.map(() => '?').join(',')})`, chunk);
+      for (const row of rows) {
+        const path = String(row.path);
+        let props = result.get(path);
+        if (!props) result.set(path, (props = new Map()));
+        props.set(String(row.name), String(row.value));
+      }
+    }
+    return result;
+  }
+
+  /** Sets and removes properties in one atomic batch (PROPPATCH is all-or-nothing, RFC 4918 §9.2). */
+  async patch(
+    path: string,
+    set: ReadonlyMap<string, string>,
+    remove: readonly string[],
+    options: { bumpCollectionId?: number; mustExist?: InStatement; now?: number } = {},
+  ): Promise<void> {
+    const statements: InStatement[] = [];
+    if (options.mustExist) statements.push(options.mustExist);
+    for (const name of remove) statements.push({ sql: 'DELETE FROM properties WHERE path = ? AND name = ?', args: [path, name] });
+    for (const [name, value] of set) {
+      statements.push({ sql: 'INSERT OR REPLACE INTO properties (path, name, value) VALUES (?, ?, ?)', args: [path, name, value] });
+    }
+    if (options.bumpCollectionId !== undefined) {
+      statements.push({ sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [options.now ?? Date.now(), options.bumpCollectionId] });
+    }
+    if (statements.length > 0) await writeBatch(this.db, statements);
+  }
+}
+
+export const collectionExists = (path: string): InStatement => guard('EXISTS (SELECT 1 FROM collections WHERE path = ?)', [path]);

@@ -1,0 +1,154 @@
+// Records the storage layer returns, and the mapping from rows (the only place column names meet
+// TypeScript names).
+import type { Row } from './db.ts';
+
+export type CollectionKind =
+  | 'calendar-home'
+  | 'calendar'
+  | 'schedule-inbox'
+  | 'schedule-outbox'
+  | 'attachments'
+  | 'drive-home'
+  | 'folder';
+
+export interface UserRecord {
+  name: string;
+  passwordHash: string;
+  email: string | null;
+  displayname: string | null;
+  createdAt: number;
+}
+
+export interface CollectionRecord {
+  id: number;
+  path: string;
+  parentPath: string | null;
+  owner: string | null;
+  kind: CollectionKind;
+  syncId: string;
+  modseq: number;
+  acl: string;
+  createdAt: number;
+  modifiedAt: number;
+}
+
+export interface ResourceMeta {
+  id: number;
+  collectionId: number;
+  name: string;
+  contentType: string;
+  etag: string;
+  size: number;
+  modseq: number;
+  createdAt: number;
+  modifiedAt: number;
+  uid: string | null;
+  componentType: string | null;
+  firstStart: number | null;
+  lastEnd: number | null;
+  isRecurring: boolean;
+  organizer: string | null;
+  scheduleTag: string | null;
+}
+
+export interface ResourceRecord extends ResourceMeta {
+  /** Text for calendar objects, bytes for files of the WebDAV area. */
+  data: string | Uint8Array;
+}
+
+/** Calendar metadata extracted from an object at write time, stored in indexed columns. */
+export interface CalendarObjectIndex {
+  uid: string;
+  componentType: string;
+  firstStart: number | null;
+  lastEnd: number | null;
+  isRecurring: boolean;
+  organizer: string | null;
+}
+
+export interface LockRecord {
+  token: string;
+  path: string;
+  depthInfinity: boolean;
+  exclusive: boolean;
+  ownerXml: string | null;
+  principal: string | null;
+  timeoutSeconds: number;
+  expiresAt: number;
+}
+
+export const RESOURCE_META_COLUMNS =
+  'id, collection_id, name, content_type, etag, size, modseq, created_at, modified_at, uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag';
+
+export function toUser(row: Row): UserRecord {
+  return {
+    name: String(row.name),
+    passwordHash: String(row.password_hash),
+    email: nullableString(row.email),
+    displayname: nullableString(row.displayname),
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function toCollection(row: Row): CollectionRecord {
+  return {
+    id: Number(row.id),
+    path: String(row.path),
+    parentPath: nullableString(row.parent_path),
+    owner: nullableString(row.owner),
+    kind: String(row.kind) as CollectionKind,
+    syncId: String(row.sync_id),
+    modseq: Number(row.modseq),
+    acl: String(row.acl ?? ''),
+    createdAt: Number(row.created_at),
+    modifiedAt: Number(row.modified_at),
+  };
+}
+
+export function toResourceMeta(row: Row): ResourceMeta {
+  return {
+    id: Number(row.id),
+    collectionId: Number(row.collection_id),
+    name: String(row.name),
+    contentType: String(row.content_type),
+    etag: String(row.etag),
+    size: Number(row.size),
+    modseq: Number(row.modseq),
+    createdAt: Number(row.created_at),
+    modifiedAt: Number(row.modified_at),
+    uid: nullableString(row.uid),
+    componentType: nullableString(row.component_type),
+    firstStart: nullableNumber(row.first_start),
+    lastEnd: nullableNumber(row.last_end),
+    isRecurring: Number(row.is_recurring) === 1,
+    organizer: nullableString(row.organizer),
+    scheduleTag: nullableString(row.schedule_tag),
+  };
+}
+
+export function toResource(row: Row): ResourceRecord {
+  const raw = row.data;
+  const data = typeof raw === 'string' ? raw : new Uint8Array(raw as ArrayBuffer);
+  return { ...toResourceMeta(row), data };
+}
+
+export function toLock(row: Row): LockRecord {
+  return {
+    token: String(row.token),
+    path: String(row.path),
+    depthInfinity: Number(row.depth_infinity) === 1,
+    exclusive: Number(row.exclusive) === 1,
+    ownerXml: nullableString(row.owner_xml),
+    principal: nullableString(row.principal),
+    timeoutSeconds: Number(row.timeout_seconds),
+    expiresAt: Number(row.expires_at),
+  };
+}
+
+function nullableString(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}

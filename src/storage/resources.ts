@@ -1,0 +1,256 @@
+// Resources inside collections: calendar objects (with their indexed calendar metadata) and files.
+// Every change bumps the collection's modseq, which is what sync tokens, CTags and collection
+// ETags are made of (RFC 6578), and leaves a tombstone when a name disappears.
+import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
+import { StorageConflictError, UidConflictError } from './errors.ts';
+import {
+  RESOURCE_META_COLUMNS,
+  toResource,
+  toResourceMeta,
+  type CalendarObjectIndex,
+  type CollectionRecord,
+  type ResourceMeta,
+  type ResourceRecord,
+} from './records.ts';
+
+export interface ResourceWrite {
+  contentType: string;
+  data: string | Uint8Array;
+  etag: string;
+  size: number;
+  index?: CalendarObjectIndex | null;
+  scheduleTag?: string | null;
+}
+
+/** What the stored resource must look like for a write to go ahead (If-Match, If-None-Match: *). */
+export type WriteExpectation = { etag: string } | { absent: true } | { any: true };
+
+export interface ChangeEntry {
+  name: string;
+  modseq: number;
+  deleted: boolean;
+}
+
+export class ResourceRepo {
+  constructor(private readonly db: DbClient) {}
+
+  async get(collectionId: number, name: string): Promise<ResourceRecord | undefined> {
+    const row = await queryRow(this.db, `SELECT ${RESOURCE_META_COLUMNS}, data FROM resources WHERE collection_id = ? AND name = ?`, [collectionId, name]);
+    return row ? toResource(row) : undefined;
+  }
+
+  async getMeta(collectionId: number, name: string): Promise<ResourceMeta | undefined> {
+    const row = await queryRow(this.db, `SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? AND name = ?`, [collectionId, name]);
+    return row ? toResourceMeta(row) : undefined;
+  }
+
+  /** Metadata of every member, without data: PROPFIND Depth 1 is one query however big the collection. */
+  async listMeta(collectionId: number): Promise<ResourceMeta[]> {
+    const rows = await queryRows(this.db, `SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? ORDER BY name`, [collectionId]);
+    return rows.map(toResourceMeta);
+  }
+
+  async getMany(collectionId: number, names: readonly string[]): Promise<ResourceRecord[]> {
+    const found: ResourceRecord[] = [];
+    for (let offset = 0; offset < names.length; offset += 500) {
+      const chunk = names.slice(offset, offset + 500);
+      const rows = await queryRows(
+        this.db,
+        `SELECT ${RESOURCE_META_COLUMNS}, data FROM resources WHERE collection_id = ? AND name IN (${chunk.map(() => '?').join(',')})`,
+        [collectionId, ...chunk],
+      );
+      found.push(...rows.map(toResource));
+    }
+    return found;
+  }
+
+  /** All members with data, a page at a time (name order), for exports and full scans. */
+  async *iterate(collectionId: number, pageSize = 500): AsyncGenerator<ResourceRecord> {
+    let after = '';
+    for (;;) {
+      const rows = await queryRows(
+        this.db,
+        `SELECT ${RESOURCE_META_COLUMNS}, data FROM resources WHERE collection_id = ? AND name > ? ORDER BY name LIMIT ?`,
+        [collectionId, after, pageSize],
+      );
+      for (const row of rows) yield toResource(row);
+      if (rows.length < pageSize) return;
+      after = String(rows[rows.length - 1]!.name);
+    }
+  }
+
+  async countAndSize(collectionId: number): Promise<{ count: number; bytes: number }> {
+    const row = await queryRow(this.db, 'SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM resources WHERE collection_id = ?', [collectionId]);
+    return { count: Number(row?.n ?? 0), bytes: Number(row?.bytes ?? 0) };
+  }
+
+  async findByUid(collectionId: number, uid: string): Promise<ResourceMeta | undefined> {
+    const row = await queryRow(this.db, `SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? AND uid = ?`, [collectionId, uid]);
+    return row ? toResourceMeta(row) : undefined;
+  }
+
+  /**
+   * Candidates for a time-range query: objects of the component type whose indexed span overlaps
+   * [start, end). Objects without an indexed span (e.g. a VTODO with no dates) are always candidates.
+   */
+  async candidatesInRange(
+    collectionId: number,
+    range: { componentType?: string | undefined; startUtcMs?: number | undefined; endUtcMs?: number | undefined },
+  ): Promise<ResourceRecord[]> {
+    const clauses = ['collection_id = ?'];
+    const args: (string | number)[] = [collectionId];
+    if (range.componentType) {
+      clauses.push('component_type = ?');
+      args.push(range.componentType);
+    }
+    if (range.endUtcMs !== undefined) {
+      clauses.push('(first_start IS NULL OR first_start < ?)');
+      args.push(range.endUtcMs);
+    }
+    if (range.startUtcMs !== undefined) {
+      clauses.push('(last_end IS NULL OR last_end > ?)');
+      args.push(range.startUtcMs);
+    }
+    const rows = await queryRows(this.db, `SELECT ${RESOURCE_META_COLUMNS}, data FROM resources WHERE ${clauses.join(' AND ')} ORDER BY name`, args);
+    return rows.map(toResource);
+  }
+
+  /** Creates or replaces a resource, atomically checking `expect` and the collection-wide UID rule. */
+  async put(collection: CollectionRecord, name: string, write: ResourceWrite, expect: WriteExpectation, now: number): Promise<ResourceMeta> {
+    const statements: InStatement[] = [expectationGuard(collection.id, name, expect), ...bumpStatements(collection.id, now)];
+    statements.push(upsertStatement(collection.id, name, write, now));
+    statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [collection.id, name] });
+    try {
+      await writeBatch(this.db, statements);
+    } catch (error) {
+      if (error instanceof StorageConflictError && write.index) {
+        const holder = await this.findByUid(collection.id, write.index.uid);
+        if (holder && holder.name !== name) throw new UidConflictError(holder.name, collection.path);
+      }
+      throw error;
+    }
+    return (await this.getMeta(collection.id, name))!;
+  }
+
+  async delete(collection: CollectionRecord, name: string, expect: WriteExpectation, now: number): Promise<void> {
+    const path = collection.path + name;
+    await writeBatch(this.db, [
+      expectationGuard(collection.id, name, expect),
+      ...removalStatements(collection.id, name, now),
+      { sql: 'DELETE FROM properties WHERE path = ?', args: [path] },
+      { sql: 'DELETE FROM locks WHERE path = ?', args: [path] },
+    ]);
+  }
+
+  /**
+   * Copies or moves a resource (with its dead properties) to another collection or name in one
+   * batch, replacing whatever is at the destination.
+   */
+  async transfer(
+    source: { collection: CollectionRecord; name: string; etag: string },
+    target: { collection: CollectionRecord; name: string; index?: CalendarObjectIndex | null },
+    mode: 'copy' | 'move',
+    now: number,
+  ): Promise<void> {
+    const record = await this.get(source.collection.id, source.name);
+    if (!record) throw new StorageConflictError('The source resource disappeared');
+    const sourcePath = source.collection.path + source.name;
+    const targetPath = target.collection.path + target.name;
+    const write: ResourceWrite = {
+      contentType: record.contentType,
+      data: record.data,
+      etag: record.etag,
+      size: record.size,
+      index: target.index === undefined ? indexOf(record) : target.index,
+      scheduleTag: record.scheduleTag,
+    };
+    const statements: InStatement[] = [expectationGuard(source.collection.id, source.name, { etag: source.etag })];
+    if (mode === 'move') {
+      statements.push(...removalStatements(source.collection.id, source.name, now));
+      statements.push({ sql: 'DELETE FROM locks WHERE path = ?', args: [sourcePath] });
+    }
+    // Clear the destination first so that a UID moving within one collection does not collide with itself.
+    statements.push({ sql: 'DELETE FROM resources WHERE collection_id = ? AND name = ?', args: [target.collection.id, target.name] });
+    statements.push(...bumpStatements(target.collection.id, now));
+    statements.push(upsertStatement(target.collection.id, target.name, write, now));
+    statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [target.collection.id, target.name] });
+    statements.push({ sql: 'DELETE FROM properties WHERE path = ?', args: [targetPath] });
+    statements.push({ sql: 'INSERT INTO properties (path, name, value) SELECT ?, name, value FROM properties WHERE path = ?', args: [targetPath, sourcePath] });
+    if (mode === 'move') statements.push({ sql: 'DELETE FROM properties WHERE path = ?', args: [sourcePath] });
+    try {
+      await writeBatch(this.db, statements);
+    } catch (error) {
+      if (error instanceof StorageConflictError && write.index) {
+        const holder = await this.findByUid(target.collection.id, write.index.uid);
+        if (holder) throw new UidConflictError(holder.name, target.collection.path);
+      }
+      throw error;
+    }
+  }
+
+  /** Members changed or removed after `modseq`, oldest first (RFC 6578 sync-collection). */
+  async changesSince(collectionId: number, modseq: number, limit?: number): Promise<ChangeEntry[]> {
+    const rows = await queryRows(
+      this.db,
+      `SELECT name, modseq, 0 AS deleted FROM resources WHERE collection_id = ? AND modseq > ?
+       UNION ALL SELECT name, modseq, 1 AS deleted FROM tombstones WHERE collection_id = ? AND modseq > ?
+       ORDER BY modseq${limit === undefined ? '' : ' LIMIT ?'}`,
+      limit === undefined ? [collectionId, modseq, collectionId, modseq] : [collectionId, modseq, collectionId, modseq, limit],
+    );
+    return rows.map((row) => ({ name: String(row.name), modseq: Number(row.modseq), deleted: Number(row.deleted) === 1 }));
+  }
+}
+
+// --- Internal helpers ---
+
+function expectationGuard(collectionId: number, name: string, expect: WriteExpectation): InStatement {
+  if ('any' in expect) return guard('1');
+  if ('absent' in expect) return guard('NOT EXISTS (SELECT 1 FROM resources WHERE collection_id = ? AND name = ?)', [collectionId, name]);
+  return guard('(SELECT etag FROM resources WHERE collection_id = ? AND name = ?) = ?', [collectionId, name, expect.etag]);
+}
+
+function bumpStatements(collectionId: number, now: number): InStatement[] {
+  return [{ sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [now, collectionId] }];
+}
+
+function removalStatements(collectionId: number, name: string, now: number): InStatement[] {
+  return [
+    ...bumpStatements(collectionId, now),
+    { sql: 'DELETE FROM resources WHERE collection_id = ? AND name = ?', args: [collectionId, name] },
+    {
+      sql: 'INSERT OR REPLACE INTO tombstones (collection_id, name, modseq) SELECT id, ?, modseq FROM collections WHERE id = ?',
+      args: [name, collectionId],
+    },
+  ];
+}
+
+function upsertStatement(collectionId: number, name: string, write: ResourceWrite, now: number): InStatement {
+  const index = write.index ?? null;
+  return {
+    sql: `INSERT INTO resources (collection_id, name, content_type, data, etag, size, modseq, created_at, modified_at,
+            uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag)
+          VALUES (?, ?, ?, ?, ?, ?, (SELECT modseq FROM collections WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT (collection_id, name) DO UPDATE SET
+            content_type = excluded.content_type, data = excluded.data, etag = excluded.etag, size = excluded.size,
+            modseq = excluded.modseq, modified_at = excluded.modified_at, uid = excluded.uid,
+            component_type = excluded.component_type, first_start = excluded.first_start, last_end = excluded.last_end,
+            is_recurring = excluded.is_recurring, organizer = excluded.organizer, schedule_tag = excluded.schedule_tag`,
+    args: [
+      collectionId, name, write.contentType, write.data, write.etag, write.size, collectionId, now, now,
+      index?.uid ?? null, index?.componentType ?? null, index?.firstStart ?? null, index?.lastEnd ?? null,
+      index?.isRecurring ? 1 : 0, index?.organizer ?? null, write.scheduleTag ?? null,
+    ],
+  };
+}
+
+function indexOf(record: ResourceMeta): CalendarObjectIndex | null {
+  if (record.uid === null || record.componentType === null) return null;
+  return {
+    uid: record.uid,
+    componentType: record.componentType,
+    firstStart: record.firstStart,
+    lastEnd: record.lastEnd,
+    isRecurring: record.isRecurring,
+    organizer: record.organizer,
+  };
+}
