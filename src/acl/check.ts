@@ -5,8 +5,34 @@ import type { DavContext } from '../dav/context.ts';
 import { DavError, needPrivileges, notFound } from '../dav/errors.ts';
 import { encodePath } from '../dav/path.ts';
 import type { DavResource } from '../dav/resource.ts';
-import type { CollectionRecord } from '../storage/index.ts';
-import { effectiveRightsFor, operationPrivilege, operationRights, type AclOperation } from './rights-bridge.ts';
+import type { CollectionRecord, CollectionKind as StoredKind } from '../storage/index.ts';
+import { effectiveRights, isOperationAllowed, privilegeForOperation, type AclOperation } from './evaluate.ts';
+import type { CollectionKind } from './privileges.ts';
+import { hasAllRights, type Rights } from './rights.ts';
+
+export type { AclOperation };
+
+/** The rights model's collection kind for a stored collection kind. */
+export function aclKind(kind: StoredKind): CollectionKind {
+  switch (kind) {
+    case 'calendar-home':
+      return 'home';
+    case 'drive-home':
+    case 'folder':
+      return 'drive';
+    default:
+      return kind;
+  }
+}
+
+export function collectionRights(ctx: DavContext, collection: CollectionRecord): Rights {
+  const principal = ctx.principal;
+  return effectiveRights(
+    collection.acl,
+    { user: principal?.name ?? null, groups: [], isServerAdmin: principal?.isAdmin ?? false, isOwner: principal !== null && principal.name === collection.owner },
+    { kind: aclKind(collection.kind), implicitOwnerRights: ctx.deps.config.implicit_owner_rights },
+  );
+}
 
 /** The IMAP rights letters the request's principal holds on a resource. */
 export function rightsOn(ctx: DavContext, resource: DavResource): string {
@@ -15,10 +41,9 @@ export function rightsOn(ctx: DavContext, resource: DavResource): string {
     case 'virtual':
       return principal ? 'lr' : '';
     case 'principal':
-      if (principal && (principal.isAdmin || principal.name === resource.user.name)) return 'lrwa';
+      if (principal && (principal.isAdmin || principal.name === resource.user.name)) return 'lrwna';
       return principal ? 'lr' : '';
     case 'collection':
-      return collectionRights(ctx, resource.collection);
     case 'resource':
       return collectionRights(ctx, resource.collection);
     case 'missing':
@@ -26,13 +51,12 @@ export function rightsOn(ctx: DavContext, resource: DavResource): string {
   }
 }
 
-export function collectionRights(ctx: DavContext, collection: CollectionRecord): string {
-  return effectiveRightsFor(collection.acl, collection.owner, ctx.principal, collection.kind);
-}
-
 export function hasAccess(ctx: DavContext, resource: DavResource, operation: AclOperation): boolean {
   const rights = rightsOn(ctx, resource);
-  return [...operationRights(operation, resourceKind(resource))].every((letter) => rights.includes(letter));
+  const kind = kindOf(resource);
+  const effective = effectiveOperation(resource, operation);
+  if (kind === null) return effective === 'read' ? hasAllRights(rights, 'lr') : effective === 'write-properties' || effective === 'admin' ? hasAllRights(rights, 'a') : false;
+  return isOperationAllowed(effective, kind, rights);
 }
 
 /**
@@ -43,10 +67,10 @@ export function requireAccess(ctx: DavContext, resource: DavResource, operation:
   if (hasAccess(ctx, resource, operation)) return;
   if (!ctx.principal) throw unauthorized(ctx);
   const rights = rightsOn(ctx, resource);
-  if (resource.kind !== 'virtual' && !rights.includes('l') && !(operation === 'read-free-busy' && rights.includes('9'))) {
-    throw notFound();
-  }
-  throw needPrivileges(encodePath(privilegeTarget(resource)), operationPrivilege(operation, resourceKind(resource)));
+  const canLookUp = rights.includes('l') || (operation === 'read-free-busy' && rights.includes('9'));
+  if (resource.kind !== 'virtual' && resource.kind !== 'principal' && !canLookUp) throw notFound();
+  const kind = kindOf(resource) ?? 'principal';
+  throw needPrivileges(encodePath(privilegeTarget(resource)), privilegeForOperation(effectiveOperation(resource, operation), kind));
 }
 
 export function unauthorized(ctx: DavContext): DavError {
@@ -54,16 +78,22 @@ export function unauthorized(ctx: DavContext): DavError {
   return new DavError(401, undefined, 'Authentication required', { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` });
 }
 
-function resourceKind(resource: DavResource): CollectionRecord['kind'] | 'principal' | 'virtual' {
+// --- Internal helpers ---
+
+/** PROPPATCH needs `w` on a collection and `n` on a member resource (the seed's two CY: privileges). */
+function effectiveOperation(resource: DavResource, operation: AclOperation): AclOperation {
+  return operation === 'write-properties' && resource.kind === 'resource' ? 'write-properties-resource' : operation;
+}
+
+function kindOf(resource: DavResource): CollectionKind | null {
   switch (resource.kind) {
     case 'collection':
-      return resource.collection.kind;
     case 'resource':
-      return resource.collection.kind;
+      return aclKind(resource.collection.kind);
     case 'missing':
-      return resource.parent?.kind ?? 'virtual';
+      return resource.parent ? aclKind(resource.parent.kind) : null;
     default:
-      return resource.kind;
+      return null;
   }
 }
 

@@ -8,29 +8,13 @@ import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { textContent } from '../dav/xml/element.ts';
 import { caldav } from '../dav/xml/names.ts';
 import { hrefToPath } from '../dav/path.ts';
+import { aclKind } from '../acl/check.ts';
+import { defaultAcl } from '../acl/privileges.ts';
+import { formatAclString } from '../acl/rights.ts';
 
-/** Cyrus ACL text: identifier TAB rights, repeated. */
+/** The seed's "Default WebDAV Privileges by Collection", as Cyrus ACL text. */
 export function defaultCollectionAcl(kind: CollectionKind, owner: string | null): string {
-  const entries: [string, string][] = [];
-  const ownerRights: Partial<Record<CollectionKind, string>> = {
-    'calendar-home': 'lrwipkxtan9',
-    calendar: 'lrwipkxtan9',
-    attachments: 'lrwipkxtan',
-    'schedule-inbox': 'lrwipkxtan789',
-    'schedule-outbox': 'lrwipkxtan789',
-    'drive-home': 'lrwipkxtan',
-    folder: 'lrwipkxtan',
-  };
-  const anyoneRights: Partial<Record<CollectionKind, string>> = {
-    'calendar-home': '9',
-    calendar: '9',
-    attachments: 'lr',
-    'schedule-inbox': '789',
-  };
-  if (owner) entries.push([owner, ownerRights[kind] ?? 'lrwipkxtan']);
-  const anyone = owner ? anyoneRights[kind] : undefined;
-  if (anyone) entries.push(['anyone', anyone]);
-  return entries.map(([id, rights]) => `${id}\t${rights}`).join('\t');
+  return formatAclString(defaultAcl(aclKind(kind), owner));
 }
 
 export function canContain(parent: DavResource, child: CollectionKind): boolean {

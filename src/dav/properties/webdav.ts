@@ -1,6 +1,7 @@
 // RFC 4918 §15 live properties, plus RFC 5397 current-user-principal, RFC 3744 owner and
 // principal-collection-set, RFC 6578 sync-token and RFC 4331 quota properties.
-import { collectionRights } from '../../acl/check.ts';
+import { aclKind, collectionRights } from '../../acl/check.ts';
+import { privilegesFromRights } from '../../acl/privileges.ts';
 import type { DavResource } from '../resource.ts';
 import { el } from '../xml/element.ts';
 import { dav, calserver } from '../xml/names.ts';
@@ -146,8 +147,11 @@ export const WEBDAV_PROPERTIES: PropertyDef[] = [
     appliesTo: any,
     write: 'protected',
     get: ({ ctx, resource }) => {
-      const rights = resource.kind === 'collection' || resource.kind === 'resource' ? collectionRights(ctx, resource.collection) : ctx.principal ? 'lr' : '';
-      return privilegesForRights(rights).map((name) => el(dav('privilege'), el(name)));
+      if (resource.kind === 'collection' || resource.kind === 'resource') {
+        const privileges = privilegesFromRights(collectionRights(ctx, resource.collection), aclKind(resource.collection.kind), 'expanded');
+        return privileges.map((name) => el(dav('privilege'), el(name)));
+      }
+      return ctx.principal ? [el(dav('privilege'), el(dav('read'))), el(dav('privilege'), el(dav('read-current-user-privilege-set')))] : [];
     },
   },
   {
@@ -193,19 +197,4 @@ function supportedReports(resource: DavResource): string[] {
     reports.push(dav('principal-property-search'), dav('principal-search-property-set'));
   }
   return reports;
-}
-
-function privilegesForRights(rights: string): string[] {
-  const has = (letters: string) => [...letters].every((l) => rights.includes(l));
-  const privileges: string[] = [];
-  if (has('lr')) privileges.push(dav('read'), dav('read-current-user-privilege-set'));
-  if (has('9') || has('lr')) privileges.push('{urn:ietf:params:xml:ns:caldav}read-free-busy');
-  if (has('wn')) privileges.push(dav('write-properties'));
-  if (has('i')) privileges.push(dav('write-content'));
-  if (has('ik')) privileges.push(dav('bind'));
-  if (has('xte')) privileges.push(dav('unbind'));
-  if (has('wnikxte')) privileges.push(dav('write'));
-  if (has('a')) privileges.push(dav('read-acl'), dav('write-acl'), dav('unlock'));
-  if (has('lrwnikxtea')) privileges.push(dav('all'));
-  return privileges;
 }
