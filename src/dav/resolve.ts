@@ -34,13 +34,15 @@ export async function resolveResource(store: Store, config: AppConfig, pathname:
     return { kind: 'missing', path: joinPath(segments, trailingSlash), parent: null, name: segments.at(-1) ?? '', area };
   }
   const collectionPath = joinPath(segments, true);
-  const collection = await store.collections.get(collectionPath);
+  const parentPath = joinPath(segments.slice(0, -1), true);
+  const found = await store.collections.getMany([collectionPath, parentPath]);
+  const collection = found.get(collectionPath);
   if (collection) return { kind: 'collection', path: collectionPath, collection };
   const name = segments.at(-1)!;
-  const parent = await store.collections.get(joinPath(segments.slice(0, -1), true));
+  const parent = found.get(parentPath);
   if (parent) {
-    const meta = await store.resources.getMeta(parent.id, name);
-    if (meta) return { kind: 'resource', path: parent.path + name, collection: parent, name, meta };
+    const record = await store.resources.get(parent.id, name);
+    if (record) return { kind: 'resource', path: parent.path + name, collection: parent, name, meta: record };
   }
   return { kind: 'missing', path: joinPath(segments, trailingSlash), parent: parent ?? null, name, area };
 }

@@ -21,6 +21,12 @@ export class CollectionRepo {
     return row ? toCollection(row) : undefined;
   }
 
+  /** Several collections by path in one query (resolving a member path needs it and its parent). */
+  async getMany(paths: readonly string[]): Promise<Map<string, CollectionRecord>> {
+    const rows = await queryRows(this.db, `SELECT * FROM collections WHERE path IN (${paths.map(() => '?').join(',')})`, [...paths]);
+    return new Map(rows.map((row) => [String(row.path), toCollection(row)]));
+  }
+
   async getById(id: number): Promise<CollectionRecord | undefined> {
     const row = await queryRow(this.db, 'SELECT * FROM collections WHERE id = ?', [id]);
     return row ? toCollection(row) : undefined;

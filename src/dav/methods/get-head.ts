@@ -5,6 +5,7 @@ import type { DavContext } from '../context.ts';
 import { methodNotAllowed, notFound } from '../errors.ts';
 import { collectionEtag } from '../properties/webdav.ts';
 import type { DavResource } from '../resource.ts';
+import type { ResourceRecord } from '../../storage/index.ts';
 
 /** Renders a collection for GET (calendar export, web page, folder listing); null means 405. */
 export type CollectionRenderer = (ctx: DavContext, resource: DavResource) => Promise<Response | null>;
@@ -33,7 +34,8 @@ export async function handleGetHead(ctx: DavContext, renderCollection: Collectio
   };
   if (meta.scheduleTag) headers['Schedule-Tag'] = meta.scheduleTag;
   if (ctx.request.method === 'HEAD') return new Response(null, { status: 200, headers });
-  const record = await ctx.deps.store.resources.get(resource.collection.id, resource.name);
+  // Resolution loaded the whole record; fetch again only if something handed us metadata alone.
+  const record = 'data' in meta ? (meta as ResourceRecord) : await ctx.deps.store.resources.get(resource.collection.id, resource.name);
   if (!record) throw notFound();
   return new Response(record.data as BodyInit, { status: 200, headers });
 }

@@ -1,0 +1,82 @@
+// Small benchmark helpers: a target server (given by URL, or started in-process on a temporary
+// database), timing with percentiles, and a fixed-concurrency runner.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startServer } from '../adapters/node/server.ts';
+import { parseConfig } from '../src/config.ts';
+
+export interface Target {
+  baseUrl: string;
+  user: string;
+  auth: string;
+  close(): Promise<void>;
+}
+
+export function benchArgs(extra: Record<string, { type: 'string' }> = {}) {
+  return parseArgs({
+    options: { url: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' }, events: { type: 'string' }, concurrency: { type: 'string' }, ...extra },
+  }).values as Record<string, string | undefined>;
+}
+
+/** A server to measure: the one at --url, or a fresh in-process Node server on a temporary file. */
+export async function openTarget(args: Record<string, string | undefined>): Promise<Target> {
+  if (args.url) {
+    const user = args.user ?? 'bench';
+    return { baseUrl: args.url.replace(/\/$/, ''), user, auth: basic(user, args.password ?? 'bench'), close: async () => undefined };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'orrery-bench-'));
+  const server = await startServer(
+    { host: '127.0.0.1', port: 0, database: { url: `file:${join(dir, 'bench.db')}` }, config: parseConfig({}) },
+    { quiet: true, bootstrap: { user: 'bench', password: 'bench' } },
+  );
+  return {
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    user: 'bench',
+    auth: basic('bench', 'bench'),
+    close: async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function timeIt<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const result = await fn();
+  return [result, performance.now() - started];
+}
+
+export function percentiles(samples: number[]): { p50: number; p99: number; mean: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { p50: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
+}
+
+/** Runs `count` tasks with `concurrency` workers; returns requests per second and latencies. */
+export async function runConcurrent(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { perSecond: count / ((performance.now() - started) / 1000), latencies };
+}
+
+export function basic(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+export function report(label: string, fields: Record<string, number | string>): void {
+  const rendered = Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'number' ? v.toFixed(v < 10 ? 2 : 0) : v}`);
+  console.log(`${label.padEnd(34)} ${rendered.join('  ')}`);
+}
