@@ -14,8 +14,8 @@ export async function handlePost(ctx: DavContext, services: DavServices): Promis
     const extension = resource.collection.kind === 'calendar' ? '.ics' : '';
     const path = `${resource.collection.path}${crypto.randomUUID()}${extension}`;
     const member = await resolveResource(ctx.deps.store, ctx.deps.config, encodePath(path));
-    const response = await handlePut({ ...ctx, resource: member }, services);
-    return new Response(null, { status: 201, headers: { ...Object.fromEntries(response.headers), Location: encodePath(path) } });
+    // The PUT answers 201 with the Location of the new member, which is what RFC 5995 §3.2 asks.
+    return handlePut({ ...ctx, resource: member }, services);
   }
   const handled = services.post ? await services.post(ctx) : null;
   if (handled) return handled;

@@ -102,6 +102,12 @@ export const WEBDAV_PROPERTIES: PropertyDef[] = [
     get: ({ ctx }) => (ctx.principal ? href(principalPath(ctx.principal.name)) : el(dav('unauthenticated'))),
   },
   {
+    name: dav('principal-URL'),
+    appliesTo: (r) => r.kind === 'principal',
+    write: 'protected',
+    get: ({ resource }) => (resource.kind === 'principal' ? href(principalPath(resource.user.name)) : undefined),
+  },
+  {
     name: dav('principal-collection-set'),
     appliesTo: any,
     write: 'protected',
