@@ -1,7 +1,7 @@
 // How each kind of collection treats member content: what a PUT may store there, what COPY/MOVE
 // may bring in, and whether sub-collections may be created. Areas supply the policies; app.ts
 // maps collection kinds to them.
-import type { CalendarObjectIndex, CollectionKind, CollectionRecord, ResourceMeta, ResourceWrite } from '../storage/index.ts';
+import type { CalendarObjectIndex, CollectionKind, CollectionRecord, ResourceMeta, ResourceRecord, ResourceWrite } from '../storage/index.ts';
 import type { DavContext } from './context.ts';
 
 export interface ContentPolicy {
@@ -13,6 +13,27 @@ export interface ContentPolicy {
   maxBytes(ctx: DavContext): number;
   /** Whether MKCOL may create collections inside. */
   allowsSubcollections: boolean;
+  /**
+   * Runs after a PUT stored a member (implicit scheduling delivers invitations here). `previous`
+   * is what was stored before, if anything. May return extra response headers (Schedule-Tag).
+   */
+  afterWrite?(ctx: DavContext, event: WriteEvent): Promise<Record<string, string> | void>;
+  /** Runs after a DELETE removed a member (implicit scheduling sends cancellations or declines). */
+  afterDelete?(ctx: DavContext, event: DeleteEvent): Promise<void>;
+}
+
+export interface WriteEvent {
+  collection: CollectionRecord;
+  name: string;
+  stored: ResourceMeta;
+  data: string | Uint8Array;
+  previous: ResourceRecord | null;
+}
+
+export interface DeleteEvent {
+  collection: CollectionRecord;
+  name: string;
+  previous: ResourceRecord;
 }
 
 export type ContentPolicies = (kind: CollectionKind) => ContentPolicy;

@@ -7,6 +7,7 @@ import { requireUnlocked } from '../locking.ts';
 import { collectionEtag } from '../properties/webdav.ts';
 import type { DavServices } from '../services.ts';
 import { mapWriteError } from './put.ts';
+import type { ResourceRecord } from '../../storage/index.ts';
 
 export async function handleDelete(ctx: DavContext, services: DavServices): Promise<Response> {
   const resource = ctx.resource;
@@ -24,6 +25,8 @@ export async function handleDelete(ctx: DavContext, services: DavServices): Prom
     } catch (error) {
       throw mapWriteError(error);
     }
+    const policy = services.content(resource.collection.kind);
+    if (policy.afterDelete) await policy.afterDelete(ctx, { collection: resource.collection, name: resource.name, previous: meta as ResourceRecord });
     return new Response(null, { status: 204 });
   }
   const depth = ctx.request.headers.get('depth');

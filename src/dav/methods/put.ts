@@ -3,7 +3,7 @@
 import { requireAccess } from '../../acl/check.ts';
 import { writeExpectation } from '../../http/conditional.ts';
 import { readBodyBytes } from '../../http/body.ts';
-import { PreconditionFailedError, UidConflictError, type ResourceMeta } from '../../storage/index.ts';
+import { PreconditionFailedError, UidConflictError, type ResourceMeta, type ResourceRecord } from '../../storage/index.ts';
 import type { DavContext } from '../context.ts';
 import { conditionError, conflict, DavError, methodNotAllowed, preconditionFailed } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
@@ -45,7 +45,10 @@ export async function handlePut(ctx: DavContext, services: DavServices): Promise
   } catch (error) {
     throw mapWriteError(error);
   }
-  const headers: Record<string, string> = { ETag: stored.etag, 'Last-Modified': new Date(stored.modifiedAt).toUTCString() };
+  const extra = policy.afterWrite
+    ? await policy.afterWrite(ctx, { collection, name, stored, data: write.data, previous: existing as ResourceRecord | null })
+    : undefined;
+  const headers: Record<string, string> = { ETag: stored.etag, 'Last-Modified': new Date(stored.modifiedAt).toUTCString(), ...(extra ?? {}) };
   if (!existing) headers.Location = encodePath(resource.path);
   return new Response(null, { status: existing ? 204 : 201, headers });
 }
