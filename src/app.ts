@@ -5,6 +5,7 @@ import { CALENDAR_CONTENT, NO_CONTENT } from './caldav/content.ts';
 import { caldavProperties } from './caldav/properties.ts';
 import { createProvisioner } from './caldav/provisioning.ts';
 import { CALENDAR_MULTIGET } from './caldav/reports/calendar-multiget.ts';
+import { CALENDAR_QUERY } from './caldav/reports/calendar-query.ts';
 import { renderCollection } from './caldav/render.ts';
 import { canContain, checkDeletable, initialAcl } from './caldav/rules.ts';
 import { FILE_CONTENT, strongEtag, type ContentPolicy } from './dav/content.ts';
@@ -18,6 +19,7 @@ import { SYNC_COLLECTION } from './dav/reports/sync-collection.ts';
 import type { DavServices } from './dav/services.ts';
 import { Authenticator } from './http/auth.ts';
 import { errorResponse } from './http/on-error.ts';
+import { createTzdistApp } from './tzdist/index.ts';
 import type { CollectionKind, Store } from './storage/index.ts';
 
 export interface AppOptions {
@@ -39,7 +41,7 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   const deps: AppDeps = { store, config, now: options.now ?? Date.now, logger: options.logger ?? SILENT_LOGGER };
   const services: DavServices = {
     properties: new PropertyRegistry([...WEBDAV_PROPERTIES, ...caldavProperties(config)]),
-    reports: new ReportRegistry([SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET]),
+    reports: new ReportRegistry([SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET, CALENDAR_QUERY]),
     content: (kind) => CONTENT_BY_KIND[kind],
     canContain,
     initialAcl,
@@ -64,6 +66,12 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   // RFC 6764 §5: bootstrapping via well-known URIs redirects to the context path.
   app.all('/.well-known/caldav', (c) => c.redirect(`/dav/calendars/${new URL(c.req.url).search}`, 301));
   app.all('/.well-known/caldav/*', (c) => c.redirect('/dav/calendars/', 301));
+
+  if (config.httpmodules.has('tzdist')) {
+    // RFC 7808 §4.1: the well-known URI redirects to the service's context path.
+    app.all('/.well-known/timezone', (c) => c.redirect(`/tzdist${new URL(c.req.url).search}`, 301));
+    app.route('/tzdist', createTzdistApp({ tzdistPath: '/tzdist' }));
+  }
 
   app.all('/', (c) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') {

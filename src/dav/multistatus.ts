@@ -1,7 +1,7 @@
 // 207 Multi-Status bodies (RFC 4918 §13) as values, rendered once.
 import { el, type XmlElement } from './xml/element.ts';
 import { dav } from './xml/names.ts';
-import { toXml } from './xml/serialize.ts';
+import { toXml, XmlStreamWriter } from './xml/serialize.ts';
 import { encodePath } from './path.ts';
 
 export interface Propstat {
@@ -53,4 +53,39 @@ export function multistatusResponse(responses: readonly MultistatusResponse[], e
     status: 207,
     headers: { 'Content-Type': 'application/xml; charset=utf-8', ...headers },
   });
+}
+
+/**
+ * A 207 whose body is produced as the responses are: a 10,000-member listing is never held as
+ * one string, and the client starts reading while the server still works. `trailer` (e.g. the
+ * sync-token) is asked for after the last response.
+ */
+export function streamingMultistatus(
+  responses: AsyncIterable<MultistatusResponse> | Iterable<MultistatusResponse>,
+  trailer: () => readonly XmlElement[] = () => [],
+  headers: Record<string, string> = {},
+): Response {
+  const writer = new XmlStreamWriter(dav('multistatus'));
+  const encoder = new TextEncoder();
+  const iterator = Symbol.asyncIterator in responses ? responses[Symbol.asyncIterator]() : (responses as Iterable<MultistatusResponse>)[Symbol.iterator]();
+  let started = false;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let chunk = started ? '' : writer.start();
+      started = true;
+      // Batch a few responses per chunk: one enqueue per response costs more than the XML.
+      for (let i = 0; i < 64; i++) {
+        const next = await iterator.next();
+        if (next.done) {
+          for (const element of trailer()) chunk += writer.child(element);
+          controller.enqueue(encoder.encode(chunk + writer.end()));
+          controller.close();
+          return;
+        }
+        chunk += writer.child(responseElement(next.value));
+      }
+      controller.enqueue(encoder.encode(chunk));
+    },
+  });
+  return new Response(body, { status: 207, headers: { 'Content-Type': 'application/xml; charset=utf-8', ...headers } });
 }

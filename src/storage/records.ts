@@ -126,6 +126,28 @@ export function toResourceMeta(row: Row): ResourceMeta {
   };
 }
 
+/** The same mapping from a positional array in RESOURCE_META_COLUMNS order. */
+export function resourceMetaFromValues(v: unknown[]): ResourceMeta {
+  return {
+    id: Number(v[0]),
+    collectionId: Number(v[1]),
+    name: String(v[2]),
+    contentType: String(v[3]),
+    etag: String(v[4]),
+    size: Number(v[5]),
+    modseq: Number(v[6]),
+    createdAt: Number(v[7]),
+    modifiedAt: Number(v[8]),
+    uid: nullableString(v[9]),
+    componentType: nullableString(v[10]),
+    firstStart: nullableNumber(v[11]),
+    lastEnd: nullableNumber(v[12]),
+    isRecurring: Number(v[13]) === 1,
+    organizer: nullableString(v[14]),
+    scheduleTag: nullableString(v[15]),
+  };
+}
+
 export function toResource(row: Row): ResourceRecord {
   const raw = row.data;
   const data = typeof raw === 'string' ? raw : new Uint8Array(raw as ArrayBuffer);

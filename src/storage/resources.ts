@@ -7,6 +7,7 @@ import {
   RESOURCE_META_COLUMNS,
   toResource,
   toResourceMeta,
+  resourceMetaFromValues,
   type CalendarObjectIndex,
   type CollectionRecord,
   type ResourceMeta,
@@ -46,8 +47,15 @@ export class ResourceRepo {
 
   /** Metadata of every member, without data: PROPFIND Depth 1 is one query however big the collection. */
   async listMeta(collectionId: number): Promise<ResourceMeta[]> {
-    const rows = await queryRows(this.db, `SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? ORDER BY name`, [collectionId]);
-    return rows.map(toResourceMeta);
+    // One JSON text for the whole listing: the client libraries build an object per row and
+    // column, which costs more than the query itself on a 10,000-member calendar.
+    const row = await queryRow(
+      this.db,
+      `SELECT json_group_array(json_array(${RESOURCE_META_COLUMNS})) AS listing
+       FROM (SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? ORDER BY name)`,
+      [collectionId],
+    );
+    return (JSON.parse(String(row?.listing ?? '[]')) as unknown[][]).map(resourceMetaFromValues);
   }
 
   async getMany(collectionId: number, names: readonly string[]): Promise<ResourceRecord[]> {

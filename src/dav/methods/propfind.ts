@@ -4,8 +4,8 @@ import { readBodyText } from '../../http/body.ts';
 import { listChildren } from '../children.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conditionError, notFound } from '../errors.ts';
-import { multistatusResponse, type MultistatusResponse } from '../multistatus.ts';
-import { computePropstats, loadDeadProperties, type PropRequest } from '../properties/compute.ts';
+import { streamingMultistatus, type MultistatusResponse } from '../multistatus.ts';
+import { computePropstats, loadDeadProperties, needsDeadProperties, type PropRequest } from '../properties/compute.ts';
 import type { PropertyRegistry } from '../properties/registry.ts';
 import { childElements, findChild } from '../xml/element.ts';
 import { dav } from '../xml/names.ts';
@@ -22,16 +22,17 @@ export async function handlePropfind(ctx: DavContext, registry: PropertyRegistry
   const prefer = preferences(ctx.request);
   const targets: DavResource[] = prefer.depthNoroot && depth === 1 ? [] : [resource];
   if (depth === 1) targets.push(...(await listChildren(ctx, resource)));
-  const dead = await loadDeadProperties(ctx, targets);
-  const responses: MultistatusResponse[] = [];
-  for (const target of targets) {
-    let propstats = await computePropstats(ctx, registry, target, request, dead.get(target.path) ?? new Map());
-    if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
-    responses.push({ path: target.path, propstats });
+  const dead = needsDeadProperties(registry, request) ? await loadDeadProperties(ctx, targets) : new Map();
+  async function* responses(): AsyncGenerator<MultistatusResponse> {
+    for (const target of targets) {
+      let propstats = await computePropstats(ctx, registry, target, request, dead.get(target.path) ?? new Map());
+      if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
+      yield { path: target.path, propstats };
+    }
   }
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { Vary: 'Brief, Prefer' };
   if (prefer.applied.length > 0) headers['Preference-Applied'] = prefer.applied.join(', ');
-  return multistatusResponse(responses, [], { ...headers, Vary: 'Brief, Prefer' });
+  return streamingMultistatus(responses(), () => [], headers);
 }
 
 /** PROPFIND Depth: 0 or 1; infinity is refused as RFC 4918 §9.1 allows, and is the default. */

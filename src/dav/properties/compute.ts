@@ -25,6 +25,12 @@ export async function loadDeadProperties(ctx: DavContext, resources: readonly Da
   return result;
 }
 
+/** Whether answering `request` can involve stored (dead, or writable live) property values. */
+export function needsDeadProperties(registry: PropertyRegistry, request: PropRequest): boolean {
+  if (request.type !== 'prop') return true;
+  return request.names.some((name) => !registry.isLive(name) || registry.isWritable(name));
+}
+
 export async function computePropstats(
   ctx: DavContext,
   registry: PropertyRegistry,

@@ -48,6 +48,11 @@ export class PropertyRegistry {
     return this.defs.has(name);
   }
 
+  /** Writable live properties keep their values in dead-property storage. */
+  isWritable(name: ClarkName): boolean {
+    return this.defs.get(name)?.some((def) => def.write !== 'protected') ?? false;
+  }
+
   namesFor(resource: DavResource): ClarkName[] {
     const names: ClarkName[] = [];
     for (const [name, defs] of this.defs) if (defs.some((def) => def.appliesTo(resource))) names.push(name);

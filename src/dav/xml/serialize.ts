@@ -36,6 +36,39 @@ export function toXml(root: XmlElement): string {
   return `<?xml version="1.0" encoding="utf-8"?>\n${BUILDER.build([tree]) as string}`;
 }
 
+/**
+ * Renders a document piecewise, for long responses: the root's start tag (declaring the well-known
+ * namespaces), then one child at a time, then the end tag. A child using another namespace
+ * declares it on itself.
+ */
+export class XmlStreamWriter {
+  private readonly rootPrefixes = new Map<string, string>(Object.entries(WELL_KNOWN_PREFIXES));
+  private readonly rootTag: string;
+
+  constructor(rootName: string) {
+    this.rootTag = qualify(rootName, this.rootPrefixes);
+  }
+
+  start(): string {
+    const declarations = [...this.rootPrefixes].map(([namespace, prefix]) => ` xmlns:${prefix}="${escapeAttribute(namespace)}"`).join('');
+    return `<?xml version="1.0" encoding="utf-8"?>\n<${this.rootTag}${declarations}>`;
+  }
+
+  child(element: XmlElement): string {
+    const prefixes = new Map(this.rootPrefixes);
+    collectNamespaces(element, prefixes);
+    const declarations: Record<string, string> = {};
+    for (const [namespace, prefix] of prefixes) {
+      if (!this.rootPrefixes.has(namespace)) declarations[`xmlns:${prefix}`] = escapeAttribute(namespace);
+    }
+    return BUILDER.build([toBuilderNode(element, prefixes, declarations)]) as string;
+  }
+
+  end(): string {
+    return `</${this.rootTag}>`;
+  }
+}
+
 export function escapeText(text: string): string {
   return stripInvalid(text).replace(/[&<>\r]/g, (char) => ENTITIES[char]!);
 }

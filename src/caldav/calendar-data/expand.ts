@@ -1,0 +1,104 @@
+// CALDAV:expand (RFC 4791 §9.6.5): every recurrence instance overlapping the range becomes its own
+// component, with DTSTART/DTEND/RECURRENCE-ID in UTC, no RRULE/RDATE/EXDATE/EXRULE, no VTIMEZONE.
+import { ICAL, type Component } from '../../ical/parse.ts';
+import { expandInstances, type Instance } from '../../ical/recurrence.ts';
+import { availabilityOverlaps, freeBusyOverlaps } from '../../ical/time-range.ts';
+import { zoneContext } from '../../ical/zones.ts';
+import { UTC_ZONE, type Zone } from '../../tz/zone.ts';
+import { cloneJCal, jcalOf, type JCalComponent, type JCalProperty } from './jcal.ts';
+import type { UtcRange } from './request.ts';
+import { convertTimesToUtc, recurrenceIdValue, setTimeProperty, timeFormOf, timeValue, type TimeContext } from './times.ts';
+
+export interface ExpandLimits {
+  /** Zone for floating and DATE values; when given, floating DATE-TIMEs are written in UTC too. */
+  floatingZone?: Zone | undefined;
+  maxInstances: number;
+  horizonUtcMs: number;
+}
+
+const RECURRING = new Set(['vevent', 'vtodo', 'vjournal']);
+const RECURRENCE_PROPERTIES = new Set(['rrule', 'rdate', 'exdate', 'exrule']);
+/** The property holding each recurring type's end, when it has one. */
+const END_PROPERTY: Record<string, string> = { vevent: 'dtend', vtodo: 'due' };
+
+/** A new VCALENDAR holding one component per overlapping instance (the input is not modified). */
+export function expandCalendar(vcalendar: Component, range: UtcRange, limits: ExpandLimits): JCalComponent {
+  const ctx: TimeContext = { vcalendar, floatingZone: limits.floatingZone };
+  const source = jcalOf(vcalendar);
+  const components: JCalComponent[] = [];
+  const done = new Set<string>();
+  for (const component of vcalendar.getAllSubcomponents()) {
+    const name = component.name;
+    if (name === 'vtimezone' || done.has(name)) continue;
+    if (RECURRING.has(name)) {
+      done.add(name);
+      const instances = expandInstances(vcalendar, {
+        componentName: name,
+        rangeStartUtcMs: range.startUtcMs,
+        rangeEndUtcMs: range.endUtcMs,
+        floatingZone: limits.floatingZone,
+        maxInstances: limits.maxInstances,
+        horizonUtcMs: limits.horizonUtcMs,
+      });
+      for (const instance of instances) components.push(instanceComponent(instance, ctx));
+    } else if (overlapsRange(component, vcalendar, range, limits.floatingZone ?? UTC_ZONE)) {
+      const copy = cloneJCal(jcalOf(component));
+      convertTimesToUtc(copy, ctx);
+      components.push(copy);
+    }
+  }
+  return [source[0], source[1].map((p) => [...p] as JCalProperty), components];
+}
+
+// --- Internal helpers ---
+
+/** One instance as a stand-alone component: the master's or the override's properties at the instance's time. */
+function instanceComponent(instance: Instance, ctx: TimeContext): JCalComponent {
+  const copy = cloneJCal(jcalOf(instance.component));
+  const name = copy[0];
+  const properties = copy[1].filter((p) => !RECURRENCE_PROPERTIES.has(p[0]));
+  copy[1] = properties;
+  const zone = ctx.floatingZone ?? UTC_ZONE;
+  const find = (prop: string) => properties.find((p) => p[0] === prop);
+  const dtstart = find('dtstart');
+  const startForm = dtstart ? timeFormOf(dtstart, ctx) : undefined;
+  const endName = END_PROPERTY[name];
+  const end = endName ? find(endName) : undefined;
+  const endForm = end ? timeFormOf(end, ctx) : undefined;
+  const duration = find('duration');
+  // Only a start that was local time changes meaning when written in UTC.
+  const startWasLocal = dtstart !== undefined && startForm === 'utc' && !String(dtstart[3]).endsWith('Z');
+  convertTimesToUtc(copy, ctx);
+  if (dtstart && startForm && Number.isFinite(instance.startUtcMs)) {
+    setTimeProperty(properties, 'dtstart', timeValue(instance.startUtcMs, startForm, zone));
+  }
+  if (end && endForm && endName && Number.isFinite(instance.endUtcMs)) {
+    setTimeProperty(properties, endName, timeValue(instance.endUtcMs, endForm, zone));
+  } else if (duration && endName && startWasLocal && isNominal(duration)) {
+    // A day or week DURATION is nominal (RFC 5545 §3.3.6): once DTSTART is in UTC it would no longer
+    // give the length the instance has across a DST change, so the end is written out instead.
+    copy[1] = properties.filter((p) => p !== duration);
+    setTimeProperty(copy[1], endName, timeValue(instance.endUtcMs, 'utc', zone));
+  }
+  if (instance.recurrenceId !== null) setTimeProperty(copy[1], 'recurrence-id', recurrenceIdValue(instance.recurrenceId, ctx));
+  return copy;
+}
+
+function isNominal(duration: JCalProperty): boolean {
+  const value = duration[3];
+  if (typeof value !== 'string') return false;
+  try {
+    const parsed = ICAL.Duration.fromString(value);
+    return parsed.days !== 0 || parsed.weeks !== 0;
+  } catch {
+    return false;
+  }
+}
+
+/** Components that are not recurrence sets are kept whole when they overlap (RFC 4791 §9.9 rules). */
+function overlapsRange(component: Component, vcalendar: Component, range: UtcRange, floatingZone: Zone): boolean {
+  const ctx = zoneContext(vcalendar, floatingZone);
+  if (component.name === 'vfreebusy') return freeBusyOverlaps(component, range, ctx);
+  if (component.name === 'vavailability') return availabilityOverlaps(component, range, ctx);
+  return true;
+}

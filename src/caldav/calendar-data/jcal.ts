@@ -1,0 +1,53 @@
+// Raw jCal (RFC 7265 §3) arrays, the form calendar data is reshaped in before it is serialised:
+// working on the arrays avoids ical.js's cached wrappers going stale while components are rebuilt.
+import { ICAL } from '../../ical/parse.ts';
+import { UTC_ZONE, utcMsToLocal, type LocalDateTime } from '../../tz/zone.ts';
+
+/** [name, parameters, value type, ...values] */
+export type JCalProperty = [string, Record<string, unknown>, string, ...unknown[]];
+/** [name, properties, subcomponents] */
+export type JCalComponent = [string, JCalProperty[], JCalComponent[]];
+
+export function jcalOf(component: ICAL.Component): JCalComponent {
+  return component.jCal as JCalComponent;
+}
+
+/** A deep copy, so the copy can be edited while the parsed object stays as it was. */
+export function cloneJCal(component: JCalComponent): JCalComponent {
+  return structuredClone(component);
+}
+
+export function serializeJCal(vcalendar: JCalComponent, mediaType: 'text/calendar' | 'application/calendar+json'): string {
+  return mediaType === 'application/calendar+json' ? JSON.stringify(vcalendar) : ICAL.stringify(vcalendar);
+}
+
+/** jCal DATE-TIME value in UTC ("2006-01-04T14:00:00Z", RFC 7265 §3.5.5). */
+export function jcalUtc(utcMs: number): string {
+  return `${jcalLocal(utcMsToLocal(UTC_ZONE, utcMs))}Z`;
+}
+
+/** jCal DATE-TIME value without a zone ("2006-01-04T14:00:00"). */
+export function jcalLocal(local: LocalDateTime): string {
+  return `${jcalDate(local)}T${pad(local.hour)}:${pad(local.minute)}:${pad(local.second)}`;
+}
+
+/** jCal DATE value ("2006-01-04"). */
+export function jcalDate(local: LocalDateTime): string {
+  return `${String(local.year).padStart(4, '0')}-${pad(local.month)}-${pad(local.day)}`;
+}
+
+/** Reads a jCal DATE or DATE-TIME string; `utc` tells whether it carried a "Z". */
+export function parseJCalTime(value: string): { local: LocalDateTime; isDate: boolean; utc: boolean } | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(Z)?)?$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (match[4] === undefined) return { local: { year, month, day, hour: 0, minute: 0, second: 0 }, isDate: true, utc: false };
+  const local = { year, month, day, hour: Number(match[4]), minute: Number(match[5]), second: Number(match[6]) };
+  return { local, isDate: false, utc: match[7] === 'Z' };
+}
+
+// --- Internal helpers ---
+
+function pad(value: number): string {
+  return String(value).padStart(2, '0');
+}

@@ -1,0 +1,156 @@
+// Evaluates a CalendarFilter on one calendar object (RFC 4791 §9.7.1–§9.7.5, §9.9). A comp-filter's
+// time-range and its child filters are tested on the same component: the instances a master or an
+// override contributes are that component's own, so conditions correlate per component.
+import ICAL from 'ical.js';
+import { expandInstances, type Instance } from '../../ical/recurrence.ts';
+import {
+  alarmOverlaps, alarmReachMs, availabilityOverlaps, freeBusyOverlaps, instantOverlaps, propertyOverlaps, type TimeRange,
+} from '../../ical/time-range.ts';
+import { zoneContext, type ZoneContext } from '../../ical/zones.ts';
+import type { Zone } from '../../tz/zone.ts';
+import type { CalendarFilter, CompFilter, FilterTest, ParamFilter, PropFilter } from './ast.ts';
+import { matchesText, propertyTexts } from './text-match.ts';
+
+export interface MatchOptions {
+  /** Zone for floating and DATE values: CALDAV:timezone(-id), else the calendar's calendar-timezone; UTC by default. */
+  floatingZone?: Zone | undefined;
+  horizonUtcMs: number;
+  maxInstances: number;
+}
+
+export function matchCalendarObject(filter: CalendarFilter, vcalendar: ICAL.Component, opts: MatchOptions): boolean {
+  if (vcalendar.name !== 'vcalendar' || filter.root.isNotDefined) return false;
+  const ctx: MatchContext = { zones: zoneContext(vcalendar, opts.floatingZone), opts, instances: new Map() };
+  return matchChildren(filter.root, vcalendar, ctx);
+}
+
+// --- Internal helpers ---
+
+interface MatchContext {
+  zones: ZoneContext;
+  opts: MatchOptions;
+  instances: Map<string, Instance[]>;
+}
+
+const DAY_MS = 86_400_000;
+const TIMED_BY_INSTANCE = new Set(['vevent', 'vtodo', 'vjournal']);
+
+/** The prop-filters and comp-filters of a comp-filter on one component, combined by its test. */
+function matchChildren(filter: CompFilter, component: ICAL.Component, ctx: MatchContext): boolean {
+  return combine(filter.test, [
+    ...filter.propFilters.map((pf) => () => matchPropFilter(pf, component, ctx)),
+    ...filter.compFilters.map((cf) => () => matchCompFilter(cf, component, ctx)),
+  ]);
+}
+
+function matchCompFilter(filter: CompFilter, parent: ICAL.Component, ctx: MatchContext): boolean {
+  const candidates = parent.getAllSubcomponents().filter((c) => filter.name === '*' || c.name.toUpperCase() === filter.name);
+  if (filter.isNotDefined) return candidates.length === 0;
+  return candidates.some(
+    (component) => (!filter.timeRange || componentInRange(component, parent, filter.timeRange, ctx)) && matchChildren(filter, component, ctx),
+  );
+}
+
+function componentInRange(component: ICAL.Component, parent: ICAL.Component, range: TimeRange, ctx: MatchContext): boolean {
+  switch (component.name) {
+    case 'vevent':
+    case 'vtodo':
+    case 'vjournal':
+      return instancesOf(component, range, ctx).length > 0;
+    case 'vfreebusy':
+      return freeBusyOverlaps(component, range, ctx.zones);
+    case 'vavailability':
+      return availabilityOverlaps(component, range, ctx.zones);
+    case 'valarm': {
+      if (!TIMED_BY_INSTANCE.has(parent.name)) return false;
+      // Triggers lie within the alarm's reach of an instance's start or end: widen by it.
+      const reach = alarmReachMs(component) + 2 * DAY_MS;
+      const parentInstances = instancesOf(parent, widen(range, reach), ctx);
+      return alarmOverlaps(component, parentInstances, range, ctx.zones);
+    }
+    default:
+      return false;
+  }
+}
+
+function matchPropFilter(filter: PropFilter, component: ICAL.Component, ctx: MatchContext): boolean {
+  const properties = component.getAllProperties(filter.name === '*' ? undefined : filter.name.toLowerCase());
+  if (filter.isNotDefined) return properties.length === 0;
+  if (properties.length === 0) return filter.timeRange !== undefined && effectiveEndInRange(filter.name, component, filter.timeRange, ctx);
+  return properties.some((property) =>
+    combine(filter.test, [
+      ...(filter.timeRange ? [() => propertyInRange(property, component, filter.timeRange as TimeRange, ctx)] : []),
+      ...(filter.textMatch ? [() => matchesText(filter.textMatch!, propertyTexts(property))] : []),
+      ...filter.paramFilters.map((pf) => () => matchParamFilter(pf, property)),
+    ]),
+  );
+}
+
+function matchParamFilter(filter: ParamFilter, property: ICAL.Property): boolean {
+  const raw: unknown = property.getParameter(filter.name.toLowerCase());
+  const values = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw.map(String) : [String(raw)];
+  if (filter.isNotDefined) return values.length === 0;
+  if (values.length === 0) return false;
+  return !filter.textMatch || matchesText(filter.textMatch, values);
+}
+
+/**
+ * DTSTART, DTEND and DUE of a recurring component are tested on every instance's effective value
+ * (§9.9: "infer an effective value for DTSTART, DTEND, DURATION, and DUE"); other properties, and
+ * these on a non-recurring component, on the stored value.
+ */
+function propertyInRange(property: ICAL.Property, component: ICAL.Component, range: TimeRange, ctx: MatchContext): boolean {
+  const name = property.name;
+  if (TIMED_BY_INSTANCE.has(component.name) && (name === 'dtstart' || name === 'dtend' || name === 'due')) {
+    const instances = instancesOf(component, widen(range, 2 * DAY_MS), ctx);
+    if (instances.some((i) => i.recurrenceId !== null)) {
+      const isDate = property.getFirstValue() instanceof ICAL.Time && (property.getFirstValue() as ICAL.Time).isDate;
+      return instances.some((i) => valueInRange(name === 'dtstart' ? i.startUtcMs : i.endUtcMs, isDate, range));
+    }
+  }
+  return propertyOverlaps(property, range, ctx.zones);
+}
+
+/** §9.9: DTSTART+DURATION stands in for a missing DTEND (VEVENT) or DUE (VTODO). */
+function effectiveEndInRange(name: string, component: ICAL.Component, range: TimeRange, ctx: MatchContext): boolean {
+  const standsIn = (name === 'DTEND' && component.name === 'vevent') || (name === 'DUE' && component.name === 'vtodo');
+  if (!standsIn || !component.hasProperty('dtstart') || !component.hasProperty('duration')) return false;
+  return instancesOf(component, widen(range, 2 * DAY_MS), ctx).some((i) => instantOverlaps(i.endUtcMs, range));
+}
+
+function valueInRange(utcMs: number, isDate: boolean, range: TimeRange): boolean {
+  if (!isDate) return instantOverlaps(utcMs, range);
+  return (range.startUtcMs ?? -Infinity) < utcMs + DAY_MS && (range.endUtcMs ?? Infinity) > utcMs;
+}
+
+/** Instances of this very component (master or override) overlapping the range, expanded once per range. */
+function instancesOf(component: ICAL.Component, range: TimeRange, ctx: MatchContext): Instance[] {
+  const vcalendar = ctx.zones.vcalendar;
+  const key = `${component.name}|${range.startUtcMs ?? ''}|${range.endUtcMs ?? ''}`;
+  let all = ctx.instances.get(key);
+  if (!all) {
+    all = expandInstances(vcalendar, {
+      componentName: component.name,
+      rangeStartUtcMs: range.startUtcMs,
+      rangeEndUtcMs: range.endUtcMs,
+      floatingZone: ctx.zones.floatingZone,
+      maxInstances: ctx.opts.maxInstances,
+      horizonUtcMs: ctx.opts.horizonUtcMs,
+    });
+    ctx.instances.set(key, all);
+  }
+  return all.filter((instance) => instance.component === component);
+}
+
+function widen(range: TimeRange, byMs: number): TimeRange {
+  return {
+    startUtcMs: range.startUtcMs === undefined ? undefined : range.startUtcMs - byMs,
+    endUtcMs: range.endUtcMs === undefined ? undefined : range.endUtcMs + byMs,
+  };
+}
+
+/** allof: every test; anyof: at least one. No tests at all always match (§9.7.1 "empty" filters). */
+function combine(test: FilterTest, tests: (() => boolean)[]): boolean {
+  if (tests.length === 0) return true;
+  return test === 'anyof' ? tests.some((t) => t()) : tests.every((t) => t());
+}

@@ -1,0 +1,147 @@
+// CALDAV:calendar-query (RFC 4791 §7.8): objects of a calendar (or of every calendar of a home)
+// matching a filter. The filter's component type and time range pre-filter on indexed columns;
+// only the candidates are parsed and matched.
+import { hasAccess, requireAccess } from '../../acl/check.ts';
+import type { DavContext } from '../../dav/context.ts';
+import { badRequest, conditionError, type Precondition } from '../../dav/errors.ts';
+import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
+import { computePropstats, loadDeadProperties, type PropRequest } from '../../dav/properties/compute.ts';
+import { deserializeDeadProperty } from '../../dav/properties/registry.ts';
+import type { ReportDef } from '../../dav/reports/registry.ts';
+import type { DavResource } from '../../dav/resource.ts';
+import { childElements, findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
+import { caldav, dav } from '../../dav/xml/names.ts';
+import { FilterError, parseCalendarFilter } from '../filter/parse.ts';
+import { matchCalendarObject } from '../filter/match.ts';
+import { planFilter } from '../filter/plan.ts';
+import type { CalendarFilter } from '../filter/ast.ts';
+import { ICAL, parseICalendar } from '../../ical/parse.ts';
+import type { CollectionRecord, ResourceRecord } from '../../storage/index.ts';
+import { getZone } from '../../tz/catalogue.ts';
+import { UTC_ZONE, type Zone } from '../../tz/zone.ts';
+import { zoneFromVtimezone } from '../../tz/vtimezone-zone.ts';
+import { calendarDataProvider } from './calendar-data.ts';
+import { preferences } from '../../dav/prefer.ts';
+
+export const CALENDAR_QUERY: ReportDef = {
+  name: caldav('calendar-query'),
+  async run(ctx, body, services) {
+    const resource = ctx.resource;
+    if (resource.kind !== 'collection' && resource.kind !== 'resource') {
+      throw conditionError({ name: '{DAV:}supported-report' }, 'calendar-query works on calendars and calendar homes');
+    }
+    requireAccess(ctx, resource, 'read');
+    const request = parsePropRequest(body);
+    const filterElement = findChild(body, caldav('filter'));
+    if (!filterElement) throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-filter' }, 'calendar-query needs a CALDAV:filter (RFC 4791 §9.7)');
+    const filter = parseFilter(filterElement);
+    const queryZone = parseQueryZone(body);
+    const plan = planFilter(filter);
+    const depth = (ctx.request.headers.get('depth') ?? '0').trim();
+    const horizonUtcMs = compactToMs(ctx.deps.config.caldav_maxdatetime);
+    const matchOptions = { horizonUtcMs, maxInstances: ctx.deps.config.caldav_max_instances };
+    const dataRequest = findChild(findChild(body, dav('prop')) ?? body, caldav('calendar-data'));
+    const provide = calendarDataProvider(dataRequest);
+
+    const calendars = await targetCalendars(ctx, resource, depth);
+    const responses: MultistatusResponse[] = [];
+    for (const calendar of calendars) {
+      const floatingZone = queryZone ?? (await calendarZone(ctx, calendar));
+      const candidates =
+        resource.kind === 'resource'
+          ? (await ctx.deps.store.resources.getMany(calendar.id, [resource.name]))
+          : await ctx.deps.store.resources.candidatesInRange(calendar.id, plan);
+      const matched: ResourceRecord[] = [];
+      for (const record of candidates) {
+        if (!plan.needsPostFilter || matches(filter, record, { ...matchOptions, floatingZone })) matched.push(record);
+      }
+      const members: DavResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
+      const dead = request.type === 'prop' && request.names.every((n) => services.properties.isLive(n) || n === caldav('calendar-data')) ? new Map() : await loadDeadProperties(ctx, members);
+      for (let i = 0; i < members.length; i++) {
+        const member = members[i]!;
+        const record = matched[i]!;
+        let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map(), (name) =>
+          name === caldav('calendar-data') ? provide(record) : null,
+        );
+        if (preferences(ctx.request).returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
+        responses.push({ path: member.path, propstats });
+      }
+    }
+    return multistatusResponse(responses);
+  },
+};
+
+function parsePropRequest(body: XmlElement): PropRequest {
+  const prop = findChild(body, dav('prop'));
+  if (prop) return { type: 'prop', names: childElements(prop).map((e) => e.name) };
+  if (findChild(body, dav('propname'))) return { type: 'propname' };
+  return { type: 'allprop', include: [] };
+}
+
+function parseFilter(element: XmlElement): CalendarFilter {
+  try {
+    return parseCalendarFilter(element);
+  } catch (error) {
+    if (error instanceof FilterError) {
+      throw conditionError({ name: `{urn:ietf:params:xml:ns:caldav}${error.kind}` } as Precondition, error.message);
+    }
+    throw error;
+  }
+}
+
+/** CALDAV:timezone (a VTIMEZONE) or CALDAV:timezone-id (RFC 7809 §5.2) for floating times. */
+function parseQueryZone(body: XmlElement): Zone | undefined {
+  const id = findChild(body, caldav('timezone-id'));
+  if (id) {
+    const zone = getZone(textContent(id).trim());
+    if (!zone) throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-timezone' }, `Unknown time zone "${textContent(id).trim()}"`);
+    return zone;
+  }
+  const text = findChild(body, caldav('timezone'));
+  if (!text) return undefined;
+  const zone = zoneFromText(textContent(text));
+  if (!zone) throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-data' }, 'CALDAV:timezone must be a VCALENDAR with one VTIMEZONE');
+  return zone;
+}
+
+async function calendarZone(ctx: DavContext, calendar: CollectionRecord): Promise<Zone> {
+  const stored = (await ctx.deps.store.properties.get(calendar.path)).get(caldav('calendar-timezone'));
+  return (stored && zoneFromText(textContent(deserializeDeadProperty(stored)))) || UTC_ZONE;
+}
+
+function zoneFromText(text: string): Zone | undefined {
+  try {
+    const vtimezone = parseICalendar(text).getFirstSubcomponent('vtimezone');
+    if (!vtimezone) return undefined;
+    const tzid = String(vtimezone.getFirstPropertyValue('tzid') ?? '');
+    return getZone(tzid) ?? zoneFromVtimezone(vtimezone);
+  } catch {
+    return undefined;
+  }
+}
+
+async function targetCalendars(ctx: DavContext, resource: Extract<DavResource, { kind: 'collection' | 'resource' }>, depth: string): Promise<CollectionRecord[]> {
+  if (resource.kind === 'resource') return [resource.collection];
+  const collection = resource.collection;
+  if (collection.kind === 'calendar') return depth === '0' ? [] : [collection];
+  if (collection.kind !== 'calendar-home' || depth === '0') return [];
+  const children = await ctx.deps.store.collections.listChildren(collection.path);
+  return children.filter((c) => c.kind === 'calendar' && hasAccess(ctx, { kind: 'collection', path: c.path, collection: c }, 'read'));
+}
+
+function matches(filter: CalendarFilter, record: ResourceRecord, options: { floatingZone: Zone; horizonUtcMs: number; maxInstances: number }): boolean {
+  const text = typeof record.data === 'string' ? record.data : new TextDecoder().decode(record.data);
+  let vcalendar: ICAL.Component;
+  try {
+    vcalendar = parseICalendar(text);
+  } catch {
+    return false;
+  }
+  return matchCalendarObject(filter, vcalendar, options);
+}
+
+function compactToMs(compact: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(compact);
+  if (!m) throw badRequest(`Bad date-time ${compact}`);
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
+}

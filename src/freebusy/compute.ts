@@ -1,0 +1,127 @@
+// Busy time of a calendar user over a range (RFC 4791 §7.10, RFC 5545 §3.6.4, RFC 7953 §4), from
+// stored objects: opaque, not cancelled VEVENT instances, VFREEBUSY periods and VAVAILABILITY.
+// Pure: shared by the free-busy-query REPORT, the Freebusy URL and the scheduling Outbox.
+import { ICAL, InvalidICalendarError, parseICalendar, type Component } from '../ical/parse.ts';
+import { expandInstances } from '../ical/recurrence.ts';
+import { addDuration, resolveTime, tzidOf, zoneContext, type ZoneContext } from '../ical/zones.ts';
+import { UTC_ZONE, type Zone } from '../tz/zone.ts';
+import { availabilityBusyPeriods, readAvailability, type AvailabilityWindow } from './availability.ts';
+import { busyTypeOf, clipToRange, coalesceBusyPeriods, type BusyPeriod, type FreeBusyRange } from './periods.ts';
+
+export type { BusyPeriod, BusyType, FreeBusyRange } from './periods.ts';
+export { coalesceBusyPeriods } from './periods.ts';
+
+/** An object as stored (iCalendar text) or already parsed. */
+export type FreeBusyInput = string | Component;
+
+export interface FreeBusyLimits {
+  /** Iteration steps allowed per object (caldav_max_instances). */
+  maxInstances: number;
+  /** Unbounded recurrences are not followed past this instant (caldav_maxdatetime). */
+  horizonUtcMs: number;
+}
+
+/** One calendar's objects, with how to read them. */
+export interface FreeBusySource {
+  objects: Iterable<FreeBusyInput>;
+  /** Zone of floating and DATE values: the calendar's calendar-timezone, else UTC. */
+  floatingZone?: Zone | undefined;
+  /** CALDAV:schedule-calendar-transp is transparent: the calendar adds no busy time (RFC 6638 §9.1). */
+  transparent?: boolean | undefined;
+}
+
+export interface FreeBusyOptions extends FreeBusyLimits {
+  floatingZone?: Zone | undefined;
+  transparent?: boolean | undefined;
+}
+
+/**
+ * Busy periods of several calendars together, clipped to the range and coalesced per FBTYPE.
+ * Availability (RFC 7953) is evaluated across all sources at once, so that PRIORITY decides
+ * between VAVAILABILITY components wherever they are stored.
+ */
+export function computeFreeBusy(sources: Iterable<FreeBusySource>, range: FreeBusyRange, limits: FreeBusyLimits): BusyPeriod[] {
+  const busy: BusyPeriod[] = [];
+  const windows: AvailabilityWindow[] = [];
+  for (const source of sources) {
+    if (source.transparent) continue;
+    const floatingZone = source.floatingZone ?? UTC_ZONE;
+    for (const input of source.objects) {
+      const vcalendar = parse(input);
+      if (!vcalendar) continue;
+      const ctx = zoneContext(vcalendar, floatingZone);
+      const expandLimits = { floatingZone, maxInstances: limits.maxInstances, horizonUtcMs: limits.horizonUtcMs };
+      if (vcalendar.getFirstSubcomponent('vevent')) busy.push(...eventBusyTime(vcalendar, range, expandLimits));
+      for (const vfreebusy of vcalendar.getAllSubcomponents('vfreebusy')) busy.push(...freeBusyPeriods(vfreebusy, range, ctx));
+      for (const vavailability of vcalendar.getAllSubcomponents('vavailability')) {
+        const window = readAvailability(vavailability, vcalendar, range, expandLimits);
+        if (window) windows.push(window);
+      }
+    }
+  }
+  return coalesceBusyPeriods([...availabilityBusyPeriods(windows), ...busy]);
+}
+
+/** Busy periods of one calendar's objects. */
+export function computeBusyPeriods(objects: Iterable<FreeBusyInput>, range: FreeBusyRange, options: FreeBusyOptions): BusyPeriod[] {
+  return computeFreeBusy([{ objects, floatingZone: options.floatingZone, transparent: options.transparent }], range, options);
+}
+
+// --- Internal helpers ---
+
+function parse(input: FreeBusyInput): Component | undefined {
+  if (typeof input !== 'string') return input;
+  try {
+    return parseICalendar(input);
+  } catch (error) {
+    // An object that no longer parses contributes nothing rather than failing the whole lookup.
+    if (error instanceof InvalidICalendarError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * VEVENT instances overlapping the range. Each instance is judged by its own component, so an
+ * override can make one occurrence transparent, cancelled or tentative (RFC 4791 §7.10 table).
+ */
+function eventBusyTime(vcalendar: Component, range: FreeBusyRange, limits: FreeBusyLimits & { floatingZone: Zone }): BusyPeriod[] {
+  const periods: BusyPeriod[] = [];
+  const instances = expandInstances(vcalendar, {
+    componentName: 'vevent',
+    rangeStartUtcMs: range.startUtcMs,
+    rangeEndUtcMs: range.endUtcMs,
+    floatingZone: limits.floatingZone,
+    maxInstances: limits.maxInstances,
+    horizonUtcMs: limits.horizonUtcMs,
+  });
+  for (const instance of instances) {
+    const component = instance.component;
+    if (upper(component.getFirstPropertyValue('transp')) === 'TRANSPARENT') continue;
+    const status = upper(component.getFirstPropertyValue('status'));
+    if (status === 'CANCELLED') continue;
+    const clipped = clipToRange(instance.startUtcMs, instance.endUtcMs, range);
+    if (clipped) periods.push({ type: status === 'TENTATIVE' ? 'BUSY-TENTATIVE' : 'BUSY', ...clipped });
+  }
+  return periods;
+}
+
+/** FREEBUSY values of a stored VFREEBUSY with their FBTYPE (FREE ones are not busy time). */
+function freeBusyPeriods(vfreebusy: Component, range: FreeBusyRange, ctx: ZoneContext): BusyPeriod[] {
+  const periods: BusyPeriod[] = [];
+  for (const property of vfreebusy.getAllProperties('freebusy')) {
+    const type = busyTypeOf(property.getParameter('fbtype'), 'BUSY');
+    if (!type) continue;
+    for (const value of property.getValues() as unknown[]) {
+      if (!(value instanceof ICAL.Period)) continue;
+      const start = resolveTime(value.start, tzidOf(property), ctx);
+      const endUtcMs = value.end ? resolveTime(value.end, tzidOf(property), ctx).utcMs : value.duration ? addDuration(start, value.duration) : start.utcMs;
+      const clipped = clipToRange(start.utcMs, endUtcMs, range);
+      if (clipped) periods.push({ type, ...clipped });
+    }
+  }
+  return periods;
+}
+
+function upper(value: unknown): string {
+  return typeof value === 'string' ? value.trim().toUpperCase() : '';
+}

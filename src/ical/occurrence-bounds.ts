@@ -1,0 +1,85 @@
+// The indexed time span of a calendar object, computed when it is written: first instance start and
+// last instance end (RFC 4791 §9.9 semantics), so that time-range queries can prefilter in SQL.
+import ICAL from 'ical.js';
+import { UTC_ZONE, type Zone } from '../tz/zone.ts';
+import { expandInstances, isRecurrenceMaster, primaryComponentName, type Instance } from './recurrence.ts';
+import { availabilitySpan, freeBusySpan, instanceSpan, type Span } from './time-range.ts';
+import { resolveProperty, zoneContext } from './zones.ts';
+
+export interface OccurrenceBounds {
+  /** Upper-case type of the object's main component ('' when it has none). */
+  componentType: string;
+  /** Earliest instant any instance can match a time-range at; null when unbounded (or undated). */
+  firstStartUtcMs: number | null;
+  /** Latest such instant; the horizon for an unbounded RRULE; null when unbounded. */
+  lastEndUtcMs: number | null;
+  /** RRULE or RDATE, overrides, or several components: the span alone cannot decide a query. */
+  isRecurring: boolean;
+  /** Some instance uses a floating or DATE value: the span has been widened (see below). */
+  hasFloating: boolean;
+}
+
+export interface BoundsOptions {
+  horizonUtcMs: number;
+  maxInstances: number;
+  floatingZone?: Zone | undefined;
+}
+
+const HOUR_MS = 3_600_000;
+const YEAR_MS = 366 * 24 * HOUR_MS;
+
+/**
+ * The object's span. Floating and DATE values mean a different instant in every query's zone
+ * (CALDAV:timezone), so their span is widened: by 14 hours when they are read in UTC, because UTC
+ * offsets run from −12:00 to +14:00, and by 26 hours when read in another zone, whose own offset
+ * can sit at either end of that range. Throws TooManyInstances when a bounded recurrence set
+ * (COUNT or UNTIL) has more than maxInstances instances.
+ */
+export function computeOccurrenceBounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBounds {
+  const componentType = primaryComponentName(vcalendar) ?? '';
+  const name = componentType.toLowerCase();
+  const zone = opts.floatingZone ?? UTC_ZONE;
+  const components = name ? vcalendar.getAllSubcomponents(name) : [];
+  const isRecurring = components.length > 1 || components.some((c) => isRecurrenceMaster(c) || c.hasProperty('recurrence-id'));
+  let spans: Span[] = [];
+  let hasFloating = false;
+  let unbounded = false;
+  if (name === 'vevent' || name === 'vtodo' || name === 'vjournal') {
+    unbounded = components.some((c) => c.getAllProperties('rrule').some((p) => isUnboundedRule(p.getFirstValue())));
+    const instances = boundingInstances(vcalendar, name, zone, unbounded, opts);
+    spans = instances.map(instanceSpan);
+    hasFloating = instances.some((i) => i.isFloating);
+  } else if (name === 'vfreebusy' || name === 'vavailability') {
+    const ctx = zoneContext(vcalendar, zone);
+    spans = components.map((c) => (name === 'vfreebusy' ? freeBusySpan(c, ctx) : availabilitySpan(c, ctx)));
+    hasFloating = components.some((c) => ['dtstart', 'dtend'].some((p) => resolveProperty(c, p, ctx)?.isFloating));
+  }
+  if (spans.length === 0) return { componentType, firstStartUtcMs: null, lastEndUtcMs: null, isRecurring, hasFloating };
+  let first = spans.some((s) => s.lo === null) ? null : Math.min(...spans.map((s) => s.lo as number));
+  let last = spans.some((s) => s.hi === null) ? null : Math.max(...spans.map((s) => s.hi as number));
+  if (unbounded && last !== null) last = Math.max(last, opts.horizonUtcMs);
+  if (hasFloating) {
+    const slackMs = (zone === UTC_ZONE || zone.tzid === 'UTC' ? 14 : 26) * HOUR_MS;
+    if (first !== null) first -= slackMs;
+    if (last !== null) last += slackMs;
+  }
+  return { componentType, firstStartUtcMs: first, lastEndUtcMs: last, isRecurring, hasFloating };
+}
+
+/**
+ * The instances that decide the span. An unbounded rule's span ends at the horizon anyway, so only
+ * its first year is iterated: later occurrences start later, and overrides and RDATEs are always
+ * included. Should that year hold no occurrence of the master at all, the whole horizon is used.
+ */
+function boundingInstances(vcalendar: ICAL.Component, name: string, zone: Zone, unbounded: boolean, opts: BoundsOptions): Instance[] {
+  const expand = (horizonUtcMs: number) =>
+    expandInstances(vcalendar, { ...opts, horizonUtcMs, componentName: name, floatingZone: zone, onLimit: 'throw' });
+  if (!unbounded) return expand(opts.horizonUtcMs);
+  const starts = vcalendar.getAllSubcomponents(name).flatMap((c) => resolveProperty(c, 'dtstart', zoneContext(vcalendar, zone))?.utcMs ?? []);
+  const firstYear = expand(Math.min(opts.horizonUtcMs, Math.min(...starts) + YEAR_MS));
+  return firstYear.some((i) => !i.isOverride) ? firstYear : expand(opts.horizonUtcMs);
+}
+
+function isUnboundedRule(value: unknown): boolean {
+  return value instanceof ICAL.Recur && !value.count && !value.until;
+}

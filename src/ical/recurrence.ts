@@ -1,0 +1,404 @@
+// Recurrence expansion (RFC 5545 §3.8.5 RRULE/RDATE/EXDATE, §3.8.4.4 RECURRENCE-ID and
+// RANGE=THISANDFUTURE) into instances with effective start and end (RFC 4791 §9.9), always bounded.
+import ICAL from 'ical.js';
+import { localAsUtcMs, UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
+import { endResolver, instanceOverlaps, type EndResolver, type TimeRange } from './time-range.ts';
+import {
+  addDuration, daysInMonth, fieldsOf, formatResolved, fromLocal, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
+  type ResolvedTime, type ZoneContext,
+} from './zones.ts';
+
+export interface Instance {
+  /** The component whose properties the instance has: the master, or the override that replaces it. */
+  component: ICAL.Component;
+  /** RECURRENCE-ID as iCalendar text (UTC form for zoned values); null for a non-recurring component. */
+  recurrenceId: string | null;
+  /** Effective DTSTART; −Infinity for a to-do or journal with no date at all. */
+  startUtcMs: number;
+  /** Effective DTEND/DUE (or start + DURATION, or the RFC 4791 §9.9 default); +Infinity when undated. */
+  endUtcMs: number;
+  isOverride: boolean;
+  /** DATE values and DATE-TIME values without a zone, read in the caller's floating zone. */
+  isFloating: boolean;
+  isAllDay: boolean;
+}
+
+/** A recurrence set that would take more than the allowed number of iteration steps (RFC 4791 §11). */
+export class TooManyInstances extends Error {
+  override name = 'TooManyInstances';
+  constructor(readonly maxInstances: number, message = `The recurrence set has more than ${maxInstances} instances`) {
+    super(message);
+  }
+}
+
+export interface ExpandOptions {
+  /** VEVENT, VTODO or VJOURNAL; defaults to the object's first non-VTIMEZONE component type. */
+  componentName?: string | undefined;
+  rangeStartUtcMs?: number | undefined;
+  rangeEndUtcMs?: number | undefined;
+  /** Zone for floating and DATE values (CALDAV:timezone, or the calendar's calendar-timezone); UTC by default. */
+  floatingZone?: Zone | undefined;
+  /** Iteration steps allowed in total (DTSTART, each RRULE occurrence, each RDATE, each override). */
+  maxInstances: number;
+  /** Unbounded rules are not iterated past this instant. */
+  horizonUtcMs: number;
+  /** 'truncate' (default) stops quietly at the limit; 'throw' raises TooManyInstances when a bounded set exceeds it. */
+  onLimit?: 'truncate' | 'throw' | undefined;
+}
+
+/**
+ * The instances of the object's components of one type that overlap the range under the exact
+ * RFC 4791 §9.9 rules (all instances when no range is given), sorted by start. Overrides are
+ * reported at their own time whatever their RECURRENCE-ID, so moving an instance into or out of
+ * the range is honoured; an unused override (RECURRENCE-ID outside the set) is still an instance.
+ */
+export function expandInstances(vcalendar: ICAL.Component, opts: ExpandOptions): Instance[] {
+  const name = (opts.componentName ?? primaryComponentName(vcalendar) ?? '').toLowerCase();
+  const ctx = zoneContext(vcalendar, opts.floatingZone ?? UTC_ZONE);
+  const run: Run = {
+    ctx,
+    range: { startUtcMs: opts.rangeStartUtcMs, endUtcMs: opts.rangeEndUtcMs },
+    horizonUtcMs: opts.horizonUtcMs,
+    stepsLeft: opts.maxInstances,
+    maxInstances: opts.maxInstances,
+    throwOnLimit: opts.onLimit === 'throw',
+    ruleChecksLeft: MAX_RULE_CHECKS,
+    out: [],
+  };
+  for (const group of groupByUid(name ? vcalendar.getAllSubcomponents(name) : [])) expandGroup(group, run);
+  return run.out.sort((a, b) => a.startUtcMs - b.startUtcMs || (a.recurrenceId ?? '').localeCompare(b.recurrenceId ?? ''));
+}
+
+/** Number of instances of the object; throws TooManyInstances when a bounded set is over the limit. */
+export function countInstances(vcalendar: ICAL.Component, opts: Omit<ExpandOptions, 'rangeStartUtcMs' | 'rangeEndUtcMs' | 'onLimit'>): number {
+  return expandInstances(vcalendar, { ...opts, onLimit: 'throw' }).length;
+}
+
+/** The type of the object's main component (first one that is not a VTIMEZONE), upper-case. */
+export function primaryComponentName(vcalendar: ICAL.Component): string | undefined {
+  return vcalendar.getAllSubcomponents().find((c) => c.name !== 'vtimezone')?.name.toUpperCase();
+}
+
+export function isRecurrenceMaster(component: ICAL.Component): boolean {
+  return component.hasProperty('rrule') || component.hasProperty('rdate');
+}
+
+// --- Internal helpers ---
+
+/** ical.js candidate checks allowed per expansion: about a second of work on the slowest rules. */
+const MAX_RULE_CHECKS = 100_000;
+
+const FIXED_PERIOD_MS: Partial<Record<string, number>> = {
+  SECONDLY: 1000,
+  MINUTELY: 60_000,
+  HOURLY: 3_600_000,
+  DAILY: 86_400_000,
+  WEEKLY: 7 * 86_400_000,
+};
+
+class RuleChecksExhausted extends Error {}
+
+interface Run {
+  ctx: ZoneContext;
+  range: TimeRange;
+  horizonUtcMs: number;
+  stepsLeft: number;
+  maxInstances: number;
+  throwOnLimit: boolean;
+  /** Candidate checks ical.js may still make inside next() (a rule whose BY parts rarely match spins there). */
+  ruleChecksLeft: number;
+  out: Instance[];
+}
+
+interface Group {
+  master: ICAL.Component | undefined;
+  overrides: ICAL.Component[];
+}
+
+interface Override {
+  component: ICAL.Component;
+  rid: ResolvedTime;
+  key: string;
+  thisAndFuture: boolean;
+  instance: Instance;
+  used: boolean;
+}
+
+/** A member of the master's recurrence set: its original start, and its end when an RDATE PERIOD gives one. */
+interface Occurrence {
+  start: ResolvedTime;
+  periodEndMs?: number;
+}
+
+function expandGroup(group: Group, run: Run): void {
+  const overrides = group.overrides.flatMap((c) => readOverride(c, run) ?? []);
+  for (const override of overrides) takeStep(run, true);
+  const master = group.master;
+  const dtstart = master && resolveProperty(master, 'dtstart', run.ctx);
+  const ends = master && endResolver(master, run.ctx);
+  if (!master || !dtstart || !ends || (!isRecurrenceMaster(master) && overrides.length === 0)) {
+    if (master) emit(run, singleInstance(master, dtstart, ends, run.ctx));
+    for (const override of overrides) emit(run, override.instance);
+    return;
+  }
+  const byKey = new Map(overrides.map((o) => [o.key, o] as const));
+  const futures = overrides.filter((o) => o.thisAndFuture).sort((a, b) => a.rid.utcMs - b.rid.utcMs);
+  for (const occurrence of occurrences(master, dtstart, ends, futures, run)) {
+    const override = byKey.get(keyOf(occurrence.start));
+    if (override) {
+      override.used = true;
+      emit(run, override.instance);
+      continue;
+    }
+    emit(run, occurrenceInstance(master, occurrence, ends, futures));
+  }
+  for (const override of overrides) if (!override.used) emit(run, override.instance);
+}
+
+function occurrenceInstance(master: ICAL.Component, occurrence: Occurrence, ends: EndResolver, futures: Override[]): Instance {
+  const start = occurrence.start;
+  const base = { recurrenceId: formatResolved(start), isFloating: start.isFloating || ends.isFloating, isAllDay: start.isDate };
+  // RANGE=THISANDFUTURE: later instances take the override's properties, shifted as it was (§3.8.4.4).
+  const future = findLast(futures, (f) => f.rid.utcMs < start.utcMs);
+  if (future) {
+    const startUtcMs = start.utcMs + (future.instance.startUtcMs - future.rid.utcMs);
+    const lengthMs = future.instance.endUtcMs - future.instance.startUtcMs;
+    return { ...base, component: future.component, startUtcMs, endUtcMs: startUtcMs + lengthMs, isOverride: true };
+  }
+  const endUtcMs = occurrence.periodEndMs ?? ends.endOf(start);
+  return { ...base, component: master, startUtcMs: start.utcMs, endUtcMs, isOverride: false };
+}
+
+/** DTSTART, the RRULE occurrences within the window, and RDATEs, less EXDATEs, deduplicated and sorted. */
+function occurrences(master: ICAL.Component, dtstart: ResolvedTime, ends: EndResolver, futures: Override[], run: Run): Occurrence[] {
+  const found = new Map<string, Occurrence>();
+  const add = (occurrence: Occurrence) => {
+    const key = keyOf(occurrence.start);
+    if (!found.has(key)) found.set(key, occurrence);
+  };
+  takeStep(run, true);
+  add({ start: dtstart });
+  for (const property of master.getAllProperties('rdate')) {
+    const tzid = tzidOf(property) ?? tzidOf(master.getFirstProperty('dtstart')!);
+    for (const value of property.getValues() as unknown[]) {
+      takeStep(run, true);
+      if (value instanceof ICAL.Time) add({ start: resolveTime(value, tzid, run.ctx) });
+      if (value instanceof ICAL.Period) {
+        const start = resolveTime(value.start, tzid, run.ctx);
+        const end = value.end ? resolveTime(value.end, tzid, run.ctx).utcMs : value.duration ? addDuration(start, value.duration) : start.utcMs;
+        add({ start, periodEndMs: end });
+      }
+    }
+  }
+  const window = iterationWindow(dtstart, ends, futures, run);
+  const rules = master.getAllProperties('rrule').map((p) => p.getFirstValue()).filter((r): r is ICAL.Recur => r instanceof ICAL.Recur);
+  for (const rule of rules.sort((a, b) => Number(isUnbounded(a)) - Number(isUnbounded(b)))) {
+    for (const start of ruleStarts(rule, dtstart, window, run)) add({ start });
+  }
+  const excluded = exclusions(master, run.ctx);
+  return [...found.values()]
+    .filter((o) => !excluded.instants.has(o.start.utcMs) && !excluded.dates.has(dateKey(o.start)))
+    .sort((a, b) => a.start.utcMs - b.start.utcMs);
+}
+
+/** Original starts an RRULE yields up to the window's end, iterated in wall-clock time by ical.js. */
+function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtcMs?: number; toUtcMs: number }, run: Run): Generator<ResolvedTime> {
+  const unbounded = isUnbounded(recur);
+  const untilUtcMs = recur.until ? untilInstant(recur.until, dtstart, run.ctx) : Infinity;
+  const stopUtcMs = Math.min(window.toUtcMs, untilUtcMs, unbounded ? run.horizonUtcMs : Infinity);
+  const rule = prepareRule(recur, dtstart);
+  const from = window.fromUtcMs !== undefined && !recur.count ? skipAheadStart(rule, dtstart, window.fromUtcMs) : undefined;
+  let iterator: ICAL.RecurIterator;
+  try {
+    iterator = rule.iterator(ICAL.Time.fromData({ ...(from ?? dtstart.local), isDate: dtstart.isDate }));
+  } catch {
+    return; // ical.js rejects some malformed rules: such a rule adds nothing
+  }
+  const check = iterator.check_contracting_rules.bind(iterator);
+  iterator.check_contracting_rules = () => {
+    if (--run.ruleChecksLeft < 0) throw new RuleChecksExhausted();
+    return check();
+  };
+  for (;;) {
+    let next: ICAL.Time | null;
+    try {
+      next = iterator.next();
+    } catch (error) {
+      // A rule that needs this many checks is too costly to keep, bounded or not.
+      if (error instanceof RuleChecksExhausted) limitReached(run, false, 'The recurrence rule is too costly to expand');
+      return;
+    }
+    if (!next) return;
+    const start = fromLocal(fieldsOf(next), dtstart.zone, dtstart.isDate, dtstart.isFloating);
+    if (start.utcMs > stopUtcMs || !takeStep(run, !unbounded)) return;
+    yield start;
+  }
+}
+
+/**
+ * The rule as ical.js must see it: UNTIL is dropped (it is compared here, in UTC, since ical.js would
+ * compare it with floating wall-clock times) and a bare YEARLY rule gets the BYMONTH/BYMONTHDAY of
+ * DTSTART, without which ical.js moves a 29 February series to 1 March in common years.
+ */
+function prepareRule(recur: ICAL.Recur, dtstart: ResolvedTime): ICAL.Recur {
+  const rule = recur.clone();
+  rule.until = null;
+  const has = (part: string) => rule.getComponent(part).length > 0;
+  if (rule.freq === 'YEARLY' && !['BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYDAY'].some(has)) {
+    rule.setComponent('BYMONTHDAY', [dtstart.local.day]);
+    if (!has('BYMONTH')) rule.setComponent('BYMONTH', [dtstart.local.month]);
+  }
+  return rule;
+}
+
+/**
+ * A start for iterating a rule without COUNT from just before `fromUtcMs` instead of from DTSTART:
+ * DTSTART moved by a whole number of INTERVAL periods (one period short of the target), so every
+ * default taken from DTSTART and the phase of the interval stay the same. The moved start itself is
+ * yielded by ical.js even if it is not an occurrence; the window's slack keeps it out of the range.
+ */
+function skipAheadStart(rule: ICAL.Recur, dtstart: ResolvedTime, fromUtcMs: number): LocalDateTime | undefined {
+  const start = dtstart.local;
+  const target = utcMsToLocal(dtstart.zone, fromUtcMs);
+  const interval = Math.max(1, rule.interval || 1);
+  const fixedMs = FIXED_PERIOD_MS[rule.freq];
+  if (fixedMs !== undefined) {
+    if (dtstart.isDate && fixedMs < FIXED_PERIOD_MS.DAILY!) return undefined;
+    const periods = Math.floor((localAsUtcMs(target) - localAsUtcMs(start)) / (fixedMs * interval));
+    return periods > 0 ? shiftLocal(start, periods * fixedMs * interval) : undefined;
+  }
+  const monthsPerPeriod = (rule.freq === 'YEARLY' ? 12 : 1) * interval;
+  const monthsApart = (target.year - start.year) * 12 + target.month - start.month;
+  // Back off one more period when the day does not exist in the moved month (31st, 29 February).
+  for (let periods = Math.floor(monthsApart / monthsPerPeriod) - 1; periods > 0; periods--) {
+    const monthIndex = start.month - 1 + periods * monthsPerPeriod;
+    const year = start.year + Math.floor(monthIndex / 12);
+    const month = (monthIndex % 12) + 1;
+    if (start.day <= daysInMonth(year, month)) return { ...start, year, month };
+  }
+  return undefined;
+}
+
+/** Where rule iteration may start (skipping ahead) and must stop, given the range and override shifts. */
+function iterationWindow(dtstart: ResolvedTime, ends: EndResolver, futures: Override[], run: Run): { fromUtcMs?: number; toUtcMs: number } {
+  const shifts = futures.map((f) => f.instance.startUtcMs - f.rid.utcMs);
+  const lengths = futures.map((f) => f.instance.endUtcMs - f.instance.startUtcMs);
+  // A length counted in days can grow by a DST change (up to 2 hours historically): allow 3.
+  const longest = Math.max(ends.endOf(dtstart) - dtstart.utcMs + (ends.isNominal ? 3 * 3_600_000 : 0), ...lengths, 0);
+  const { startUtcMs, endUtcMs } = run.range;
+  // An occurrence starting before fromUtcMs ends before the range; one starting after toUtcMs begins after it.
+  return {
+    ...(startUtcMs !== undefined ? { fromUtcMs: startUtcMs - longest - Math.max(0, ...shifts) - 1 } : {}),
+    toUtcMs: endUtcMs !== undefined ? endUtcMs - Math.min(0, ...shifts) : Infinity,
+  };
+}
+
+function singleInstance(component: ICAL.Component, dtstart: ResolvedTime | undefined, ends: EndResolver | undefined, ctx: ZoneContext): Instance {
+  const base = { component, recurrenceId: null, isOverride: false };
+  if (dtstart && ends) {
+    return { ...base, startUtcMs: dtstart.utcMs, endUtcMs: ends.endOf(dtstart), isFloating: dtstart.isFloating || ends.isFloating, isAllDay: dtstart.isDate };
+  }
+  const due = component.name === 'vtodo' ? resolveProperty(component, 'due', ctx) : undefined;
+  if (due) return { ...base, startUtcMs: due.utcMs, endUtcMs: due.utcMs, isFloating: due.isFloating, isAllDay: due.isDate };
+  return { ...base, startUtcMs: -Infinity, endUtcMs: Infinity, isFloating: false, isAllDay: false };
+}
+
+function readOverride(component: ICAL.Component, run: Run): Override | undefined {
+  const property = component.getFirstProperty('recurrence-id');
+  const value = property?.getFirstValue();
+  if (!property || !(value instanceof ICAL.Time)) return undefined;
+  const rid = resolveTime(value, tzidOf(property), run.ctx);
+  const dtstart = resolveProperty(component, 'dtstart', run.ctx) ?? rid;
+  const ends = endResolver(component, run.ctx);
+  const instance: Instance = {
+    component,
+    recurrenceId: formatResolved(rid),
+    startUtcMs: dtstart.utcMs,
+    endUtcMs: ends ? ends.endOf(dtstart) : dtstart.utcMs,
+    isOverride: true,
+    isFloating: dtstart.isFloating || Boolean(ends?.isFloating),
+    isAllDay: dtstart.isDate,
+  };
+  const thisAndFuture = String(property.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE';
+  return { component, rid, key: keyOf(rid), thisAndFuture, instance, used: false };
+}
+
+function exclusions(master: ICAL.Component, ctx: ZoneContext): { instants: Set<number>; dates: Set<string> } {
+  const instants = new Set<number>();
+  const dates = new Set<string>();
+  for (const property of master.getAllProperties('exdate')) {
+    const tzid = tzidOf(property) ?? tzidOf(master.getFirstProperty('dtstart')!);
+    for (const value of property.getValues() as unknown[]) {
+      if (!(value instanceof ICAL.Time)) continue;
+      const time = resolveTime(value, tzid, ctx);
+      // A DATE EXDATE removes every instance on that day, whatever the type of DTSTART.
+      if (time.isDate) dates.add(dateKey(time));
+      else instants.add(time.utcMs);
+    }
+  }
+  return { instants, dates };
+}
+
+/** UNTIL is inclusive; a DATE UNTIL against a DATE-TIME start runs to the end of that local day. */
+function untilInstant(until: ICAL.Time, dtstart: ResolvedTime, ctx: ZoneContext): number {
+  if (until.isDate && !dtstart.isDate) {
+    return fromLocal({ ...fieldsOf(until), hour: 23, minute: 59, second: 59 }, dtstart.zone, false, dtstart.isFloating).utcMs;
+  }
+  // UTC when DTSTART is zoned (RFC 5545 §3.3.10); a floating UNTIL is read in DTSTART's zone.
+  return resolveTime(until, undefined, { ...ctx, floatingZone: dtstart.zone }).utcMs;
+}
+
+function takeStep(run: Run, bounded: boolean): boolean {
+  if (run.stepsLeft > 0) {
+    run.stepsLeft--;
+    return true;
+  }
+  return limitReached(run, !bounded);
+}
+
+function limitReached(run: Run, unbounded: boolean, message?: string): false {
+  if (run.throwOnLimit && !unbounded) throw new TooManyInstances(run.maxInstances, message);
+  return false;
+}
+
+function emit(run: Run, instance: Instance): void {
+  const { startUtcMs, endUtcMs } = run.range;
+  if (startUtcMs === undefined && endUtcMs === undefined) run.out.push(instance);
+  else if (instanceOverlaps(instance, run.range)) run.out.push(instance);
+}
+
+/** Master and overrides share a UID; a component without one, or a second master, stands alone. */
+function groupByUid(components: ICAL.Component[]): Group[] {
+  const groups: Group[] = [];
+  const byUid = new Map<string, Group>();
+  for (const component of components) {
+    const uid = component.getFirstPropertyValue('uid');
+    const isOverride = component.hasProperty('recurrence-id');
+    let group = typeof uid === 'string' ? byUid.get(uid) : undefined;
+    if (!group || (!isOverride && group.master)) {
+      group = { master: undefined, overrides: [] };
+      groups.push(group);
+      if (typeof uid === 'string' && !byUid.has(uid)) byUid.set(uid, group);
+    }
+    if (isOverride) group.overrides.push(component);
+    else group.master = component;
+  }
+  return groups;
+}
+
+function isUnbounded(recur: ICAL.Recur): boolean {
+  return !recur.count && !recur.until;
+}
+
+function keyOf(time: ResolvedTime): string {
+  return time.isDate ? `D${dateKey(time)}` : `T${time.utcMs}`;
+}
+
+function dateKey(time: ResolvedTime): string {
+  return `${time.local.year}-${time.local.month}-${time.local.day}`;
+}
+
+function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i] as T)) return items[i];
+  return undefined;
+}

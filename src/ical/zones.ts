@@ -1,0 +1,160 @@
+// Turns iCalendar DATE and DATE-TIME values into UTC instants (RFC 5545 §3.3.4, §3.3.5): TZID through
+// the bundled IANA zones or the object's own VTIMEZONE, floating and DATE values through a caller's zone.
+import ICAL from 'ical.js';
+import { getZone } from '../tz/catalogue.ts';
+import { zoneFromVtimezone } from '../tz/vtimezone-zone.ts';
+import { localAsUtcMs, localToUtcMs, UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
+
+/** How the instants of an object's floating and DATE values are found (RFC 4791 §9.8 CALDAV:timezone). */
+export interface ZoneContext {
+  vcalendar: ICAL.Component;
+  floatingZone: Zone;
+}
+
+/** A DATE or DATE-TIME value read from its fields (never through ical.js zone conversion). */
+export interface ResolvedTime {
+  local: LocalDateTime;
+  zone: Zone;
+  isDate: boolean;
+  /** DATE values and DATE-TIME values without TZID or "Z" (RFC 5545 §3.3.5 form #1). */
+  isFloating: boolean;
+  utcMs: number;
+}
+
+const zoneCache = new WeakMap<ICAL.Component, Map<string, Zone>>();
+
+/**
+ * The zone a TZID names: the bundled IANA zone (or alias) when known, else the object's own VTIMEZONE
+ * with that TZID, else UTC, so that an unknown TZID never makes a value unreadable.
+ */
+export function resolveZone(tzid: string, vcalendar?: ICAL.Component): Zone {
+  const known = getZone(tzid);
+  if (known) return known;
+  if (!vcalendar) return UTC_ZONE;
+  let cache = zoneCache.get(vcalendar);
+  if (!cache) zoneCache.set(vcalendar, (cache = new Map()));
+  let zone = cache.get(tzid);
+  if (!zone) {
+    zone = zoneFromObject(tzid, vcalendar) ?? UTC_ZONE;
+    cache.set(tzid, zone);
+  }
+  return zone;
+}
+
+export function zoneContext(vcalendar: ICAL.Component, floatingZone: Zone = UTC_ZONE): ZoneContext {
+  return { vcalendar, floatingZone };
+}
+
+/** Reads one ical.js time value, taking its zone from the owning property's TZID parameter. */
+export function resolveTime(time: ICAL.Time, tzid: string | undefined, ctx: ZoneContext): ResolvedTime {
+  const local = fieldsOf(time);
+  if (time.isDate) return fromLocal(local, ctx.floatingZone, true, true);
+  if (isUtc(time)) return fromLocal(local, UTC_ZONE, false, false);
+  if (tzid) return fromLocal(local, resolveZone(tzid, ctx.vcalendar), false, false);
+  return fromLocal(local, ctx.floatingZone, false, true);
+}
+
+/** The first value of a DATE/DATE-TIME property, or undefined when absent or of another type. */
+export function resolveProperty(component: ICAL.Component, name: string, ctx: ZoneContext): ResolvedTime | undefined {
+  const property = component.getFirstProperty(name);
+  if (!property) return undefined;
+  const value = property.getFirstValue();
+  return value instanceof ICAL.Time ? resolveTime(value, tzidOf(property), ctx) : undefined;
+}
+
+export function tzidOf(property: ICAL.Property): string | undefined {
+  const tzid = property.getParameter('tzid');
+  return typeof tzid === 'string' && tzid !== '' ? tzid : undefined;
+}
+
+/** A wall-clock reading in a zone, resolved with the RFC 5545 gap and overlap rules. */
+export function fromLocal(local: LocalDateTime, zone: Zone, isDate: boolean, isFloating: boolean): ResolvedTime {
+  return { local, zone, isDate, isFloating, utcMs: localToUtcMs(zone, local) };
+}
+
+/**
+ * Adds an iCalendar duration the way RFC 5545 §3.3.6 reads it: weeks and days are nominal (same wall
+ * clock time on the later day, so 23 or 25 hours across a DST change), hours to seconds are exact.
+ */
+export function addDuration(start: ResolvedTime, duration: ICAL.Duration): number {
+  const sign = duration.isNegative ? -1 : 1;
+  const days = sign * (duration.weeks * 7 + duration.days);
+  const exactMs = sign * (duration.hours * 3600 + duration.minutes * 60 + duration.seconds) * 1000;
+  const base = days === 0 ? start.utcMs : localToUtcMs(start.zone, shiftLocal(start.local, days * 86_400_000));
+  return base + exactMs;
+}
+
+/** Moves wall-clock fields by a number of milliseconds, ignoring any zone (floating arithmetic). */
+export function shiftLocal(local: LocalDateTime, deltaMs: number): LocalDateTime {
+  return utcMsToLocal(UTC_ZONE, localAsUtcMs(local) + deltaMs);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+export function fieldsOf(time: ICAL.Time): LocalDateTime {
+  return { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
+}
+
+/** iCalendar text of a resolved value: DATE, floating DATE-TIME, or UTC DATE-TIME for zoned values. */
+export function formatResolved(time: ResolvedTime): string {
+  if (time.isDate) return formatDate(time.local);
+  if (time.isFloating) return formatLocal(time.local);
+  return formatUtc(time.utcMs);
+}
+
+export function formatUtc(utcMs: number): string {
+  return `${formatLocal(utcMsToLocal(UTC_ZONE, utcMs))}Z`;
+}
+
+/** Parses "date with UTC time" (YYYYMMDDTHHMMSSZ) strictly; undefined for anything else. */
+export function parseUtc(text: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  return localAsUtcMs({ year, month, day, hour, minute, second: Math.min(second, 59) });
+}
+
+// --- Internal helpers ---
+
+function formatDate(local: LocalDateTime): string {
+  return pad(local.year, 4) + pad(local.month, 2) + pad(local.day, 2);
+}
+
+function formatLocal(local: LocalDateTime): string {
+  return `${formatDate(local)}T${pad(local.hour, 2)}${pad(local.minute, 2)}${pad(local.second, 2)}`;
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+function isUtc(time: ICAL.Time): boolean {
+  return time.zone === ICAL.Timezone.utcTimezone || time.zone?.tzid === 'UTC';
+}
+
+function zoneFromObject(tzid: string, vcalendar: ICAL.Component): Zone | undefined {
+  const vtimezone = vcalendar.getAllSubcomponents('vtimezone').find((c) => c.getFirstPropertyValue('tzid') === tzid);
+  return vtimezone ? guarded(zoneFromVtimezone(vtimezone)) : undefined;
+}
+
+/** A client VTIMEZONE is expanded lazily; one that cannot be read degrades to UTC instead of failing a query. */
+function guarded(zone: Zone): Zone {
+  let broken = false;
+  return {
+    tzid: zone.tzid,
+    offsetAtUtc(utcMs: number): number {
+      if (broken) return 0;
+      try {
+        return zone.offsetAtUtc(utcMs);
+      } catch {
+        broken = true;
+        return 0;
+      }
+    },
+  };
+}

@@ -1,0 +1,64 @@
+// Reading DATE and DATE-TIME values as instants (RFC 5545 §3.3.4, §3.3.5, §3.2.19 TZID) and the
+// RFC 4791 §9.9 "date with UTC time" attribute format.
+import ICAL from 'ical.js';
+import { describe, expect, it } from 'vitest';
+import { addDuration, formatUtc, parseUtc, resolveProperty, resolveZone, zoneContext } from '../../../src/ical/zones.ts';
+import { getZone } from '../../../src/tz/catalogue.ts';
+import { calendarWith, loadFixture, utc } from './fixtures.ts';
+
+describe('RFC 5545 §3.2.19 TZID resolution', () => {
+  it('prefers the bundled IANA zone, resolving aliases such as US/Eastern', () => {
+    expect(resolveZone('US/Eastern').offsetAtUtc(utc('20060104T150000Z'))).toBe(-5 * 3600);
+  });
+
+  it('falls back to the object\'s own VTIMEZONE, then to UTC', () => {
+    const cal = loadFixture('custom-vtimezone.ics');
+    expect(resolveZone('Example Custom Time', cal).offsetAtUtc(utc('20250601T000000Z'))).toBe(3 * 3600);
+    expect(resolveZone('Nowhere/Special', cal).offsetAtUtc(utc('20250601T000000Z'))).toBe(0);
+  });
+});
+
+describe('RFC 5545 §3.3.5 the three DATE-TIME forms and DATE', () => {
+  const cal = calendarWith('VEVENT', [
+    'DTSTART;TZID=Asia/Kolkata:20250601T093000',
+    'DTEND:20250601T050000Z',
+    'RECURRENCE-ID:20250601T093000',
+    'DUE;VALUE=DATE:20250602',
+  ]);
+  const event = cal.getFirstSubcomponent('vevent')!;
+  const newYork = zoneContext(cal, getZone('America/New_York'));
+
+  it('reads TZID values in their zone and UTC values as such, whatever the floating zone', () => {
+    expect(formatUtc(resolveProperty(event, 'dtstart', newYork)!.utcMs)).toBe('20250601T040000Z');
+    expect(formatUtc(resolveProperty(event, 'dtend', newYork)!.utcMs)).toBe('20250601T050000Z');
+  });
+
+  it('reads floating and DATE values in the floating zone and marks them floating', () => {
+    const floating = resolveProperty(event, 'recurrence-id', newYork)!;
+    const date = resolveProperty(event, 'due', newYork)!;
+    expect([formatUtc(floating.utcMs), floating.isFloating]).toEqual(['20250601T133000Z', true]);
+    expect([formatUtc(date.utcMs), date.isFloating, date.isDate]).toEqual(['20250602T040000Z', true, true]);
+  });
+});
+
+describe('RFC 5545 §3.3.6 durations', () => {
+  const cal = calendarWith('VEVENT', ['DTSTART;TZID=Europe/London:20250329T120000']);
+  const start = resolveProperty(cal.getFirstSubcomponent('vevent')!, 'dtstart', zoneContext(cal))!;
+
+  it('adds days nominally (same wall-clock time, 23 hours across the spring change)', () => {
+    expect(formatUtc(addDuration(start, ICAL.Duration.fromString('P1D')))).toBe('20250330T110000Z');
+  });
+
+  it('adds hours exactly', () => {
+    expect(formatUtc(addDuration(start, ICAL.Duration.fromString('PT24H')))).toBe('20250330T120000Z');
+  });
+});
+
+describe('RFC 4791 §9.9 "date with UTC time" attributes', () => {
+  it('parses YYYYMMDDTHHMMSSZ only', () => {
+    expect(parseUtc('20060104T000000Z')).toBe(Date.UTC(2006, 0, 4));
+    for (const bad of ['20060104T000000', '2006-01-04T00:00:00Z', '20060230T000000Z', '20061304T000000Z', '20060104T250000Z', '']) {
+      expect(parseUtc(bad), bad).toBeUndefined();
+    }
+  });
+});
