@@ -6,7 +6,7 @@ import { caldavProperties } from './caldav/properties.ts';
 import { createProvisioner } from './caldav/provisioning.ts';
 import { CALENDAR_MULTIGET } from './caldav/reports/calendar-multiget.ts';
 import { CALENDAR_QUERY } from './caldav/reports/calendar-query.ts';
-import { renderCollection } from './caldav/render.ts';
+import { outgoingCalendarData, renderCollection } from './caldav/render.ts';
 import { canContain, checkDeletable, initialAcl } from './caldav/rules.ts';
 import { FILE_CONTENT, strongEtag, type ContentPolicy } from './dav/content.ts';
 import { SILENT_LOGGER, type AppDeps, type Logger } from './dav/context.ts';
@@ -53,6 +53,7 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     authenticator: new Authenticator(deps),
     provision: createProvisioner(deps),
     renderCollection,
+    transformBody: config.httpmodules.has('tzdist') ? outgoingCalendarData : undefined,
     createEmpty: async (ctx, resource) => {
       const write = await services.content(resource.parent!.kind).prepare(ctx, resource.parent!, resource.name, new Uint8Array(0), null);
       await deps.store.resources.put(resource.parent!, resource.name, write, { absent: true }, deps.now());

@@ -6,6 +6,7 @@ import type { DavContext } from '../dav/context.ts';
 import { mediaType } from '../http/body.ts';
 import type { CollectionRecord } from '../storage/index.ts';
 import { validateCalendarObject } from './validate.ts';
+import { stripKnownTimezones } from './timezones-by-reference.ts';
 import { supportedComponentsOf } from './components.ts';
 
 export const CALENDAR_CONTENT: ContentPolicy = {
@@ -13,11 +14,14 @@ export const CALENDAR_CONTENT: ContentPolicy = {
     const text = decodeUtf8(body);
     const components = await supportedComponentsOf(ctx, collection);
     const validated = validateCalendarObject(text, mediaType(contentType), components, ctx.deps.config);
+    // RFC 7809: with the time-zone service on, zones the catalogue knows are stored by reference.
+    const stripped = ctx.deps.config.httpmodules.has('tzdist') ? stripKnownTimezones(validated.vcalendar) : null;
+    const stored = stripped ? stripped.toString() : validated.text;
     return {
       contentType: 'text/calendar; charset=utf-8',
-      data: validated.text,
-      etag: await strongEtag(validated.text),
-      size: new TextEncoder().encode(validated.text).byteLength,
+      data: stored,
+      etag: await strongEtag(stored),
+      size: new TextEncoder().encode(stored).byteLength,
       index: validated.index,
     };
   },

@@ -4,6 +4,7 @@ import type { DavContext } from '../dav/context.ts';
 import { collectionEtag } from '../dav/properties/webdav.ts';
 import type { CollectionRecord } from '../storage/index.ts';
 import { checkReadConditions } from '../http/conditional.ts';
+import { insertTimezones } from './timezones-by-reference.ts';
 
 export async function exportCalendar(ctx: DavContext, collection: CollectionRecord, displayName: string | undefined): Promise<Response> {
   const etag = collectionEtag(collection);
@@ -25,7 +26,8 @@ export async function exportCalendar(ctx: DavContext, collection: CollectionReco
         return;
       }
       const text = typeof next.value.data === 'string' ? next.value.data : new TextDecoder().decode(next.value.data);
-      const blocks = componentBlocks(text, seenZones);
+      // Exports are complete calendars: zones stored by reference (RFC 7809) are put back.
+      const blocks = componentBlocks(insertTimezones(text), seenZones);
       if (blocks !== '') controller.enqueue(encoder.encode(blocks));
     },
   });

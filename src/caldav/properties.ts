@@ -10,6 +10,7 @@ import { childElements, el, textContent, type XmlElement } from '../dav/xml/elem
 import { appleIcal, caldav } from '../dav/xml/names.ts';
 import type { UserRecord } from '../storage/index.ts';
 import { componentSetElement, componentsFromElement, SUPPORTED_COMPONENT_SET } from './components.ts';
+import { canonicalTzid, vtimezoneText } from '../tz/catalogue.ts';
 
 const isPrincipal = (r: DavResource): r is Extract<DavResource, { kind: 'principal' }> => r.kind === 'principal';
 const isCalendar = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar';
@@ -87,7 +88,26 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
       name: caldav('calendar-timezone'),
       appliesTo: isCalendarLike,
       write: (value) => validateTimezone(textContent(value)),
-      get: ({ dead }) => dead.get(caldav('calendar-timezone'))?.children,
+      get: ({ dead }) => {
+        const stored = dead.get(caldav('calendar-timezone'));
+        if (stored) return stored.children;
+        // RFC 7809 §5.3: with only calendar-timezone-id set, calendar-timezone is derived from it.
+        const id = dead.get(caldav('calendar-timezone-id'));
+        const zone = id && vtimezoneText(textContent(id).trim());
+        return zone ? `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Orrery//Orrery CalDAV Server//EN\r\n${zone.replace(/\r?\n/g, '\r\n')}END:VCALENDAR\r\n` : undefined;
+      },
+    },
+    {
+      name: caldav('calendar-timezone-id'),
+      appliesTo: (r) => isCalendarLike(r) && config.httpmodules.has('tzdist'),
+      write: (value) => (canonicalTzid(textContent(value).trim()) ? null : `Unknown time zone "${textContent(value).trim()}" (CALDAV:valid-timezone)`),
+      get: ({ dead }) => dead.get(caldav('calendar-timezone-id'))?.children,
+    },
+    {
+      name: caldav('timezone-service-set'),
+      appliesTo: (r) => r.kind === 'collection' && r.collection.kind === 'calendar-home' && config.httpmodules.has('tzdist'),
+      write: 'protected',
+      get: ({ ctx }) => el('{DAV:}href', `${ctx.url.origin}/tzdist`),
     },
     {
       name: caldav('schedule-calendar-transp'),

@@ -7,6 +7,14 @@ import { textContent } from '../dav/xml/element.ts';
 import { dav } from '../dav/xml/names.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { exportCalendar } from './export.ts';
+import { insertTimezones, wantsTimezones } from './timezones-by-reference.ts';
+import type { ResourceRecord } from '../storage/index.ts';
+
+/** GET of a calendar object: referenced time zones go back in unless the client opted out (RFC 7809). */
+export function outgoingCalendarData(ctx: DavContext, record: ResourceRecord): string | Uint8Array {
+  if (record.componentType === null || typeof record.data !== 'string' || !wantsTimezones(ctx.request)) return record.data;
+  return insertTimezones(record.data);
+}
 
 export async function renderCollection(ctx: DavContext, resource: DavResource): Promise<Response | null> {
   if (resource.kind !== 'collection') return null;

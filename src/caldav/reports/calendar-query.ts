@@ -104,8 +104,13 @@ function parseQueryZone(body: XmlElement): Zone | undefined {
   return zone;
 }
 
+/** The calendar's own zone for floating times: calendar-timezone-id (RFC 7809), else calendar-timezone. */
 async function calendarZone(ctx: DavContext, calendar: CollectionRecord): Promise<Zone> {
-  const stored = (await ctx.deps.store.properties.get(calendar.path)).get(caldav('calendar-timezone'));
+  const props = await ctx.deps.store.properties.get(calendar.path);
+  const id = props.get(caldav('calendar-timezone-id'));
+  const byId = id ? getZone(textContent(deserializeDeadProperty(id)).trim()) : undefined;
+  if (byId) return byId;
+  const stored = props.get(caldav('calendar-timezone'));
   return (stored && zoneFromText(textContent(deserializeDeadProperty(stored)))) || UTC_ZONE;
 }
 

@@ -10,7 +10,10 @@ import type { ResourceRecord } from '../../storage/index.ts';
 /** Renders a collection for GET (calendar export, web page, folder listing); null means 405. */
 export type CollectionRenderer = (ctx: DavContext, resource: DavResource) => Promise<Response | null>;
 
-export async function handleGetHead(ctx: DavContext, renderCollection: CollectionRenderer): Promise<Response> {
+/** Rewrites a stored body on its way out (RFC 7809 puts referenced time zones back). */
+export type BodyTransform = (ctx: DavContext, record: ResourceRecord) => string | Uint8Array;
+
+export async function handleGetHead(ctx: DavContext, renderCollection: CollectionRenderer, transformBody?: BodyTransform): Promise<Response> {
   const resource = ctx.resource;
   if (resource.kind === 'missing') {
     // An anonymous caller gets the chance to authenticate before being told there is nothing.
@@ -33,11 +36,16 @@ export async function handleGetHead(ctx: DavContext, renderCollection: Collectio
     'Last-Modified': new Date(meta.modifiedAt).toUTCString(),
   };
   if (meta.scheduleTag) headers['Schedule-Tag'] = meta.scheduleTag;
-  if (ctx.request.method === 'HEAD') return new Response(null, { status: 200, headers });
   // Resolution loaded the whole record; fetch again only if something handed us metadata alone.
   const record = 'data' in meta ? (meta as ResourceRecord) : await ctx.deps.store.resources.get(resource.collection.id, resource.name);
   if (!record) throw notFound();
-  return new Response(record.data as BodyInit, { status: 200, headers });
+  const body = transformBody ? transformBody(ctx, record) : record.data;
+  if (body !== record.data) {
+    headers['Content-Length'] = String(typeof body === 'string' ? new TextEncoder().encode(body).byteLength : body.byteLength);
+    headers.Vary = 'CalDAV-Timezones';
+  }
+  if (ctx.request.method === 'HEAD') return new Response(null, { status: 200, headers });
+  return new Response(body as BodyInit, { status: 200, headers });
 }
 
 export { collectionEtag };

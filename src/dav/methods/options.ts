@@ -8,6 +8,7 @@ export function davComplianceHeader(ctx: DavContext): string {
   if (ctx.deps.config.httpmodules.has('caldav')) {
     classes.push('calendar-access');
     if (ctx.deps.config.caldav_allowscheduling !== 'off') classes.push('calendar-auto-schedule');
+    if (ctx.deps.config.httpmodules.has('tzdist')) classes.push('calendar-no-timezone');
   }
   return classes.join(', ');
 }
