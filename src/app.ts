@@ -6,6 +6,7 @@ import { caldavProperties } from './caldav/properties.ts';
 import { createProvisioner } from './caldav/provisioning.ts';
 import { CALENDAR_MULTIGET } from './caldav/reports/calendar-multiget.ts';
 import { CALENDAR_QUERY } from './caldav/reports/calendar-query.ts';
+import { CALDAV_FREE_BUSY_QUERY } from './caldav/reports/free-busy-query.ts';
 import { outgoingCalendarData, renderCollection } from './caldav/render.ts';
 import { canContain, checkDeletable, initialAcl } from './caldav/rules.ts';
 import { FILE_CONTENT, strongEtag, type ContentPolicy } from './dav/content.ts';
@@ -41,7 +42,7 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   const deps: AppDeps = { store, config, now: options.now ?? Date.now, logger: options.logger ?? SILENT_LOGGER };
   const services: DavServices = {
     properties: new PropertyRegistry([...WEBDAV_PROPERTIES, ...caldavProperties(config)]),
-    reports: new ReportRegistry([SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET, CALENDAR_QUERY]),
+    reports: new ReportRegistry([SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET, CALENDAR_QUERY, CALDAV_FREE_BUSY_QUERY]),
     content: (kind) => CONTENT_BY_KIND[kind],
     canContain,
     initialAcl,
