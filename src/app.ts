@@ -21,6 +21,7 @@ import type { DavServices } from './dav/services.ts';
 import { Authenticator } from './http/auth.ts';
 import { errorResponse } from './http/on-error.ts';
 import { createTzdistApp } from './tzdist/index.ts';
+import { NOTIFICATION_CONTENT } from './notifications/collection.ts';
 import type { CollectionKind, Store } from './storage/index.ts';
 
 export interface AppOptions {
@@ -36,6 +37,7 @@ const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
   attachments: NO_CONTENT,
   'drive-home': FILE_CONTENT,
   folder: FILE_CONTENT,
+  notifications: NOTIFICATION_CONTENT,
 };
 
 export function createApp(config: AppConfig, store: Store, options: AppOptions = {}): Hono {

@@ -28,6 +28,12 @@ export interface AppConfig {
   webdav_max_size: number;
   anyoneuseracl: boolean;
   implicit_owner_rights: string;
+  smtp_host: string;
+  smtp_port: number;
+  smtp_user: string;
+  smtp_password: string;
+  imip_sender: string;
+  imip_webhook_url: string;
 }
 
 type OptionKind = 'switch' | 'string' | 'int' | 'bytesize' | 'duration' | 'list' | 'datetime' | { enum: readonly string[] };
@@ -68,6 +74,12 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   webdav_max_size: { kind: 'bytesize', default: '50M', description: 'Largest file accepted in the WebDAV file area' },
   anyoneuseracl: { kind: 'switch', default: 'on', description: 'Whether non-admins may grant rights to anyone' },
   implicit_owner_rights: { kind: 'string', default: 'lkxan', description: 'Rights the owner of a collection always has' },
+  smtp_host: { kind: 'string', default: '', description: 'SMTP server that sends iMIP invitations and replies to people outside this server (Node only); empty: no SMTP' },
+  smtp_port: { kind: 'int', default: '25', description: 'Port of smtp_host (465 means TLS from the start; others upgrade with STARTTLS when offered)' },
+  smtp_user: { kind: 'string', default: '', description: 'User name for SMTP authentication; empty: send without authenticating' },
+  smtp_password: { kind: 'string', default: '', description: 'Password for SMTP authentication' },
+  imip_sender: { kind: 'string', default: '', description: 'Address iMIP mail is sent from (From and envelope sender), with the organizer or attendee as Reply-To; empty: from their own address' },
+  imip_webhook_url: { kind: 'string', default: '', description: 'URL that receives each iMIP message as JSON by HTTP POST, for runtimes without SMTP (used when smtp_host is empty); empty: none' },
 };
 
 /** Option names as written in files and variables, where they differ from the AppConfig key. */

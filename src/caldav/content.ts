@@ -37,6 +37,7 @@ export const CALENDAR_CONTENT: ContentPolicy = {
       firstStart: source.firstStart,
       lastEnd: source.lastEnd,
       isRecurring: source.isRecurring,
+      hasFloating: source.hasFloating,
       organizer: source.organizer,
     };
   },

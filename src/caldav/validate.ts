@@ -4,6 +4,7 @@ import type { AppConfig } from '../config.ts';
 import { conditionError } from '../dav/errors.ts';
 import { ICAL, InvalidICalendarError, parseICalendar, parseJCal } from '../ical/parse.ts';
 import { computeIndex } from './object-index.ts';
+import { TooManyInstances } from '../ical/recurrence.ts';
 import type { CalendarObjectIndex } from '../storage/index.ts';
 
 export interface ValidatedObject {
@@ -57,10 +58,11 @@ export function validateCalendarObject(
   try {
     index = computeIndex(vcalendar, components, config);
   } catch (error) {
-    if (error instanceof Error && error.name === 'TooManyInstances') {
-      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}max-instances' }, error.message);
+    if (error instanceof TooManyInstances) {
+      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}max-instances' }, `The recurrence yields more than ${config.caldav_max_instances} instances (RFC 4791 §5.2.7)`);
     }
-    throw invalidData(`The recurrence cannot be evaluated: ${(error as Error).message}`);
+    if (error instanceof InvalidICalendarError) throw invalidData(error.message);
+    throw error;
   }
   return { text, vcalendar, index };
 }

@@ -15,9 +15,14 @@ async function allChildren(ctx: DavContext, resource: DavResource): Promise<DavR
   const config = ctx.deps.config;
   if (resource.kind === 'collection') {
     const collection = resource.collection;
-    const [subcollections, members] = await Promise.all([store.collections.listChildren(collection.path), store.resources.listMeta(collection.id)]);
+    const [subcollections, members, subscriptions] = await Promise.all([
+      store.collections.listChildren(collection.path),
+      store.resources.listMeta(collection.id),
+      // Shares the home's user accepted are members of the home too, at their alias paths.
+      collection.kind === 'calendar-home' && collection.owner ? store.shares.listSubscriptions(collection.owner) : [],
+    ]);
     return [
-      ...subcollections.map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c })),
+      ...[...subcollections, ...subscriptions].map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c })),
       ...members.map((meta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta })),
     ];
   }

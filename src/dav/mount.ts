@@ -1,5 +1,6 @@
 // The DAV dispatcher: authentication, first-login provisioning, path resolution and the If
 // header run once here; then a table maps the method to its handler.
+import { hasAccess } from '../acl/check.ts';
 import type { Authenticator } from '../http/auth.ts';
 import type { AppDeps, DavContext, Principal } from './context.ts';
 import { DavError, methodNotAllowed } from './errors.ts';
@@ -32,8 +33,15 @@ export interface DavMountOptions {
   extraMethods?: Record<string, MethodHandler>;
 }
 
-/** Methods an anonymous client may use; everything else needs credentials first. */
+/** Methods an anonymous client may use; the ACL then decides (Cyrus `http_allow_noauth_get`). */
 const ANONYMOUS_METHODS = new Set(['GET', 'HEAD']);
+/**
+ * Read methods an anonymous client may also use, but only on a resource whose ACL lets anonymous
+ * users read it (a public calendar with `anyone lr`), so that it can be subscribed to without an
+ * account. Anywhere else they are challenged, because clients send their first PROPFIND without
+ * credentials and expect a 401 to learn that they must log in.
+ */
+const ANONYMOUS_READ_METHODS = new Set(['PROPFIND', 'REPORT']);
 
 export function createDavHandler(options: DavMountOptions): (request: Request) => Promise<Response> {
   const { services, deps } = options;
@@ -61,11 +69,12 @@ export function createDavHandler(options: DavMountOptions): (request: Request) =
     const override = request.headers.get('x-http-method-override')?.toUpperCase();
     if (method === 'POST' && override === 'MKCALENDAR') method = override;
     const principal = await options.authenticator.authenticate(request);
-    if (!principal && !ANONYMOUS_METHODS.has(method)) throw options.authenticator.challenge();
+    if (!principal && !ANONYMOUS_METHODS.has(method) && !ANONYMOUS_READ_METHODS.has(method)) throw options.authenticator.challenge();
     if (principal) await options.provision(principal);
     const url = new URL(request.url);
     const resource = await resolveResource(deps.store, deps.config, url.pathname);
     const ctx: DavContext = { request, url, deps, principal, resource };
+    if (!principal && ANONYMOUS_READ_METHODS.has(method) && !hasAccess(ctx, resource, 'read')) throw options.authenticator.challenge();
     const handler = handlers[method];
     if (!handler) throw methodNotAllowed(allowedMethods(resource), `${method} is not supported`);
     await checkIfHeader(ctx);

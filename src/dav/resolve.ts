@@ -1,7 +1,7 @@
 // Path → DavResource in at most three point queries. 404/409 decisions that depend only on the
 // path are made by the handlers from what this returns.
 import type { AppConfig } from '../config.ts';
-import type { Store } from '../storage/index.ts';
+import type { CollectionRecord, Store } from '../storage/index.ts';
 import { decodePath, joinPath } from './path.ts';
 import type { Area, DavResource, VirtualCollection } from './resource.ts';
 
@@ -30,8 +30,14 @@ export async function resolveResource(store: Store, config: AppConfig, pathname:
     if (user) return { kind: 'principal', path: joinPath(segments, true), user };
     return { kind: 'missing', path: joinPath(segments, trailingSlash), parent: null, name: segments.at(-1) ?? '', area };
   }
-  if (area === 'other') {
+  if (area === 'other' && !(segments[0] === 'dav' && segments[1] === 'notifications' && segments[2] === 'user')) {
     return { kind: 'missing', path: joinPath(segments, trailingSlash), parent: null, name: segments.at(-1) ?? '', area };
+  }
+  // A share its user accepted appears in the home as "<owner>.<calendar>" (Cyrus's shared-collection
+  // delimiter). Calendar names cannot contain a dot, so only such names cost the extra lookup.
+  if (area === 'calendars' && segments[2] === 'user' && segments.length >= 5 && segments[4]!.includes('.')) {
+    const alias = await store.shares.findByAlias(joinPath(segments.slice(0, 5), true));
+    if (alias) return memberOfAlias(store, alias, segments, trailingSlash);
   }
   const collectionPath = joinPath(segments, true);
   const parentPath = joinPath(segments.slice(0, -1), true);
@@ -45,6 +51,14 @@ export async function resolveResource(store: Store, config: AppConfig, pathname:
     if (record) return { kind: 'resource', path: parent.path + name, collection: parent, name, meta: record };
   }
   return { kind: 'missing', path: joinPath(segments, trailingSlash), parent: parent ?? null, name, area };
+}
+
+async function memberOfAlias(store: Store, alias: CollectionRecord, segments: readonly string[], trailingSlash: boolean): Promise<DavResource> {
+  if (segments.length === 5) return { kind: 'collection', path: alias.path, collection: alias };
+  const name = segments[5]!;
+  const record = segments.length === 6 ? await store.resources.get(alias.id, name) : undefined;
+  if (record) return { kind: 'resource', path: alias.path + name, collection: alias, name, meta: record };
+  return { kind: 'missing', path: joinPath(segments, trailingSlash), parent: segments.length === 6 ? alias : null, name: segments.at(-1)!, area: 'calendars' };
 }
 
 function areaOf(segments: readonly string[], config: AppConfig): Area {

@@ -3,7 +3,7 @@
 // Pure: shared by the free-busy-query REPORT, the Freebusy URL and the scheduling Outbox.
 import { ICAL, InvalidICalendarError, parseICalendar, type Component } from '../ical/parse.ts';
 import { expandInstances } from '../ical/recurrence.ts';
-import { addDuration, resolveTime, tzidOf, zoneContext, type ZoneContext } from '../ical/zones.ts';
+import { addDuration, readingValues, resolveTime, tzidOf, zoneContext, type ZoneContext } from '../ical/zones.ts';
 import { UTC_ZONE, type Zone } from '../tz/zone.ts';
 import { availabilityBusyPeriods, readAvailability, type AvailabilityWindow } from './availability.ts';
 import { busyTypeOf, clipToRange, coalesceBusyPeriods, type BusyPeriod, type FreeBusyRange } from './periods.ts';
@@ -46,16 +46,14 @@ export function computeFreeBusy(sources: Iterable<FreeBusySource>, range: FreeBu
   for (const source of sources) {
     if (source.transparent) continue;
     const floatingZone = source.floatingZone ?? UTC_ZONE;
+    const expandLimits = { floatingZone, maxInstances: limits.maxInstances, horizonUtcMs: limits.horizonUtcMs };
     for (const input of source.objects) {
-      const vcalendar = parse(input);
-      if (!vcalendar) continue;
-      const ctx = zoneContext(vcalendar, floatingZone);
-      const expandLimits = { floatingZone, maxInstances: limits.maxInstances, horizonUtcMs: limits.horizonUtcMs };
-      if (vcalendar.getFirstSubcomponent('vevent')) busy.push(...eventBusyTime(vcalendar, range, expandLimits));
-      for (const vfreebusy of vcalendar.getAllSubcomponents('vfreebusy')) busy.push(...freeBusyPeriods(vfreebusy, range, ctx));
-      for (const vavailability of vcalendar.getAllSubcomponents('vavailability')) {
-        const window = readAvailability(vavailability, vcalendar, range, expandLimits);
-        if (window) windows.push(window);
+      // An object that does not parse, or holds a malformed value, contributes nothing rather than
+      // failing the whole lookup (stored objects were validated; this guards older data).
+      try {
+        readObject(typeof input === 'string' ? parseICalendar(input) : input, range, expandLimits, busy, windows);
+      } catch (error) {
+        if (!(error instanceof InvalidICalendarError)) throw error;
       }
     }
   }
@@ -69,15 +67,25 @@ export function computeBusyPeriods(objects: Iterable<FreeBusyInput>, range: Free
 
 // --- Internal helpers ---
 
-function parse(input: FreeBusyInput): Component | undefined {
-  if (typeof input !== 'string') return input;
-  try {
-    return parseICalendar(input);
-  } catch (error) {
-    // An object that no longer parses contributes nothing rather than failing the whole lookup.
-    if (error instanceof InvalidICalendarError) return undefined;
-    throw error;
+function readObject(
+  vcalendar: Component,
+  range: FreeBusyRange,
+  limits: FreeBusyLimits & { floatingZone: Zone },
+  busy: BusyPeriod[],
+  windows: AvailabilityWindow[],
+): void {
+  const ctx = zoneContext(vcalendar, limits.floatingZone);
+  const found: BusyPeriod[] = [];
+  const foundWindows: AvailabilityWindow[] = [];
+  if (vcalendar.getFirstSubcomponent('vevent')) found.push(...eventBusyTime(vcalendar, range, limits));
+  for (const vfreebusy of vcalendar.getAllSubcomponents('vfreebusy')) found.push(...readingValues(() => freeBusyPeriods(vfreebusy, range, ctx)));
+  for (const vavailability of vcalendar.getAllSubcomponents('vavailability')) {
+    const window = readingValues(() => readAvailability(vavailability, vcalendar, range, limits));
+    if (window) foundWindows.push(window);
   }
+  // Added only once the whole object was read, so a malformed object adds nothing at all.
+  busy.push(...found);
+  windows.push(...foundWindows);
 }
 
 /**

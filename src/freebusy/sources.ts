@@ -13,6 +13,7 @@ import type { FreeBusySource } from './compute.ts';
 import type { FreeBusyRange } from './periods.ts';
 
 const CALENDAR_TIMEZONE = caldav('calendar-timezone');
+const CALENDAR_TIMEZONE_ID = caldav('calendar-timezone-id');
 const SCHEDULE_CALENDAR_TRANSP = caldav('schedule-calendar-transp');
 
 export interface LoadOptions {
@@ -35,7 +36,7 @@ export async function loadFreeBusySources(
     if (transparent && options.skipTransparent) continue;
     const records = await store.resources.candidatesInRange(calendar.id, range);
     const objects = records.map((r) => (typeof r.data === 'string' ? r.data : new TextDecoder().decode(r.data)));
-    sources.push({ objects, floatingZone: calendarZone(props?.get(CALENDAR_TIMEZONE)) });
+    sources.push({ objects, floatingZone: calendarZone(props?.get(CALENDAR_TIMEZONE_ID), props?.get(CALENDAR_TIMEZONE)) });
   }
   return sources;
 }
@@ -50,8 +51,25 @@ export function isTransparent(stored: string | undefined): boolean {
   }
 }
 
-/** The zone of a stored calendar-timezone value (a VCALENDAR with one VTIMEZONE), if it can be read. */
-export function calendarZone(stored: string | undefined): Zone | undefined {
+/**
+ * The calendar's zone for floating times: calendar-timezone-id (RFC 7809 §5.2) when it names a
+ * known zone, else calendar-timezone (a VCALENDAR with one VTIMEZONE), else undefined (UTC).
+ */
+export function calendarZone(storedId: string | undefined, storedTimezone: string | undefined): Zone | undefined {
+  if (storedId) {
+    try {
+      const zone = getZone(textContent(deserializeDeadProperty(storedId)).trim());
+      if (zone) return zone;
+    } catch {
+      // An unreadable id falls back to calendar-timezone.
+    }
+  }
+  return zoneFromCalendarTimezone(storedTimezone);
+}
+
+// --- Internal helpers ---
+
+function zoneFromCalendarTimezone(stored: string | undefined): Zone | undefined {
   if (!stored) return undefined;
   try {
     const vtimezone = parseICalendar(textContent(deserializeDeadProperty(stored))).getFirstSubcomponent('vtimezone');

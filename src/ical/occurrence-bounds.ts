@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { UTC_ZONE, type Zone } from '../tz/zone.ts';
 import { expandInstances, isRecurrenceMaster, primaryComponentName, type Instance } from './recurrence.ts';
 import { availabilitySpan, freeBusySpan, instanceSpan, type Span } from './time-range.ts';
-import { resolveProperty, zoneContext } from './zones.ts';
+import { readingValues, resolveProperty, zoneContext } from './zones.ts';
 
 export interface OccurrenceBounds {
   /** Upper-case type of the object's main component ('' when it has none). */
@@ -33,9 +33,13 @@ const YEAR_MS = 366 * 24 * HOUR_MS;
  * (CALDAV:timezone), so their span is widened: by 14 hours when they are read in UTC, because UTC
  * offsets run from −12:00 to +14:00, and by 26 hours when read in another zone, whose own offset
  * can sit at either end of that range. Throws TooManyInstances when a bounded recurrence set
- * (COUNT or UNTIL) has more than maxInstances instances.
+ * (COUNT or UNTIL) has more than maxInstances instances, InvalidICalendarError for a malformed value.
  */
 export function computeOccurrenceBounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBounds {
+  return readingValues(() => bounds(vcalendar, opts));
+}
+
+function bounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBounds {
   const componentType = primaryComponentName(vcalendar) ?? '';
   const name = componentType.toLowerCase();
   const zone = opts.floatingZone ?? UTC_ZONE;

@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { localAsUtcMs, UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
 import { endResolver, instanceOverlaps, type EndResolver, type TimeRange } from './time-range.ts';
 import {
-  addDuration, daysInMonth, fieldsOf, formatResolved, fromLocal, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
+  addDuration, daysInMonth, fieldsOf, formatResolved, fromLocal, readingValues, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
   type ResolvedTime, type ZoneContext,
 } from './zones.ts';
 
@@ -51,6 +51,7 @@ export interface ExpandOptions {
  * RFC 4791 §9.9 rules (all instances when no range is given), sorted by start. Overrides are
  * reported at their own time whatever their RECURRENCE-ID, so moving an instance into or out of
  * the range is honoured; an unused override (RECURRENCE-ID outside the set) is still an instance.
+ * Throws InvalidICalendarError for a malformed value, TooManyInstances only with onLimit 'throw'.
  */
 export function expandInstances(vcalendar: ICAL.Component, opts: ExpandOptions): Instance[] {
   const name = (opts.componentName ?? primaryComponentName(vcalendar) ?? '').toLowerCase();
@@ -65,7 +66,9 @@ export function expandInstances(vcalendar: ICAL.Component, opts: ExpandOptions):
     ruleChecksLeft: MAX_RULE_CHECKS,
     out: [],
   };
-  for (const group of groupByUid(name ? vcalendar.getAllSubcomponents(name) : [])) expandGroup(group, run);
+  readingValues(() => {
+    for (const group of groupByUid(name ? vcalendar.getAllSubcomponents(name) : [])) expandGroup(group, run);
+  });
   return run.out.sort((a, b) => a.startUtcMs - b.startUtcMs || (a.recurrenceId ?? '').localeCompare(b.recurrenceId ?? ''));
 }
 
@@ -132,7 +135,7 @@ interface Occurrence {
 
 function expandGroup(group: Group, run: Run): void {
   const overrides = group.overrides.flatMap((c) => readOverride(c, run) ?? []);
-  for (const override of overrides) takeStep(run, true);
+  overrides.forEach(() => takeStep(run, true));
   const master = group.master;
   const dtstart = master && resolveProperty(master, 'dtstart', run.ctx);
   const ends = master && endResolver(master, run.ctx);
@@ -179,6 +182,7 @@ function occurrences(master: ICAL.Component, dtstart: ResolvedTime, ends: EndRes
   takeStep(run, true);
   add({ start: dtstart });
   for (const property of master.getAllProperties('rdate')) {
+    // Without TZID, a floating RDATE in a zoned series is read in DTSTART's zone (clients omit it).
     const tzid = tzidOf(property) ?? tzidOf(master.getFirstProperty('dtstart')!);
     for (const value of property.getValues() as unknown[]) {
       takeStep(run, true);

@@ -1,6 +1,7 @@
 // Turns iCalendar DATE and DATE-TIME values into UTC instants (RFC 5545 §3.3.4, §3.3.5): TZID through
 // the bundled IANA zones or the object's own VTIMEZONE, floating and DATE values through a caller's zone.
 import ICAL from 'ical.js';
+import { InvalidICalendarError } from './parse.ts';
 import { getZone } from '../tz/catalogue.ts';
 import { zoneFromVtimezone } from '../tz/vtimezone-zone.ts';
 import { localAsUtcMs, localToUtcMs, UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
@@ -117,6 +118,19 @@ export function parseUtc(text: string): number | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 60) return undefined;
   return localAsUtcMs({ year, month, day, hour, minute, second: Math.min(second, 59) });
+}
+
+/**
+ * Runs code that reads property values. ical.js decodes values lazily and throws a plain Error for
+ * a malformed one ("invalid date-time value"); that becomes InvalidICalendarError, a client mistake.
+ */
+export function readingValues<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof Error && error.constructor === Error) throw new InvalidICalendarError(`Malformed iCalendar value: ${error.message}`);
+    throw error;
+  }
 }
 
 // --- Internal helpers ---

@@ -104,9 +104,9 @@ export class CollectionRepo {
       },
       ...(deep ? [{
         sql: `INSERT INTO resources (collection_id, name, content_type, data, etag, size, modseq, created_at, modified_at,
-                uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag)
+                uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag, has_floating)
               SELECT target.id, r.name, r.content_type, r.data, r.etag, r.size, 1, ?, ?, r.uid, r.component_type,
-                r.first_start, r.last_end, r.is_recurring, r.organizer, r.schedule_tag
+                r.first_start, r.last_end, r.is_recurring, r.organizer, r.schedule_tag, r.has_floating
               FROM resources r JOIN collections source ON r.collection_id = source.id
               JOIN collections target ON target.path = ? || substr(source.path, ${from.length + 1})
               WHERE source.path >= ? AND source.path < ?`,

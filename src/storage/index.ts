@@ -6,12 +6,15 @@ export * from './records.ts';
 export type { NewCollection } from './collections.ts';
 export type { ResourceWrite, WriteExpectation, ChangeEntry } from './resources.ts';
 export { collectionExists } from './properties.ts';
+export type { NewOutboundMessage, OutboundRecord, OutboundState } from './outbound.ts';
 
 import { CollectionRepo } from './collections.ts';
 import type { DbClient } from './db.ts';
 import { LockRepo } from './locks.ts';
+import { OutboundRepo } from './outbound.ts';
 import { PropertyRepo } from './properties.ts';
 import { ResourceRepo } from './resources.ts';
+import { ShareRepo } from './shares.ts';
 import { UserRepo } from './users.ts';
 
 export interface Store {
@@ -20,6 +23,8 @@ export interface Store {
   readonly resources: ResourceRepo;
   readonly properties: PropertyRepo;
   readonly locks: LockRepo;
+  readonly outbound: OutboundRepo;
+  readonly shares: ShareRepo;
 }
 
 export function createStore(db: DbClient): Store {
@@ -29,5 +34,7 @@ export function createStore(db: DbClient): Store {
     resources: new ResourceRepo(db),
     properties: new PropertyRepo(db),
     locks: new LockRepo(db),
+    outbound: new OutboundRepo(db),
+    shares: new ShareRepo(db),
   };
 }

@@ -45,4 +45,6 @@ export class PropertyRepo {
   }
 }
 
-export const collectionExists = (path: string): InStatement => guard('EXISTS (SELECT 1 FROM collections WHERE path = ?)', [path]);
+/** The collection exists, or an accepted share makes it appear at this path (its sharee's properties live there). */
+export const collectionExists = (path: string): InStatement =>
+  guard('EXISTS (SELECT 1 FROM collections WHERE path = ?) OR EXISTS (SELECT 1 FROM shares WHERE alias_path = ?)', [path, path]);

@@ -9,7 +9,8 @@ export type CollectionKind =
   | 'schedule-outbox'
   | 'attachments'
   | 'drive-home'
-  | 'folder';
+  | 'folder'
+  | 'notifications';
 
 export interface UserRecord {
   name: string;
@@ -47,6 +48,7 @@ export interface ResourceMeta {
   firstStart: number | null;
   lastEnd: number | null;
   isRecurring: boolean;
+  hasFloating: boolean;
   organizer: string | null;
   scheduleTag: string | null;
 }
@@ -63,6 +65,7 @@ export interface CalendarObjectIndex {
   firstStart: number | null;
   lastEnd: number | null;
   isRecurring: boolean;
+  hasFloating: boolean;
   organizer: string | null;
 }
 
@@ -77,8 +80,21 @@ export interface LockRecord {
   expiresAt: number;
 }
 
+export type InviteStatus = 'invite-noresponse' | 'invite-accepted' | 'invite-declined';
+
+/** One user invited to a shared collection; `aliasPath` is where an accepted share appears in their home. */
+export interface ShareRecord {
+  collectionId: number;
+  sharee: string;
+  status: InviteStatus;
+  aliasPath: string | null;
+  comment: string | null;
+  createdAt: number;
+  modifiedAt: number;
+}
+
 export const RESOURCE_META_COLUMNS =
-  'id, collection_id, name, content_type, etag, size, modseq, created_at, modified_at, uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag';
+  'id, collection_id, name, content_type, etag, size, modseq, created_at, modified_at, uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag, has_floating';
 
 export function toUser(row: Row): UserRecord {
   return {
@@ -121,6 +137,7 @@ export function toResourceMeta(row: Row): ResourceMeta {
     firstStart: nullableNumber(row.first_start),
     lastEnd: nullableNumber(row.last_end),
     isRecurring: Number(row.is_recurring) === 1,
+    hasFloating: Number(row.has_floating) === 1,
     organizer: nullableString(row.organizer),
     scheduleTag: nullableString(row.schedule_tag),
   };
@@ -145,6 +162,7 @@ export function resourceMetaFromValues(v: unknown[]): ResourceMeta {
     isRecurring: Number(v[13]) === 1,
     organizer: nullableString(v[14]),
     scheduleTag: nullableString(v[15]),
+    hasFloating: Number(v[16]) === 1,
   };
 }
 
@@ -164,6 +182,18 @@ export function toLock(row: Row): LockRecord {
     principal: nullableString(row.principal),
     timeoutSeconds: Number(row.timeout_seconds),
     expiresAt: Number(row.expires_at),
+  };
+}
+
+export function toShare(row: Row): ShareRecord {
+  return {
+    collectionId: Number(row.collection_id),
+    sharee: String(row.sharee),
+    status: String(row.status) as InviteStatus,
+    aliasPath: nullableString(row.alias_path),
+    comment: nullableString(row.comment),
+    createdAt: Number(row.created_at),
+    modifiedAt: Number(row.modified_at),
   };
 }
 

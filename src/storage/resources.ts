@@ -236,17 +236,18 @@ function upsertStatement(collectionId: number, name: string, write: ResourceWrit
   const index = write.index ?? null;
   return {
     sql: `INSERT INTO resources (collection_id, name, content_type, data, etag, size, modseq, created_at, modified_at,
-            uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag)
-          VALUES (?, ?, ?, ?, ?, ?, (SELECT modseq FROM collections WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag, has_floating)
+          VALUES (?, ?, ?, ?, ?, ?, (SELECT modseq FROM collections WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (collection_id, name) DO UPDATE SET
             content_type = excluded.content_type, data = excluded.data, etag = excluded.etag, size = excluded.size,
             modseq = excluded.modseq, modified_at = excluded.modified_at, uid = excluded.uid,
             component_type = excluded.component_type, first_start = excluded.first_start, last_end = excluded.last_end,
-            is_recurring = excluded.is_recurring, organizer = excluded.organizer, schedule_tag = excluded.schedule_tag`,
+            is_recurring = excluded.is_recurring, organizer = excluded.organizer, schedule_tag = excluded.schedule_tag,
+            has_floating = excluded.has_floating`,
     args: [
       collectionId, name, write.contentType, write.data, write.etag, write.size, collectionId, now, now,
       index?.uid ?? null, index?.componentType ?? null, index?.firstStart ?? null, index?.lastEnd ?? null,
-      index?.isRecurring ? 1 : 0, index?.organizer ?? null, write.scheduleTag ?? null,
+      index?.isRecurring ? 1 : 0, index?.organizer ?? null, write.scheduleTag ?? null, index?.hasFloating ? 1 : 0,
     ],
   };
 }
@@ -259,6 +260,7 @@ function indexOf(record: ResourceMeta): CalendarObjectIndex | null {
     firstStart: record.firstStart,
     lastEnd: record.lastEnd,
     isRecurring: record.isRecurring,
+    hasFloating: record.hasFloating,
     organizer: record.organizer,
   };
 }

@@ -6,7 +6,8 @@ import { expandInstances, type Instance } from '../../ical/recurrence.ts';
 import {
   alarmOverlaps, alarmReachMs, availabilityOverlaps, freeBusyOverlaps, instantOverlaps, propertyOverlaps, type TimeRange,
 } from '../../ical/time-range.ts';
-import { zoneContext, type ZoneContext } from '../../ical/zones.ts';
+import { InvalidICalendarError } from '../../ical/parse.ts';
+import { readingValues, zoneContext, type ZoneContext } from '../../ical/zones.ts';
 import type { Zone } from '../../tz/zone.ts';
 import type { CalendarFilter, CompFilter, FilterTest, ParamFilter, PropFilter } from './ast.ts';
 import { matchesText, propertyTexts } from './text-match.ts';
@@ -18,10 +19,16 @@ export interface MatchOptions {
   maxInstances: number;
 }
 
+/** Whether the object matches; an object with a malformed value that the filter reaches does not. */
 export function matchCalendarObject(filter: CalendarFilter, vcalendar: ICAL.Component, opts: MatchOptions): boolean {
   if (vcalendar.name !== 'vcalendar' || filter.root.isNotDefined) return false;
   const ctx: MatchContext = { zones: zoneContext(vcalendar, opts.floatingZone), opts, instances: new Map() };
-  return matchChildren(filter.root, vcalendar, ctx);
+  try {
+    return readingValues(() => matchChildren(filter.root, vcalendar, ctx));
+  } catch (error) {
+    if (error instanceof InvalidICalendarError) return false;
+    throw error;
+  }
 }
 
 // --- Internal helpers ---

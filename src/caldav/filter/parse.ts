@@ -8,7 +8,7 @@ import type { CalendarFilter, CompFilter, FilterTest, ParamFilter, PropFilter, T
 import { isMatchType, isSupportedCollation } from './collation.ts';
 import { FilterError } from './errors.ts';
 
-export { FilterError } from './errors.ts';
+export { FilterError, type FilterErrorKind } from './errors.ts';
 
 /** Components whose overlap with a time range §9.9 defines (plus VAVAILABILITY, RFC 7953 §3.1). */
 const TIME_RANGE_COMPONENTS = new Set(['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VALARM', 'VAVAILABILITY', '*']);

@@ -3,6 +3,7 @@
 import { el, type XmlElement } from '../../dav/xml/element.ts';
 import { caldav } from '../../dav/xml/names.ts';
 import { InvalidICalendarError, type Component } from '../../ical/parse.ts';
+import { readingValues } from '../../ical/zones.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 import type { Zone } from '../../tz/zone.ts';
 import { renderCalendarData } from '../calendar-data/render.ts';
@@ -15,6 +16,8 @@ export interface CalendarDataOptions {
   maxInstances?: number | undefined;
   /** Unbounded rules stop here. Default: the caldav_maxdatetime default (20380119T031407Z). */
   horizonUtcMs?: number | undefined;
+  /** Put back catalogue VTIMEZONEs (RFC 7809); pass wantsTimezones(ctx.request). Default true. */
+  timezones?: boolean | undefined;
 }
 
 const DEFAULT_MAX_INSTANCES = 10_000;
@@ -34,15 +37,16 @@ export function calendarDataProvider(
     floatingZone: options.floatingZone,
     maxInstances: options.maxInstances ?? DEFAULT_MAX_INSTANCES,
     horizonUtcMs: options.horizonUtcMs ?? DEFAULT_HORIZON_UTC_MS,
+    timezones: options.timezones ?? true,
   };
   const attributes: Record<string, string> = dataRequest.mediaType === 'text/calendar' ? {} : { 'content-type': dataRequest.mediaType };
   return (record, parsed) => {
     const text = typeof record.data === 'string' ? record.data : new TextDecoder().decode(record.data);
     try {
-      return { element: el(caldav('calendar-data'), renderCalendarData(text, dataRequest, limits, parsed), attributes) };
+      return { element: el(caldav('calendar-data'), readingValues(() => renderCalendarData(text, dataRequest, limits, parsed)), attributes) };
     } catch (error) {
-      // Stored objects were validated on PUT; one that no longer parses is returned as it is
-      // rather than failing the whole multistatus.
+      // Stored objects were validated on PUT; one that no longer parses (or holds a value ical.js
+      // rejects when read) is returned as stored rather than failing the whole multistatus.
       if (error instanceof InvalidICalendarError) return { element: el(caldav('calendar-data'), text) };
       throw error;
     }

@@ -13,7 +13,7 @@ import { childElements, findChild, textContent, type XmlElement } from '../../da
 import { caldav, dav } from '../../dav/xml/names.ts';
 import { FilterError, parseCalendarFilter } from '../filter/parse.ts';
 import { matchCalendarObject } from '../filter/match.ts';
-import { planFilter } from '../filter/plan.ts';
+import { decideFromIndex, planFilter } from '../filter/plan.ts';
 import type { CalendarFilter } from '../filter/ast.ts';
 import { ICAL, parseICalendar } from '../../ical/parse.ts';
 import type { CollectionRecord, ResourceRecord } from '../../storage/index.ts';
@@ -50,10 +50,12 @@ export const CALENDAR_QUERY: ReportDef = {
       const candidates =
         resource.kind === 'resource'
           ? (await ctx.deps.store.resources.getMany(calendar.id, [resource.name]))
-          : await ctx.deps.store.resources.candidatesInRange(calendar.id, plan);
+          : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, startUtcMs: plan.rangeStartUtcMs, endUtcMs: plan.rangeEndUtcMs });
       const matched: ResourceRecord[] = [];
       for (const record of candidates) {
-        if (!plan.needsPostFilter || matches(filter, record, { ...matchOptions, floatingZone })) matched.push(record);
+        // The index settles most objects; only the rest are parsed and matched.
+        const decided = decideFromIndex(plan, { componentType: record.componentType, firstStartUtcMs: record.firstStart, lastEndUtcMs: record.lastEnd, isRecurring: record.isRecurring, hasFloating: record.hasFloating });
+        if (decided ?? matches(filter, record, { ...matchOptions, floatingZone })) matched.push(record);
       }
       const members: DavResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
       const dead = request.type === 'prop' && request.names.every((n) => services.properties.isLive(n) || n === caldav('calendar-data')) ? new Map() : await loadDeadProperties(ctx, members);

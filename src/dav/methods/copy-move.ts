@@ -1,6 +1,7 @@
 // COPY and MOVE (RFC 4918 §9.8, §9.9): resources anywhere the target collection's content policy
 // accepts them; collections where the area allows (calendars move, folders copy and move).
 import { requireAccess } from '../../acl/check.ts';
+import { operationsForMethod } from '../../acl/evaluate.ts';
 import { AlreadyExistsError } from '../../storage/index.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conflict, DavError, methodNotAllowed, notFound, preconditionFailed } from '../errors.ts';
@@ -36,8 +37,13 @@ export async function handleCopyMove(ctx: DavContext, services: DavServices, mod
   requireAccess(ctx, source, 'read');
   if (mode === 'move') requireAccess(ctx, source, isCollection ? 'remove-collection' : 'remove-resource');
   const targetForAccess: DavResource = target.kind === 'missing' ? target : { kind: 'missing', path: target.path, parent: targetParent, name: '', area: 'other' };
-  requireAccess(ctx, targetForAccess, isCollection ? 'make-collection' : 'write-content');
-  if (exists) requireAccess(ctx, target, target.kind === 'collection' ? 'remove-collection' : 'remove-resource');
+  // The seed's destination rows (METHOD_OPERATIONS): n + i into a collection for a resource,
+  // w + k for a collection. Replacing a resource is a write like PUT over it; replacing a
+  // collection also removes one, which needs `x` there.
+  for (const operation of operationsForMethod(mode === 'copy' ? 'COPY' : 'MOVE', isCollection ? 'destination-collection' : 'destination-resource')) {
+    requireAccess(ctx, targetForAccess, operation);
+  }
+  if (exists && target.kind === 'collection') requireAccess(ctx, target, 'remove-collection');
   if (mode === 'move') await requireUnlocked(ctx, source.path, { membership: true, descendants: isCollection });
   await requireUnlocked(ctx, target.path, { membership: true, descendants: target.kind === 'collection' });
   if (exists) await services.checkDeletable(ctx, target);

@@ -1,6 +1,6 @@
 // LOCK and UNLOCK (RFC 4918 §9.10, §9.11): exclusive and shared write locks, depth 0 or
 // infinity, stored in the database; a LOCK on an unmapped URL creates an empty resource (§7.3).
-import { hasAccess, requireAccess } from '../../acl/check.ts';
+import { requireAccess } from '../../acl/check.ts';
 import { readBodyText } from '../../http/body.ts';
 import type { LockRecord } from '../../storage/index.ts';
 import type { DavContext } from '../context.ts';
@@ -66,8 +66,9 @@ export async function handleUnlock(ctx: DavContext): Promise<Response> {
   const covering = await ctx.deps.store.locks.covering(resource.path, now);
   const lock = covering.find((l) => l.token === token);
   if (!lock) throw conditionError({ name: '{DAV:}lock-token-matches-request-uri' }, 'That lock token does not lock this resource');
-  // The lock's creator may always remove it; anyone else needs the unlock privilege (Cyrus's `a`).
-  if (lock.principal !== (ctx.principal?.name ?? null) && !hasAccess(ctx, resource, 'admin')) requireAccess(ctx, resource, 'admin');
+  // The seed's UNLOCK rows: the lock's owner needs `i` like any writer; removing anybody else's
+  // lock is DAV:unlock, part of CY:admin (`a`).
+  requireAccess(ctx, resource, lock.principal !== null && lock.principal === ctx.principal?.name ? 'write-content' : 'unlock-any');
   await ctx.deps.store.locks.delete(token);
   return new Response(null, { status: 204 });
 }
@@ -86,6 +87,7 @@ export function activeLockElement(lock: LockRecord): XmlElement {
 
 async function refreshLock(ctx: DavContext, timeoutSeconds: number, now: number): Promise<Response> {
   if (ctx.resource.kind === 'missing') throw preconditionFailed('No lock to refresh on an unmapped URL');
+  requireAccess(ctx, ctx.resource, 'write-content');
   const tokens = requestLockTokens(ctx);
   if (tokens.size === 0) throw badRequest('A LOCK refresh needs the lock token in an If header');
   const covering = await ctx.deps.store.locks.covering(ctx.resource.path, now);

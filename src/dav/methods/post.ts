@@ -15,7 +15,7 @@ export async function handlePost(ctx: DavContext, services: DavServices): Promis
     const path = `${resource.collection.path}${crypto.randomUUID()}${extension}`;
     const member = await resolveResource(ctx.deps.store, ctx.deps.config, encodePath(path));
     // The PUT answers 201 with the Location of the new member, which is what RFC 5995 §3.2 asks.
-    return handlePut({ ...ctx, resource: member }, services);
+    return handlePut({ ...ctx, resource: member }, services, 'bind');
   }
   const handled = services.post ? await services.post(ctx) : null;
   if (handled) return handled;

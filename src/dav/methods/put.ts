@@ -1,6 +1,6 @@
 // PUT (RFC 4918 §9.7, RFC 4791 §5.3.2): create or replace a member resource. The content policy
 // of the target collection validates the body; the write re-checks If-Match atomically.
-import { requireAccess } from '../../acl/check.ts';
+import { requireAccess, type AclOperation } from '../../acl/check.ts';
 import { writeExpectation } from '../../http/conditional.ts';
 import { readBodyBytes } from '../../http/body.ts';
 import { PreconditionFailedError, UidConflictError, type ResourceMeta, type ResourceRecord } from '../../storage/index.ts';
@@ -13,7 +13,11 @@ import type { DavServices } from '../services.ts';
 
 export type CreateEmptyResource = (ctx: DavContext, resource: Extract<DavResource, { kind: 'missing' }>) => Promise<void>;
 
-export async function handlePut(ctx: DavContext, services: DavServices): Promise<Response> {
+/**
+ * `operation` is what the request needs on the target: write-content (`i`) for PUT, bind (`p`,
+ * CY:add-resource) when POST add-member creates the member (the seed lists POST under `p` alone).
+ */
+export async function handlePut(ctx: DavContext, services: DavServices, operation: AclOperation = 'write-content'): Promise<Response> {
   const resource = ctx.resource;
   if (resource.kind === 'collection' || resource.kind === 'virtual' || resource.kind === 'principal') {
     throw methodNotAllowed(['OPTIONS', 'GET', 'HEAD', 'PROPFIND', 'PROPPATCH', 'DELETE'], 'PUT is not allowed on a collection');
@@ -23,7 +27,7 @@ export async function handlePut(ctx: DavContext, services: DavServices): Promise
   if (ctx.request.headers.has('content-range')) throw new DavError(400, undefined, 'Content-Range is not supported on PUT (RFC 9110 §14.5)');
   const collection = resource.kind === 'resource' ? resource.collection : resource.parent!;
   const name = resource.name;
-  requireAccess(ctx, resource, 'write-content');
+  requireAccess(ctx, resource, operation);
   const existing = resource.kind === 'resource' ? resource.meta : null;
   const expect = writeExpectation(ctx.request, { exists: existing !== null, etag: existing?.etag ?? null, lastModifiedMs: existing?.modifiedAt ?? null });
   await requireUnlocked(ctx, resource.path, { membership: existing === null });

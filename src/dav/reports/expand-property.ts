@@ -1,6 +1,6 @@
 // DAV:expand-property (RFC 3253 §3.8): properties whose values are hrefs are replaced by the
 // referenced resources' requested properties, recursively. Apple clients use it on principals.
-import { hasAccess } from '../../acl/check.ts';
+import { hasAccess, requireAccess } from '../../acl/check.ts';
 import type { DavContext } from '../context.ts';
 import { multistatusResponse, responseElement, type Propstat } from '../multistatus.ts';
 import { computePropstats, loadDeadProperties } from '../properties/compute.ts';
@@ -17,6 +17,7 @@ const MAX_DEPTH = 3;
 export const EXPAND_PROPERTY: ReportDef = {
   name: dav('expand-property'),
   async run(ctx, body, services) {
+    requireAccess(ctx, ctx.resource, 'read');
     const propstats = await expand(ctx, services, ctx.resource, findChildren(body, dav('property')), 0);
     return multistatusResponse([{ path: ctx.resource.path, propstats }]);
   },

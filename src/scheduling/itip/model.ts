@@ -43,16 +43,29 @@ export function componentsByKey(vcalendar: ICAL.Component | null): Map<string, I
   return map;
 }
 
-/** EXDATE values of a component in canonical key form. */
-export function exdateKeys(component: ICAL.Component, vcalendar: ICAL.Component): Set<string> {
-  const keys = new Set<string>();
+export interface TimeValue {
+  time: ICAL.Time;
+  tzid: string | undefined;
+}
+
+/** EXDATE values of a component, by canonical instance key. */
+export function exdates(component: ICAL.Component, vcalendar: ICAL.Component): Map<string, TimeValue> {
+  const map = new Map<string, TimeValue>();
   const ctx = zoneContext(vcalendar);
   for (const property of component.getAllProperties('exdate')) {
     for (const value of property.getValues() as unknown[]) {
-      if (value instanceof ICAL.Time) keys.add(formatResolved(resolveTime(value, tzidOf(property), ctx)));
+      if (value instanceof ICAL.Time) map.set(formatResolved(resolveTime(value, tzidOf(property), ctx)), { time: value, tzid: tzidOf(property) });
     }
   }
-  return keys;
+  return map;
+}
+
+/** Adds a DATE or DATE-TIME property (EXDATE, RECURRENCE-ID) with the value's TZID. */
+export function addTimeProperty(component: ICAL.Component, name: string, value: TimeValue): void {
+  const property = new ICAL.Property(name);
+  property.setValue(value.time.clone());
+  if (value.tzid) property.setParameter('tzid', value.tzid);
+  component.addProperty(property);
 }
 
 export function propertyAddress(property: ICAL.Property): string {

@@ -2,6 +2,7 @@
 // on (RFC 4791 §9.9), computed when the object is stored.
 import { describe, expect, it } from 'vitest';
 import { computeOccurrenceBounds } from '../../../src/ical/occurrence-bounds.ts';
+import { InvalidICalendarError } from '../../../src/ical/parse.ts';
 import { TooManyInstances } from '../../../src/ical/recurrence.ts';
 import { getZone } from '../../../src/tz/catalogue.ts';
 import { calendarWith, HORIZON_UTC_MS, loadFixture, utc } from './fixtures.ts';
@@ -64,5 +65,12 @@ describe('computeOccurrenceBounds', () => {
 
   it('accepts an unbounded FREQ=SECONDLY series, ending it at the horizon', () => {
     expect(computeOccurrenceBounds(loadFixture('secondly-unbounded.ics'), LIMITS).lastEndUtcMs).toBe(HORIZON_UTC_MS);
+  });
+
+  it('reports a value ical.js cannot decode as InvalidICalendarError, not a crash', () => {
+    for (const bad of ['DURATION:soon', 'RDATE;VALUE=PERIOD:sometime', 'RRULE:FREQ=DAILY;UNTIL=later']) {
+      const cal = calendarWith('VEVENT', ['DTSTART:20250101T100000Z', bad]);
+      expect(() => computeOccurrenceBounds(cal, LIMITS), bad).toThrow(InvalidICalendarError);
+    }
   });
 });

@@ -5,7 +5,7 @@ import { renderCalendarData } from '../../../../src/caldav/calendar-data/render.
 import { parseCalendarDataRequest } from '../../../../src/caldav/calendar-data/request.ts';
 import { parseXml } from '../../../../src/dav/xml/parse.ts';
 
-const LIMITS = { maxInstances: 1000, horizonUtcMs: Date.UTC(2038, 0, 1) };
+const LIMITS = { maxInstances: 1000, horizonUtcMs: Date.UTC(2038, 0, 1), timezones: false };
 
 const OBJECT = [
   'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Orrery tests//EN',
@@ -17,9 +17,9 @@ const OBJECT = [
   'END:VCALENDAR', '',
 ].join('\r\n');
 
-function render(inner: string, attrs = '', text = OBJECT): string {
+function render(inner: string, attrs = '', text = OBJECT, timezones = false): string {
   const request = parseCalendarDataRequest(parseXml(`<C:calendar-data xmlns:C="urn:ietf:params:xml:ns:caldav" ${attrs}>${inner}</C:calendar-data>`));
-  return renderCalendarData(text, request, LIMITS);
+  return renderCalendarData(text, request, { ...LIMITS, timezones });
 }
 
 const lines = (text: string) => text.split('\r\n').filter((l) => l !== '');
@@ -83,5 +83,27 @@ describe('RFC 4791 §9.6.1 CALDAV:comp and §9.6.4 CALDAV:prop', () => {
     const text = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//x//EN', 'BEGIN:VFREEBUSY', 'UID:fb', 'DTSTAMP:20260101T000000Z', 'FREEBUSY:20260101T100000Z/PT1H', 'END:VFREEBUSY', 'END:VCALENDAR', ''].join('\r\n');
     const out = lines(render('<C:comp name="VCALENDAR"><C:comp name="VFREEBUSY"><C:prop name="FREEBUSY" novalue="yes"/></C:comp></C:comp>', '', text));
     expect(out).toEqual(['BEGIN:VCALENDAR', 'BEGIN:VFREEBUSY', 'FREEBUSY:', 'END:VFREEBUSY', 'END:VCALENDAR']);
+  });
+});
+
+describe('RFC 7809 §3.1.2 time zones stripped on store come back in calendar-data', () => {
+  // As stored: the America/New_York VTIMEZONE was removed because the catalogue knows it.
+  const STRIPPED = [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Orrery tests//EN',
+    'BEGIN:VEVENT', 'UID:stripped', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=America/New_York:20260110T100000', 'DURATION:PT1H', 'END:VEVENT',
+    'END:VCALENDAR', '',
+  ].join('\r\n');
+
+  it('inserts the catalogue VTIMEZONE into the whole object, and not when the client opted out', () => {
+    expect(render('', '', STRIPPED, true)).toMatch(/BEGIN:VTIMEZONE\r\nTZID:America\/New_York\r\n[\s\S]*END:VTIMEZONE\r\nBEGIN:VEVENT/);
+    expect(render('', '', STRIPPED, false)).toBe(STRIPPED);
+  });
+
+  it('makes it available to partial retrieval and jCal', () => {
+    const selected = render('<C:comp name="VCALENDAR"><C:comp name="VTIMEZONE"><C:prop name="TZID"/></C:comp></C:comp>', '', STRIPPED, true);
+    expect(selected).toBe('BEGIN:VCALENDAR\r\nBEGIN:VTIMEZONE\r\nTZID:America/New_York\r\nEND:VTIMEZONE\r\nEND:VCALENDAR\r\n');
+    const jcal = JSON.parse(render('', 'content-type="application/calendar+json"', STRIPPED, true));
+    expect(jcal[2].map((c: unknown[]) => c[0])).toEqual(['vtimezone', 'vevent']);
+    expect(JSON.parse(render('', 'content-type="application/calendar+json"', STRIPPED, false))[2]).toHaveLength(1);
   });
 });

@@ -1,0 +1,28 @@
+// Opening the database on Deno: the native libSQL client (the "deno" export condition of
+// @libsql/client), an embedded file by default, any libSQL/Turso URL otherwise.
+import { createClient, type Client } from '@libsql/client';
+import { createStore, migrate, type Store } from '../../src/storage/index.ts';
+
+export async function openDatabase(settings: { url: string; authToken?: string | undefined }): Promise<{ client: Client; store: Store }> {
+  const url = settings.url;
+  const isFile = url.startsWith('file:') && !url.includes(':memory:');
+  if (isFile) {
+    const path = url.replace(/^file:(\/\/)?/, '');
+    const slash = path.lastIndexOf('/');
+    if (slash > 0) Deno.mkdirSync(path.slice(0, slash), { recursive: true });
+  }
+  const client = createClient({
+    url,
+    ...(settings.authToken ? { authToken: settings.authToken } : {}),
+    // As on Node: another process writing the same file is waited for, and one connection serves
+    // every request because the native binding runs statements synchronously anyway.
+    timeout: 5000,
+    concurrency: 1,
+  });
+  if (isFile) {
+    await client.execute('PRAGMA journal_mode = WAL');
+    await client.execute('PRAGMA synchronous = NORMAL');
+  }
+  await migrate(client);
+  return { client, store: createStore(client) };
+}

@@ -1,0 +1,28 @@
+// Deno-side settings: the same ORRERY_* variables and imapd.conf-style file as the Node adapter,
+// read through Deno's own APIs.
+import { configEntriesFromEnv, parseConfig, parseImapdConf, type AppConfig } from '../../src/config.ts';
+
+export const DEFAULT_DB_URL = 'file:data/orrery.db';
+
+export interface DenoSettings {
+  host: string;
+  port: number;
+  database: { url: string; authToken?: string | undefined };
+  config: AppConfig;
+  bootstrap: { user?: string | undefined; password?: string | undefined };
+}
+
+export function loadSettings(env: Record<string, string>): DenoSettings {
+  const file = env.ORRERY_CONFIG;
+  const fromFile = file ? parseImapdConf(Deno.readTextFileSync(file), file) : {};
+  const config = parseConfig({ ...fromFile, ...configEntriesFromEnv(env) }, file ? `${file} and environment` : 'environment');
+  const port = Number(env.ORRERY_PORT ?? 8008);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port "${env.ORRERY_PORT}"`);
+  return {
+    host: env.ORRERY_HOST ?? '127.0.0.1',
+    port,
+    database: { url: env.ORRERY_DB ?? DEFAULT_DB_URL, authToken: env.ORRERY_DB_AUTH_TOKEN },
+    config,
+    bootstrap: { user: env.ORRERY_BOOTSTRAP_USER, password: env.ORRERY_BOOTSTRAP_PASSWORD },
+  };
+}

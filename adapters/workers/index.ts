@@ -1,0 +1,72 @@
+// The Cloudflare Workers adapter: configuration from vars and secrets, storage on a remote
+// libSQL/Turso database (ORRERY_DB) or a D1 binding (DB), set up once per isolate.
+import { createClient } from '@libsql/client/web';
+import type { Hono } from 'hono';
+import { createApp } from '../../src/app.ts';
+import { configEntriesFromEnv, parseConfig } from '../../src/config.ts';
+import type { Logger } from '../../src/dav/context.ts';
+import { createStore, migrate, type DbClient } from '../../src/storage/index.ts';
+import { ensureBootstrapUser } from '../../src/users.ts';
+import { d1Client, type D1Database } from './d1-client.ts';
+
+export interface WorkerEnv {
+  /** D1 binding, used when ORRERY_DB is not set. */
+  DB?: D1Database;
+  /** libsql:// or https:// URL of a libSQL server (Turso); takes precedence over DB. */
+  ORRERY_DB?: string;
+  ORRERY_DB_AUTH_TOKEN?: string;
+  ORRERY_BOOTSTRAP_USER?: string;
+  ORRERY_BOOTSTRAP_PASSWORD?: string;
+  [variable: string]: unknown;
+}
+
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+const LOGGER: Logger = {
+  info: (message, fields) => console.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
+  error: (message, fields) => console.error(fields ? `${message} ${JSON.stringify(fields)}` : message),
+};
+
+// One app per isolate. Setting it up (migrations, bootstrap user) needs I/O, which Workers allow
+// only inside a request, so the first request starts it and later ones await the same promise.
+let ready: Promise<Hono> | undefined;
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    ready ??= setUp(env).catch((error: unknown) => {
+      ready = undefined; // let the next request try again rather than fail forever
+      throw error;
+    });
+    const app = await ready;
+    const started = Date.now();
+    const response = await app.fetch(request, env, ctx);
+    const url = new URL(request.url);
+    console.log(`${request.method} ${url.pathname}${url.search} ${response.status} ${Date.now() - started}ms`);
+    return response;
+  },
+};
+
+async function setUp(env: WorkerEnv): Promise<Hono> {
+  const strings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (typeof value === 'string') strings[key] = value;
+  const config = parseConfig(configEntriesFromEnv(strings), 'Worker variables');
+  const db = openDatabase(env);
+  // Idempotent: migrate() skips versions recorded in schema_migrations, so isolates racing each
+  // other on a fresh database are harmless.
+  await migrate(db);
+  const store = createStore(db);
+  if (await ensureBootstrapUser(store, env.ORRERY_BOOTSTRAP_USER, env.ORRERY_BOOTSTRAP_PASSWORD, Date.now())) {
+    LOGGER.info(`Created user ${env.ORRERY_BOOTSTRAP_USER} from ORRERY_BOOTSTRAP_USER`);
+  }
+  return createApp(config, store, { logger: LOGGER });
+}
+
+function openDatabase(env: WorkerEnv): DbClient {
+  if (env.ORRERY_DB) {
+    return createClient({ url: env.ORRERY_DB, ...(env.ORRERY_DB_AUTH_TOKEN ? { authToken: env.ORRERY_DB_AUTH_TOKEN } : {}) });
+  }
+  if (env.DB) return d1Client(env.DB);
+  throw new Error('No database: set ORRERY_DB (a libSQL/Turso URL) or bind a D1 database as DB');
+}

@@ -1,0 +1,29 @@
+// Calendar user addresses (RFC 6638 §2.4.1): who is local. An address is local when it is one of
+// a user's calendar-user-address-set (Cyrus caladdress_lookup: a served domain and an existing user).
+import { calendarUserAddresses } from '../caldav/properties.ts';
+import type { AppConfig } from '../config.ts';
+import type { Store, UserRecord } from '../storage/index.ts';
+import { normalizeAddress } from './itip/model.ts';
+
+export function addressSet(user: UserRecord, config: AppConfig): Set<string> {
+  return new Set(calendarUserAddresses(user, config).map(normalizeAddress));
+}
+
+/** The local user a calendar user address belongs to, or null when it is someone elsewhere. */
+export async function findLocalUser(store: Store, config: AppConfig, address: string): Promise<UserRecord | null> {
+  const normalized = normalizeAddress(address);
+  const match = /^mailto:(.+)$/.exec(normalized);
+  if (!match) return null;
+  const email = decodeURIComponent(match[1]!);
+  const candidates: (UserRecord | undefined)[] = [await store.users.findByEmail(email)];
+  const at = email.lastIndexOf('@');
+  if (at > 0) {
+    const domains = config.calendar_user_address_set.length > 0 ? config.calendar_user_address_set : [config.defaultdomain];
+    if (domains.some((d) => d.toLowerCase() === email.slice(at + 1))) candidates.push(await store.users.get(email.slice(0, at)));
+    candidates.push(await store.users.get(email));
+  }
+  for (const user of candidates) {
+    if (user && addressSet(user, config).has(normalized)) return user;
+  }
+  return null;
+}

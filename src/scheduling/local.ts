@@ -1,0 +1,136 @@
+// Delivery to a user of this server (RFC 6638 §4, Cyrus sched_deliver_local): the sender needs
+// schedule-deliver-invite/-reply on the recipient's Inbox; the message is merged into the
+// recipient's calendar (new invitations into their default calendar) and a copy lands in the Inbox.
+import { effectiveRights, isOperationAllowed } from '../acl/evaluate.ts';
+import { plannedCollections } from '../caldav/provisioning.ts';
+import { strongEtag } from '../dav/content.ts';
+import type { AppDeps } from '../dav/context.ts';
+import { calendarHomePath } from '../dav/urls.ts';
+import type { CollectionRecord, UserRecord } from '../storage/index.ts';
+import { addressSet } from './addresses.ts';
+import { copyName, defaultCalendar, findCopy, newScheduleTag, readCalendar, writeCopy } from './copies.ts';
+import { applyCancel, applyReply, applyRequest } from './itip/merge.ts';
+import { classify } from './itip/classify.ts';
+import type { ItipMessage } from './itip/model.ts';
+
+/** RFC 6638 §3.2.9 request-status codes the server writes as SCHEDULE-STATUS. */
+export const STATUS = {
+  sent: '1.1',
+  delivered: '1.2',
+  invalidUser: '3.7',
+  noAuthority: '3.8',
+  tempFailure: '5.1',
+  permFailure: '5.2',
+  noScheduling: '5.3',
+  /** The message would change who organizes an existing event (Cyrus answers 5.3 too). */
+  rejected: '5.3',
+} as const;
+
+export interface LocalDelivery {
+  /** The merged organizer copy of a REPLY, for forwarding the new state to the other attendees. */
+  organizerCopy?: { collection: CollectionRecord; name: string } | undefined;
+}
+
+export interface DeliverOptions {
+  /** A server-side refresh after a reply: no Inbox copy and the recipient's Schedule-Tag is kept. */
+  refresh?: boolean;
+}
+
+export async function deliverLocally(
+  deps: AppDeps,
+  sender: UserRecord,
+  recipient: UserRecord,
+  message: ItipMessage,
+  options: DeliverOptions = {},
+): Promise<{ status: string } & LocalDelivery> {
+  const now = deps.now();
+  const home = calendarHomePath(recipient.name);
+  let inbox = await deps.store.collections.get(`${home}Inbox/`);
+  if (!inbox) {
+    // A user who has never logged in gets their collections now, as on first login.
+    await deps.store.collections.ensure(plannedCollections(deps, recipient.name), now);
+    inbox = await deps.store.collections.get(`${home}Inbox/`);
+  }
+  if (!inbox) return { status: STATUS.noScheduling };
+  const rights = effectiveRights(
+    inbox.acl,
+    { user: sender.name, groups: [], isServerAdmin: false, isOwner: sender.name === recipient.name },
+    { kind: 'schedule-inbox', implicitOwnerRights: deps.config.implicit_owner_rights },
+  );
+  const operation = message.method === 'REPLY' ? 'schedule-deliver-reply' : 'schedule-deliver-invite';
+  if (!isOperationAllowed(operation, 'schedule-inbox', rights)) return { status: STATUS.noAuthority };
+
+  const existing = await findCopy(deps.store, recipient.name, message.uid);
+  const result: LocalDelivery = {};
+  if (message.method === 'REQUEST') {
+    // A refresh only updates copies that exist: an attendee who deleted theirs does not get it back.
+    if (options.refresh && !existing) return { status: STATUS.delivered };
+    const current = existing ? readCalendar(existing.record.data) : null;
+    if (current && classify(current, addressSet(recipient, deps.config)).kind === 'organizer') return { status: STATUS.rejected };
+    const merged = applyRequest(current, message.calendar, { recipient: message.recipient, apple: deps.config.caldav_allowscheduling === 'apple' });
+    if (merged) {
+      const target = existing?.collection ?? (await defaultCalendar(deps.store, recipient.name));
+      if (!target) return { status: STATUS.noScheduling };
+      let name = existing?.record.name ?? copyName(message.uid);
+      if (!existing && (await deps.store.resources.getMeta(target.id, name))) name = `${crypto.randomUUID()}.ics`;
+      const tag = options.refresh && existing?.record.scheduleTag ? existing.record.scheduleTag : newScheduleTag();
+      await writeCopy(deps.store, deps.config, {
+        collection: target,
+        name,
+        calendar: merged,
+        expect: existing ? { etag: existing.record.etag } : { absent: true },
+        scheduleTag: tag,
+      }, now);
+    }
+  } else if (message.method === 'CANCEL') {
+    if (existing) {
+      const current = readCalendar(existing.record.data);
+      if (classify(current, addressSet(recipient, deps.config)).kind !== 'attendee') return { status: STATUS.rejected };
+      await writeCopy(deps.store, deps.config, {
+        collection: existing.collection,
+        name: existing.record.name,
+        calendar: applyCancel(current, message.calendar),
+        expect: { etag: existing.record.etag },
+        scheduleTag: newScheduleTag(),
+      }, now);
+    }
+  } else if (existing) {
+    const current = readCalendar(existing.record.data);
+    const role = classify(current, addressSet(recipient, deps.config));
+    if (role.kind !== 'organizer') return { status: STATUS.rejected };
+    const merged = applyReply(current, message.calendar, message.originator);
+    if (merged) {
+      // An attendee's answer is not a change the organizer's client must see before writing (RFC 6638 §3.2.10).
+      await writeCopy(deps.store, deps.config, {
+        collection: existing.collection,
+        name: existing.record.name,
+        calendar: merged,
+        expect: { etag: existing.record.etag },
+        scheduleTag: existing.record.scheduleTag,
+      }, now);
+      result.organizerCopy = { collection: existing.collection, name: existing.record.name };
+    }
+  }
+  if (!options.refresh) await storeInInbox(deps, inbox, message, now);
+  return { status: STATUS.delivered, ...result };
+}
+
+/** The scheduling message itself, kept in the Inbox for the recipient's client (RFC 6638 §4.1). */
+async function storeInInbox(deps: AppDeps, inbox: CollectionRecord, message: ItipMessage, now: number): Promise<void> {
+  const text = message.calendar.toString();
+  const component = message.calendar.getAllSubcomponents().find((c) => c.name !== 'vtimezone')?.name.toUpperCase() ?? 'VEVENT';
+  await deps.store.resources.put(
+    inbox,
+    `${crypto.randomUUID()}.ics`,
+    {
+      contentType: `text/calendar; charset=utf-8; method=${message.method}; component=${component}`,
+      data: text,
+      etag: await strongEtag(text),
+      size: new TextEncoder().encode(text).byteLength,
+      // Scheduling messages are not calendar object resources: several may share one UID.
+      index: null,
+    },
+    { absent: true },
+    now,
+  );
+}

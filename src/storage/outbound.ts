@@ -1,0 +1,110 @@
+// The outbound message queue: iMIP messages with their delivery state. Rows are claimed with a
+// lease (next_attempt_at moved ahead in a guarded UPDATE), so several servers sharing a database
+// never send one message twice at the same time.
+import { queryRow, queryRows, writeBatch, type DbClient, type Row } from './db.ts';
+
+export type OutboundState = 'pending' | 'sent' | 'failed';
+
+export interface NewOutboundMessage {
+  sender: string;
+  recipient: string;
+  method: string;
+  envelopeFrom: string;
+  /** The whole RFC 5322 message. */
+  message: string;
+  /** The iCalendar object alone (for transports that take it apart, such as a webhook). */
+  itip: string;
+  /** Where SCHEDULE-STATUS reflects this message: the owner of the copy, its UID, and ATTENDEE or ORGANIZER. */
+  statusOwner: string | null;
+  statusUid: string | null;
+  statusProperty: 'attendee' | 'organizer' | null;
+}
+
+export interface OutboundRecord extends NewOutboundMessage {
+  id: number;
+  createdAt: number;
+  nextAttemptAt: number;
+  attempts: number;
+  state: OutboundState;
+  lastError: string | null;
+}
+
+export class OutboundRepo {
+  constructor(private readonly db: DbClient) {}
+
+  async enqueue(message: NewOutboundMessage, now: number): Promise<number> {
+    const [result] = await writeBatch(this.db, [
+      {
+        sql: `INSERT INTO outbound_messages (created_at, next_attempt_at, attempts, state, sender, recipient, method, envelope_from,
+                message, itip, status_owner, status_uid, status_property) VALUES (?, ?, 0, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        args: [now, now, message.sender, message.recipient, message.method, message.envelopeFrom, message.message, message.itip,
+          message.statusOwner, message.statusUid, message.statusProperty],
+      },
+    ]);
+    return Number(result!.lastInsertRowid);
+  }
+
+  async get(id: number): Promise<OutboundRecord | undefined> {
+    const row = await queryRow(this.db, 'SELECT * FROM outbound_messages WHERE id = ?', [id]);
+    return row ? toRecord(row) : undefined;
+  }
+
+  /** Pending messages whose next attempt is due, oldest first. */
+  async due(now: number, limit: number): Promise<OutboundRecord[]> {
+    const rows = await queryRows(
+      this.db,
+      "SELECT * FROM outbound_messages WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+      [now, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Takes a message for sending until `leaseUntil`; false when another worker took it first. */
+  async claim(record: OutboundRecord, leaseUntil: number): Promise<boolean> {
+    const [result] = await writeBatch(this.db, [
+      {
+        sql: "UPDATE outbound_messages SET next_attempt_at = ?, attempts = attempts + 1 WHERE id = ? AND state = 'pending' AND next_attempt_at = ? AND attempts = ?",
+        args: [leaseUntil, record.id, record.nextAttemptAt, record.attempts],
+      },
+    ]);
+    return Number(result!.rowsAffected) === 1;
+  }
+
+  async markSent(id: number): Promise<void> {
+    await writeBatch(this.db, [{ sql: "UPDATE outbound_messages SET state = 'sent', last_error = NULL WHERE id = ?", args: [id] }]);
+  }
+
+  async markRetry(id: number, nextAttemptAt: number, error: string): Promise<void> {
+    await writeBatch(this.db, [{ sql: 'UPDATE outbound_messages SET next_attempt_at = ?, last_error = ? WHERE id = ?', args: [nextAttemptAt, error, id] }]);
+  }
+
+  async markFailed(id: number, error: string): Promise<void> {
+    await writeBatch(this.db, [{ sql: "UPDATE outbound_messages SET state = 'failed', last_error = ? WHERE id = ?", args: [error, id] }]);
+  }
+
+  /** Forgets finished messages older than `before` (sent ones are kept a while for diagnosis). */
+  async purge(before: number): Promise<void> {
+    await writeBatch(this.db, [{ sql: "DELETE FROM outbound_messages WHERE state <> 'pending' AND created_at < ?", args: [before] }]);
+  }
+}
+
+function toRecord(row: Row): OutboundRecord {
+  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
+  return {
+    id: Number(row.id),
+    createdAt: Number(row.created_at),
+    nextAttemptAt: Number(row.next_attempt_at),
+    attempts: Number(row.attempts),
+    state: String(row.state) as OutboundState,
+    sender: String(row.sender),
+    recipient: String(row.recipient),
+    method: String(row.method),
+    envelopeFrom: String(row.envelope_from),
+    message: String(row.message),
+    itip: String(row.itip),
+    lastError: text(row.last_error),
+    statusOwner: text(row.status_owner),
+    statusUid: text(row.status_uid),
+    statusProperty: text(row.status_property) as OutboundRecord['statusProperty'],
+  };
+}

@@ -1,0 +1,89 @@
+// Starting a server as a child process for runtime tests: its own process group (so that stopping
+// it also stops what it spawned, e.g. wrangler's workerd), readiness by polling its URL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+export interface ServerProcess {
+  baseUrl: string;
+  /** Milliseconds from spawn until the server answered its first request. */
+  startupMs: number;
+  output(): string;
+  /** Sends SIGTERM to the process group and resolves with the exit code (null if killed by a signal). */
+  stop(): Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  cwd: string;
+  baseUrl: string;
+  timeoutMs?: number;
+}
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startProcess(options: SpawnOptions): Promise<ServerProcess> {
+  const started = performance.now();
+  const child = spawn(options.command, options.args, {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const handle: ServerProcess = {
+    baseUrl: options.baseUrl,
+    startupMs: 0,
+    output: () => log,
+    stop: () => stopGroup(child, exited),
+  };
+  const deadline = started + (options.timeoutMs ?? 45_000);
+  let gone = false;
+  void exited.then(() => (gone = true));
+  while (performance.now() < deadline) {
+    if (gone) throw new Error(`${options.command} exited before serving:\n${log}`);
+    try {
+      const response = await fetch(options.baseUrl, { signal: AbortSignal.timeout(2000) });
+      await response.arrayBuffer();
+      handle.startupMs = performance.now() - started;
+      return handle;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await handle.stop();
+  throw new Error(`${options.command} did not answer at ${options.baseUrl} in time:\n${log}`);
+}
+
+async function stopGroup(child: ChildProcess, exited: Promise<number | null>): Promise<number | null> {
+  if (child.exitCode === null && child.signalCode === null) signalGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5000);
+  const code = await exited;
+  clearTimeout(timer);
+  // Grandchildren (workerd under wrangler) may outlive the leader for a moment.
+  signalGroup(child, 'SIGKILL');
+  return code;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
+}
