@@ -5,10 +5,11 @@ import type { AppConfig } from '../config.ts';
 import { computeOccurrenceBounds } from '../ical/occurrence-bounds.ts';
 import type { ICAL } from '../ical/parse.ts';
 import type { CalendarObjectIndex } from '../storage/index.ts';
+import { recurrenceLimits } from './limits.ts';
 
 export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Component[], config: AppConfig): CalendarObjectIndex {
   const master = components.find((c) => !c.getFirstProperty('recurrence-id')) ?? components[0]!;
-  const bounds = computeOccurrenceBounds(vcalendar, { horizonUtcMs: compactToMs(config.caldav_maxdatetime), maxInstances: config.caldav_max_instances });
+  const bounds = computeOccurrenceBounds(vcalendar, recurrenceLimits(config));
   const organizer = master.getFirstPropertyValue('organizer');
   return {
     uid: String(master.getFirstPropertyValue('uid')),
@@ -19,9 +20,4 @@ export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Compone
     hasFloating: bounds.hasFloating,
     organizer: typeof organizer === 'string' ? organizer : null,
   };
-}
-
-export function compactToMs(compact: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(compact)!;
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }

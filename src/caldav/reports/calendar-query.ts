@@ -3,7 +3,7 @@
 // only the candidates are parsed and matched.
 import { hasAccess, requireAccess } from '../../acl/check.ts';
 import type { DavContext } from '../../dav/context.ts';
-import { badRequest, conditionError, type Precondition } from '../../dav/errors.ts';
+import { conditionError, type Precondition } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { computePropstats, loadDeadProperties, type PropRequest } from '../../dav/properties/compute.ts';
 import { deserializeDeadProperty } from '../../dav/properties/registry.ts';
@@ -21,6 +21,7 @@ import { getZone } from '../../tz/catalogue.ts';
 import { UTC_ZONE, type Zone } from '../../tz/zone.ts';
 import { zoneFromVtimezone } from '../../tz/vtimezone-zone.ts';
 import { calendarDataProvider } from './calendar-data.ts';
+import { recurrenceLimits } from '../limits.ts';
 import { preferences } from '../../dav/prefer.ts';
 
 export const CALENDAR_QUERY: ReportDef = {
@@ -38,8 +39,7 @@ export const CALENDAR_QUERY: ReportDef = {
     const queryZone = parseQueryZone(body);
     const plan = planFilter(filter);
     const depth = (ctx.request.headers.get('depth') ?? '0').trim();
-    const horizonUtcMs = compactToMs(ctx.deps.config.caldav_maxdatetime);
-    const matchOptions = { horizonUtcMs, maxInstances: ctx.deps.config.caldav_max_instances };
+    const matchOptions = recurrenceLimits(ctx.deps.config);
     const dataRequest = findChild(findChild(body, dav('prop')) ?? body, caldav('calendar-data'));
     const provide = calendarDataProvider(dataRequest);
 
@@ -145,10 +145,4 @@ function matches(filter: CalendarFilter, record: ResourceRecord, options: { floa
     return false;
   }
   return matchCalendarObject(filter, vcalendar, options);
-}
-
-function compactToMs(compact: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(compact);
-  if (!m) throw badRequest(`Bad date-time ${compact}`);
-  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
