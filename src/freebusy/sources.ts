@@ -2,14 +2,12 @@
 // prefilter), calendar-timezone for floating times (RFC 4791 §5.2.2) and schedule-calendar-transp
 // (RFC 6638 §9.1). Shared by the free-busy-query REPORT, the Freebusy URL and the Outbox.
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
-import { childElements, textContent } from '../dav/xml/element.ts';
+import { childElements } from '../dav/xml/element.ts';
 import { caldav } from '../dav/xml/names.ts';
-import { parseICalendar } from '../ical/parse.ts';
 import type { CollectionRecord, Store } from '../storage/index.ts';
-import { getZone } from '../tz/catalogue.ts';
-import { zoneFromVtimezone } from '../tz/vtimezone-zone.ts';
-import type { Zone } from '../tz/zone.ts';
 import type { FreeBusySource } from './compute.ts';
+import { calendarZone } from '../caldav/calendar-zone.ts';
+export { calendarZone };
 import type { FreeBusyRange } from './periods.ts';
 
 const CALENDAR_TIMEZONE = caldav('calendar-timezone');
@@ -55,28 +53,4 @@ export function isTransparent(stored: string | undefined): boolean {
  * The calendar's zone for floating times: calendar-timezone-id (RFC 7809 §5.2) when it names a
  * known zone, else calendar-timezone (a VCALENDAR with one VTIMEZONE), else undefined (UTC).
  */
-export function calendarZone(storedId: string | undefined, storedTimezone: string | undefined): Zone | undefined {
-  if (storedId) {
-    try {
-      const zone = getZone(textContent(deserializeDeadProperty(storedId)).trim());
-      if (zone) return zone;
-    } catch {
-      // An unreadable id falls back to calendar-timezone.
-    }
-  }
-  return zoneFromCalendarTimezone(storedTimezone);
-}
-
 // --- Internal helpers ---
-
-function zoneFromCalendarTimezone(stored: string | undefined): Zone | undefined {
-  if (!stored) return undefined;
-  try {
-    const vtimezone = parseICalendar(textContent(deserializeDeadProperty(stored))).getFirstSubcomponent('vtimezone');
-    if (!vtimezone) return undefined;
-    const tzid = vtimezone.getFirstPropertyValue('tzid');
-    return (typeof tzid === 'string' ? getZone(tzid) : undefined) ?? zoneFromVtimezone(vtimezone);
-  } catch {
-    return undefined;
-  }
-}

@@ -8,10 +8,13 @@ import { hrefToPath, parentPath, lastSegment } from '../../dav/path.ts';
 import { computePropstats, loadDeadProperties } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
-import { childElements, findChild, findChildren, textContent, type XmlElement } from '../../dav/xml/element.ts';
+import { childElements, findChild, findChildren, textContent } from '../../dav/xml/element.ts';
 import { caldav, dav } from '../../dav/xml/names.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 import { calendarDataProvider } from './calendar-data.ts';
+import { calendarZone } from '../calendar-zone.ts';
+import { recurrenceLimits } from '../limits.ts';
+import { wantsTimezones } from '../timezones-by-reference.ts';
 
 export const CALENDAR_MULTIGET: ReportDef = {
   name: caldav('calendar-multiget'),
@@ -41,6 +44,12 @@ export const CALENDAR_MULTIGET: ReportDef = {
       wanted.set(name, path);
       order.push({ path, name });
     }
+    const props = await ctx.deps.store.properties.get(collection.path);
+    const provide = calendarDataProvider(dataRequest, {
+      ...recurrenceLimits(ctx.deps.config),
+      floatingZone: calendarZone(props.get(caldav('calendar-timezone-id')), props.get(caldav('calendar-timezone'))),
+      timezones: wantsTimezones(ctx.request),
+    });
     const records = new Map((await ctx.deps.store.resources.getMany(collection.id, [...wanted.keys()])).map((r) => [r.name, r]));
     const members: DavResource[] = [...records.values()].map((r) => ({ kind: 'resource', path: collection.path + r.name, collection, name: r.name, meta: r }));
     const dead = await loadDeadProperties(ctx, members);
@@ -57,15 +66,16 @@ export const CALENDAR_MULTIGET: ReportDef = {
       const member: DavResource = { kind: 'resource', path: collection.path + record.name, collection, name: record.name, meta: record };
       responses.push({
         path: member.path,
-        propstats: await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map(), calendarDataFor(record, dataRequest)),
+        propstats: await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map(), calendarDataFor(record, provide)),
       });
     }
     return multistatusResponse(responses);
   },
 };
 
-export function calendarDataFor(record: ResourceRecord, request: XmlElement | undefined) {
-  const provide = calendarDataProvider(request);
+type CalendarDataProvide = ReturnType<typeof calendarDataProvider>;
+
+function calendarDataFor(record: ResourceRecord, provide: CalendarDataProvide) {
   return (name: string) => (name === caldav('calendar-data') ? provide(record) : null);
 }
 

@@ -6,7 +6,6 @@ import type { DavContext } from '../../dav/context.ts';
 import { conditionError, type Precondition } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { computePropstats, loadDeadProperties, type PropRequest } from '../../dav/properties/compute.ts';
-import { deserializeDeadProperty } from '../../dav/properties/registry.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
 import { childElements, findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
@@ -18,8 +17,9 @@ import type { CalendarFilter } from '../filter/ast.ts';
 import { ICAL, parseICalendar } from '../../ical/parse.ts';
 import type { CollectionRecord, ResourceRecord } from '../../storage/index.ts';
 import { getZone } from '../../tz/catalogue.ts';
+import { calendarZone, zoneFromCalendarText } from '../calendar-zone.ts';
+import { wantsTimezones } from '../timezones-by-reference.ts';
 import { UTC_ZONE, type Zone } from '../../tz/zone.ts';
-import { zoneFromVtimezone } from '../../tz/vtimezone-zone.ts';
 import { calendarDataProvider } from './calendar-data.ts';
 import { recurrenceLimits } from '../limits.ts';
 import { preferences } from '../../dav/prefer.ts';
@@ -41,21 +41,29 @@ export const CALENDAR_QUERY: ReportDef = {
     const depth = (ctx.request.headers.get('depth') ?? '0').trim();
     const matchOptions = recurrenceLimits(ctx.deps.config);
     const dataRequest = findChild(findChild(body, dav('prop')) ?? body, caldav('calendar-data'));
-    const provide = calendarDataProvider(dataRequest);
+    const timezones = wantsTimezones(ctx.request);
 
     const calendars = await targetCalendars(ctx, resource, depth);
     const responses: MultistatusResponse[] = [];
     for (const calendar of calendars) {
-      const floatingZone = queryZone ?? (await calendarZone(ctx, calendar));
+      const floatingZone = queryZone ?? (await floatingZoneOf(ctx, calendar));
+      const provide = calendarDataProvider(dataRequest, { ...matchOptions, floatingZone, timezones });
       const candidates =
         resource.kind === 'resource'
           ? (await ctx.deps.store.resources.getMany(calendar.id, [resource.name]))
           : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, startUtcMs: plan.rangeStartUtcMs, endUtcMs: plan.rangeEndUtcMs });
       const matched: ResourceRecord[] = [];
+      const parsed = new Map<ResourceRecord, ICAL.Component>();
       for (const record of candidates) {
-        // The index settles most objects; only the rest are parsed and matched.
+        // The index settles most objects; only the rest are parsed (once) and matched.
         const decided = decideFromIndex(plan, { componentType: record.componentType, firstStartUtcMs: record.firstStart, lastEndUtcMs: record.lastEnd, isRecurring: record.isRecurring, hasFloating: record.hasFloating });
-        if (decided ?? matches(filter, record, { ...matchOptions, floatingZone })) matched.push(record);
+        if (decided === false) continue;
+        if (decided === undefined) {
+          const vcalendar = parseRecord(record);
+          if (!vcalendar || !matchCalendarObject(filter, vcalendar, { ...matchOptions, floatingZone })) continue;
+          parsed.set(record, vcalendar);
+        }
+        matched.push(record);
       }
       const members: DavResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
       const dead = request.type === 'prop' && request.names.every((n) => services.properties.isLive(n) || n === caldav('calendar-data')) ? new Map() : await loadDeadProperties(ctx, members);
@@ -63,7 +71,7 @@ export const CALENDAR_QUERY: ReportDef = {
         const member = members[i]!;
         const record = matched[i]!;
         let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map(), (name) =>
-          name === caldav('calendar-data') ? provide(record) : null,
+          name === caldav('calendar-data') ? provide(record, parsed.get(record)) : null,
         );
         if (preferences(ctx.request).returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
         responses.push({ path: member.path, propstats });
@@ -101,30 +109,14 @@ function parseQueryZone(body: XmlElement): Zone | undefined {
   }
   const text = findChild(body, caldav('timezone'));
   if (!text) return undefined;
-  const zone = zoneFromText(textContent(text));
+  const zone = zoneFromCalendarText(textContent(text));
   if (!zone) throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-data' }, 'CALDAV:timezone must be a VCALENDAR with one VTIMEZONE');
   return zone;
 }
 
-/** The calendar's own zone for floating times: calendar-timezone-id (RFC 7809), else calendar-timezone. */
-async function calendarZone(ctx: DavContext, calendar: CollectionRecord): Promise<Zone> {
+async function floatingZoneOf(ctx: DavContext, calendar: CollectionRecord): Promise<Zone> {
   const props = await ctx.deps.store.properties.get(calendar.path);
-  const id = props.get(caldav('calendar-timezone-id'));
-  const byId = id ? getZone(textContent(deserializeDeadProperty(id)).trim()) : undefined;
-  if (byId) return byId;
-  const stored = props.get(caldav('calendar-timezone'));
-  return (stored && zoneFromText(textContent(deserializeDeadProperty(stored)))) || UTC_ZONE;
-}
-
-function zoneFromText(text: string): Zone | undefined {
-  try {
-    const vtimezone = parseICalendar(text).getFirstSubcomponent('vtimezone');
-    if (!vtimezone) return undefined;
-    const tzid = String(vtimezone.getFirstPropertyValue('tzid') ?? '');
-    return getZone(tzid) ?? zoneFromVtimezone(vtimezone);
-  } catch {
-    return undefined;
-  }
+  return calendarZone(props.get(caldav('calendar-timezone-id')), props.get(caldav('calendar-timezone'))) ?? UTC_ZONE;
 }
 
 async function targetCalendars(ctx: DavContext, resource: Extract<DavResource, { kind: 'collection' | 'resource' }>, depth: string): Promise<CollectionRecord[]> {
@@ -136,13 +128,10 @@ async function targetCalendars(ctx: DavContext, resource: Extract<DavResource, {
   return children.filter((c) => c.kind === 'calendar' && hasAccess(ctx, { kind: 'collection', path: c.path, collection: c }, 'read'));
 }
 
-function matches(filter: CalendarFilter, record: ResourceRecord, options: { floatingZone: Zone; horizonUtcMs: number; maxInstances: number }): boolean {
-  const text = typeof record.data === 'string' ? record.data : new TextDecoder().decode(record.data);
-  let vcalendar: ICAL.Component;
+function parseRecord(record: ResourceRecord): ICAL.Component | undefined {
   try {
-    vcalendar = parseICalendar(text);
+    return parseICalendar(typeof record.data === 'string' ? record.data : new TextDecoder().decode(record.data));
   } catch {
-    return false;
+    return undefined;
   }
-  return matchCalendarObject(filter, vcalendar, options);
 }

@@ -1,0 +1,43 @@
+// The zone that floating times of a calendar are read in (RFC 4791 §7.3, RFC 7809 §5):
+// calendar-timezone-id first, else the VTIMEZONE in calendar-timezone; a known TZID always
+// resolves to the bundled zone, an unknown one is honoured as the client defined it.
+import { deserializeDeadProperty } from '../dav/properties/registry.ts';
+import { textContent } from '../dav/xml/element.ts';
+import { parseICalendar } from '../ical/parse.ts';
+import { getZone } from '../tz/catalogue.ts';
+import { zoneFromVtimezone } from '../tz/vtimezone-zone.ts';
+import type { Zone } from '../tz/zone.ts';
+
+/** From the stored (serialized) calendar-timezone-id and calendar-timezone dead properties. */
+export function calendarZone(storedId: string | undefined, storedTimezone: string | undefined): Zone | undefined {
+  if (storedId) {
+    try {
+      const zone = getZone(textContent(deserializeDeadProperty(storedId)).trim());
+      if (zone) return zone;
+    } catch {
+      // An unreadable id falls back to calendar-timezone.
+    }
+  }
+  return storedTimezone ? zoneFromCalendarText(safeText(storedTimezone)) : undefined;
+}
+
+/** The zone of a VCALENDAR text holding one VTIMEZONE (calendar-timezone, CALDAV:timezone). */
+export function zoneFromCalendarText(text: string | undefined): Zone | undefined {
+  if (!text) return undefined;
+  try {
+    const vtimezone = parseICalendar(text).getFirstSubcomponent('vtimezone');
+    if (!vtimezone) return undefined;
+    const tzid = vtimezone.getFirstPropertyValue('tzid');
+    return (typeof tzid === 'string' ? getZone(tzid) : undefined) ?? zoneFromVtimezone(vtimezone);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeText(stored: string): string | undefined {
+  try {
+    return textContent(deserializeDeadProperty(stored));
+  } catch {
+    return undefined;
+  }
+}
