@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the interoperability tests drive (litmus, the caldav and
-# recurring-ical-events Python libraries, icalendar), only when they are missing.
+# recurring-ical-events Python libraries, icalendar, the aiosmtpd SMTP server, Chromium for the
+# calendar page's browser test), only when they are missing.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,8 @@ command -v litmus >/dev/null 2>&1 || missing+=(litmus)
 /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing+=(python3-caldav)
 /usr/bin/python3 -c 'import recurring_ical_events' >/dev/null 2>&1 || missing+=(python3-recurring-ical-events)
 /usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || missing+=(python3-icalendar)
+/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+command -v /usr/bin/chromium >/dev/null 2>&1 || missing+=(chromium)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -21,12 +21,31 @@ import type { DavServices } from './dav/services.ts';
 import { Authenticator } from './http/auth.ts';
 import { errorResponse } from './http/on-error.ts';
 import { createTzdistApp } from './tzdist/index.ts';
+import { createFreeBusyApp } from './freebusy/route.ts';
+import { chooseTransport, type MessageTransport } from './scheduling/imip/transport.ts';
+import { handleOutboxPost } from './scheduling/outbox.ts';
+import { schedulingContent } from './scheduling/policy.ts';
+import { SCHEDULING_PROPERTIES } from './scheduling/properties.ts';
 import { NOTIFICATION_CONTENT } from './notifications/collection.ts';
+import { withNotificationNegotiation } from './notifications/get.ts';
+import { NOTIFICATION_PROPERTIES } from './notifications/properties.ts';
+import { handleAcl } from './acl/acl-method.ts';
+import { ACL_PROPERTIES } from './acl/properties.ts';
+import { ACL_PRINCIPAL_PROP_SET } from './acl/reports/acl-principal-prop-set.ts';
+import { PRINCIPAL_MATCH } from './acl/reports/principal-match.ts';
+import { PRINCIPAL_PROPERTY_SEARCH, PRINCIPAL_SEARCH_PROPERTY_SET } from './principals/search.ts';
+import { handleSharingPost } from './sharing/post.ts';
+import { sharingProperties } from './sharing/properties.ts';
+import { withUnsubscribe } from './sharing/unsubscribe.ts';
+import { handleDelete } from './dav/methods/delete.ts';
+import { handleGetHead } from './dav/methods/get-head.ts';
 import type { CollectionKind, Store } from './storage/index.ts';
 
 export interface AppOptions {
   now?: () => number;
   logger?: Logger;
+  /** How iMIP mail leaves (the Node adapter injects SMTP); without one, imip_webhook_url is used if set. */
+  transport?: MessageTransport | null;
 }
 
 const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
@@ -42,21 +61,38 @@ const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
 
 export function createApp(config: AppConfig, store: Store, options: AppOptions = {}): Hono {
   const deps: AppDeps = { store, config, now: options.now ?? Date.now, logger: options.logger ?? SILENT_LOGGER };
+  const calendarContent = schedulingContent(CALENDAR_CONTENT, { deps, transport: chooseTransport(config, options.transport) });
   const services: DavServices = {
-    properties: new PropertyRegistry([...WEBDAV_PROPERTIES, ...caldavProperties(config)]),
-    reports: new ReportRegistry([SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET, CALENDAR_QUERY, CALDAV_FREE_BUSY_QUERY]),
-    content: (kind) => CONTENT_BY_KIND[kind],
+    // Sharing and notifications come first: their DAV:resourcetype answers for calendars and notification collections.
+    properties: new PropertyRegistry([
+      ...sharingProperties(config), ...NOTIFICATION_PROPERTIES, ...WEBDAV_PROPERTIES, ...SCHEDULING_PROPERTIES, ...caldavProperties(config), ...ACL_PROPERTIES,
+    ]),
+    reports: new ReportRegistry([
+      SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET, CALENDAR_QUERY, CALDAV_FREE_BUSY_QUERY,
+      ACL_PRINCIPAL_PROP_SET, PRINCIPAL_MATCH, PRINCIPAL_PROPERTY_SEARCH, PRINCIPAL_SEARCH_PROPERTY_SET,
+    ]),
+    content: (kind) => (kind === 'calendar' ? calendarContent : CONTENT_BY_KIND[kind]),
     canContain,
     initialAcl,
     checkDeletable,
+    post: async (ctx) => (await handleSharingPost(ctx)) ?? handleOutboxPost(ctx),
   };
+  const authenticator = new Authenticator(deps);
+  const transformBody = config.httpmodules.has('tzdist') ? outgoingCalendarData : undefined;
+  const getHead = withNotificationNegotiation((ctx) => handleGetHead(ctx, renderCollection, transformBody));
   const dav = createDavHandler({
     deps,
     services,
-    authenticator: new Authenticator(deps),
+    authenticator,
     provision: createProvisioner(deps),
     renderCollection,
-    transformBody: config.httpmodules.has('tzdist') ? outgoingCalendarData : undefined,
+    transformBody,
+    extraMethods: {
+      ACL: handleAcl,
+      DELETE: withUnsubscribe((ctx) => handleDelete(ctx, services)),
+      GET: getHead,
+      HEAD: getHead,
+    },
     createEmpty: async (ctx, resource) => {
       const write = await services.content(resource.parent!.kind).prepare(ctx, resource.parent!, resource.name, new Uint8Array(0), null);
       await deps.store.resources.put(resource.parent!, resource.name, write, { absent: true }, deps.now());
@@ -75,6 +111,10 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     // RFC 7808 §4.1: the well-known URI redirects to the service's context path.
     app.all('/.well-known/timezone', (c) => c.redirect(`/tzdist${new URL(c.req.url).search}`, 301));
     app.route('/tzdist', createTzdistApp({ tzdistPath: '/tzdist' }));
+  }
+
+  if (config.httpmodules.has('freebusy') && config.httpmodules.has('caldav')) {
+    app.route('/freebusy', createFreeBusyApp(deps, authenticator));
   }
 
   app.all('/', (c) => {

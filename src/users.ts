@@ -33,6 +33,12 @@ export async function deleteUser(store: Store, name: string): Promise<void> {
 export async function ensureBootstrapUser(store: Store, name: string | undefined, password: string | undefined, now: number): Promise<boolean> {
   if (!name || !password) return false;
   if (await store.users.get(name)) return false;
-  await addUser(store, name, password, null, now);
+  try {
+    await addUser(store, name, password, null, now);
+  } catch (error) {
+    // Several instances starting together on a fresh database race to create it; one wins.
+    if (await store.users.get(name)) return false;
+    throw error;
+  }
   return true;
 }

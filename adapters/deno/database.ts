@@ -1,9 +1,11 @@
 // Opening the database on Deno: the native libSQL client (the "deno" export condition of
-// @libsql/client), an embedded file by default, any libSQL/Turso URL otherwise.
+// @libsql/client), an embedded file by default, any libSQL/Turso URL otherwise, or an embedded
+// replica of one (ORRERY_DB_SYNC_URL).
 import { createClient, type Client } from '@libsql/client';
 import { createStore, migrate, type Store } from '../../src/storage/index.ts';
+import type { DenoSettings } from './settings.ts';
 
-export async function openDatabase(settings: { url: string; authToken?: string | undefined }): Promise<{ client: Client; store: Store }> {
+export async function openDatabase(settings: DenoSettings['database']): Promise<{ client: Client; store: Store }> {
   const url = settings.url;
   const isFile = url.startsWith('file:') && !url.includes(':memory:');
   if (isFile) {
@@ -14,6 +16,7 @@ export async function openDatabase(settings: { url: string; authToken?: string |
   const client = createClient({
     url,
     ...(settings.authToken ? { authToken: settings.authToken } : {}),
+    ...(settings.syncUrl ? { syncUrl: settings.syncUrl } : {}),
     // As on Node: another process writing the same file is waited for, and one connection serves
     // every request because the native binding runs statements synchronously anyway.
     timeout: 5000,

@@ -2,21 +2,21 @@
 // line per request, graceful shutdown on SIGTERM/SIGINT.
 import { createApp } from '../../src/app.ts';
 import { ConfigError } from '../../src/config.ts';
-import type { Logger } from '../../src/dav/context.ts';
+import { CONSOLE_LOGGER as LOGGER, withRequestLog } from '../../src/http/console-log.ts';
 import { ensureBootstrapUser, UserAdminError } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
 import { loadSettings } from './settings.ts';
 
-const LOGGER: Logger = {
-  info: (message, fields) => console.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
-  error: (message, fields) => console.error(fields ? `${message} ${JSON.stringify(fields)}` : message),
-};
 
 async function main(): Promise<void> {
   const settings = loadSettings(Deno.env.toObject());
   const { client, store } = await openDatabase(settings.database);
-  if (await ensureBootstrapUser(store, settings.bootstrap.user, settings.bootstrap.password, Date.now())) {
-    LOGGER.info(`Created user ${settings.bootstrap.user} from ORRERY_BOOTSTRAP_USER`);
+  const { user, password } = settings.bootstrap;
+  try {
+    if (await ensureBootstrapUser(store, user, password, Date.now())) LOGGER.info(`Created user ${user} from ORRERY_BOOTSTRAP_USER`);
+  } catch (error) {
+    // Instances starting together on a fresh database race to create the user; losing is fine.
+    if (!user || !(await store.users.get(user))) throw error;
   }
   if ((await store.users.list()).length === 0) {
     LOGGER.info('No users yet. Set ORRERY_BOOTSTRAP_USER and ORRERY_BOOTSTRAP_PASSWORD, or add one with:  npx orrery user add alice --db <same database>');
@@ -28,13 +28,7 @@ async function main(): Promise<void> {
       port: settings.port,
       onListen: ({ hostname, port }) => console.log(`Orrery listening on http://${hostname}:${port}/`),
     },
-    async (request) => {
-      const started = performance.now();
-      const response = await app.fetch(request);
-      const url = new URL(request.url);
-      console.log(`${new Date().toISOString()} ${request.method} ${url.pathname}${url.search} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
-      return response;
-    },
+    withRequestLog((request: Request) => app.fetch(request)),
   );
   let stopping = false;
   const stop = async () => {

@@ -7,7 +7,7 @@ export const DEFAULT_DB_URL = 'file:data/orrery.db';
 export interface DenoSettings {
   host: string;
   port: number;
-  database: { url: string; authToken?: string | undefined };
+  database: { url: string; authToken?: string | undefined; syncUrl?: string | undefined };
   config: AppConfig;
   bootstrap: { user?: string | undefined; password?: string | undefined };
 }
@@ -21,7 +21,7 @@ export function loadSettings(env: Record<string, string>): DenoSettings {
   return {
     host: env.ORRERY_HOST ?? '127.0.0.1',
     port,
-    database: { url: env.ORRERY_DB ?? DEFAULT_DB_URL, authToken: env.ORRERY_DB_AUTH_TOKEN },
+    database: { url: env.ORRERY_DB ?? DEFAULT_DB_URL, authToken: env.ORRERY_DB_AUTH_TOKEN, syncUrl: env.ORRERY_DB_SYNC_URL },
     config,
     bootstrap: { user: env.ORRERY_BOOTSTRAP_USER, password: env.ORRERY_BOOTSTRAP_PASSWORD },
   };

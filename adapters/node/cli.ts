@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../../src/config.ts';
 import { addUser, deleteUser, setPassword, UserAdminError } from '../../src/users.ts';
+import { ACL_USAGE, runAclCommand } from './cli-acl.ts';
 import { openDatabase } from './database.ts';
 import { startServer } from './server.ts';
 import { loadSettings } from './settings.ts';
@@ -13,9 +14,11 @@ const USAGE = `Usage:
   orrery user passwd NAME [--password PW] [--db URL]
   orrery user del NAME [--db URL]
   orrery user list [--db URL]
-  orrery tz build [--input DIR] [--version "IANA Time Zone Database:2026f"]`;
+  orrery tz build [--input DIR] [--version "IANA Time Zone Database:2026f"]
+${ACL_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
+  if ((argv[0] === 'acl' || argv[0] === 'calendar') && !argv.includes('--help') && !argv.includes('-h')) return runAclCommand(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

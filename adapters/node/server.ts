@@ -2,18 +2,22 @@
 // shutdown on SIGTERM/SIGINT.
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../src/app.ts';
-import type { Logger } from '../../src/dav/context.ts';
+import { CONSOLE_LOGGER, withRequestLog } from '../../src/http/console-log.ts';
+import { processOutbox } from '../../src/scheduling/imip/queue.ts';
+import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
 import { ensureBootstrapUser } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
 import type { NodeSettings } from './settings.ts';
+import { smtpTransport } from './smtp-transport.ts';
 
-export const CONSOLE_LOGGER: Logger = {
-  info: (message, fields) => console.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
-  error: (message, fields) => console.error(fields ? `${message} ${JSON.stringify(fields)}` : message),
-};
+/** How often queued iMIP messages are retried. */
+const OUTBOX_INTERVAL_MS = 60_000;
+
 
 export interface RunningServer {
   port: number;
+  /** Sends the iMIP messages that are due (also run every minute); `now` lets tests skip ahead. */
+  processOutbox(now?: number): Promise<{ sent: number; retried: number; failed: number }>;
   close(): Promise<void>;
 }
 
@@ -22,16 +26,21 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
   if (await ensureBootstrapUser(store, options.bootstrap?.user, options.bootstrap?.password, Date.now())) {
     CONSOLE_LOGGER.info(`Created user ${options.bootstrap!.user} from ORRERY_BOOTSTRAP_USER`);
   }
-  const app = createApp(settings.config, store, { logger: CONSOLE_LOGGER });
-  const fetch = options.quiet
-    ? app.fetch
-    : async (request: Request) => {
-        const started = performance.now();
-        const response = await app.fetch(request);
-        const url = new URL(request.url);
-        console.log(`${new Date().toISOString()} ${request.method} ${url.pathname}${url.search} ${response.status} ${(performance.now() - started).toFixed(1)}ms`);
-        return response;
-      };
+  const transport = chooseTransport(settings.config, smtpTransport(settings.config));
+  const app = createApp(settings.config, store, { logger: CONSOLE_LOGGER, transport });
+  const outbox = { store, config: settings.config, logger: CONSOLE_LOGGER, transport };
+  let outboxRun: Promise<unknown> = Promise.resolve();
+  const runOutbox = (now = Date.now()) => {
+    // Runs queue one after another, so a message is never picked up twice by this process.
+    const run = outboxRun.then(() => processOutbox(outbox, now));
+    outboxRun = run.catch(() => undefined);
+    return run;
+  };
+  const timer = transport
+    ? setInterval(() => runOutbox().catch((error) => CONSOLE_LOGGER.error('Outbox run failed', { error: String(error) })), OUTBOX_INTERVAL_MS)
+    : null;
+  timer?.unref();
+  const fetch = options.quiet ? app.fetch : withRequestLog((request: Request) => app.fetch(request));
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
   });
@@ -42,8 +51,10 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
   }
   return {
     port,
+    processOutbox: runOutbox,
     close: () =>
       new Promise<void>((resolve) => {
+        if (timer) clearInterval(timer);
         server.close(() => {
           client.close();
           resolve();

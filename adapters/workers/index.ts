@@ -1,10 +1,10 @@
 // The Cloudflare Workers adapter: configuration from vars and secrets, storage on a remote
 // libSQL/Turso database (ORRERY_DB) or a D1 binding (DB), set up once per isolate.
 import { createClient } from '@libsql/client/web';
-import type { Hono } from 'hono';
+import type { ExecutionContext, Hono } from 'hono';
 import { createApp } from '../../src/app.ts';
 import { configEntriesFromEnv, parseConfig } from '../../src/config.ts';
-import type { Logger } from '../../src/dav/context.ts';
+import { CONSOLE_LOGGER as LOGGER, withRequestLog } from '../../src/http/console-log.ts';
 import { createStore, migrate, type DbClient } from '../../src/storage/index.ts';
 import { ensureBootstrapUser } from '../../src/users.ts';
 import { d1Client, type D1Database } from './d1-client.ts';
@@ -20,32 +20,20 @@ export interface WorkerEnv {
   [variable: string]: unknown;
 }
 
-interface ExecutionContext {
-  waitUntil(promise: Promise<unknown>): void;
-}
-
-const LOGGER: Logger = {
-  info: (message, fields) => console.log(fields ? `${message} ${JSON.stringify(fields)}` : message),
-  error: (message, fields) => console.error(fields ? `${message} ${JSON.stringify(fields)}` : message),
-};
 
 // One app per isolate. Setting it up (migrations, bootstrap user) needs I/O, which Workers allow
 // only inside a request, so the first request starts it and later ones await the same promise.
 let ready: Promise<Hono> | undefined;
 
 export default {
-  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+  fetch: withRequestLog(async (request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> => {
     ready ??= setUp(env).catch((error: unknown) => {
       ready = undefined; // let the next request try again rather than fail forever
       throw error;
     });
     const app = await ready;
-    const started = Date.now();
-    const response = await app.fetch(request, env, ctx);
-    const url = new URL(request.url);
-    console.log(`${request.method} ${url.pathname}${url.search} ${response.status} ${Date.now() - started}ms`);
-    return response;
-  },
+    return app.fetch(request, env, ctx);
+  }),
 };
 
 async function setUp(env: WorkerEnv): Promise<Hono> {
@@ -57,8 +45,13 @@ async function setUp(env: WorkerEnv): Promise<Hono> {
   // other on a fresh database are harmless.
   await migrate(db);
   const store = createStore(db);
-  if (await ensureBootstrapUser(store, env.ORRERY_BOOTSTRAP_USER, env.ORRERY_BOOTSTRAP_PASSWORD, Date.now())) {
-    LOGGER.info(`Created user ${env.ORRERY_BOOTSTRAP_USER} from ORRERY_BOOTSTRAP_USER`);
+  try {
+    if (await ensureBootstrapUser(store, env.ORRERY_BOOTSTRAP_USER, env.ORRERY_BOOTSTRAP_PASSWORD, Date.now())) {
+      LOGGER.info(`Created user ${env.ORRERY_BOOTSTRAP_USER} from ORRERY_BOOTSTRAP_USER`);
+    }
+  } catch (error) {
+    // Isolates starting together on a fresh database race to create the user; losing is fine.
+    if (!env.ORRERY_BOOTSTRAP_USER || !(await store.users.get(env.ORRERY_BOOTSTRAP_USER))) throw error;
   }
   return createApp(config, store, { logger: LOGGER });
 }

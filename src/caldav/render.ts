@@ -1,5 +1,6 @@
-// GET on collections: a calendar is exported as one iCalendar object; WebDAV folders list their
-// members as plain text; other collections have no GET representation.
+// GET on collections: a calendar is exported as one iCalendar object; a calendar home shows
+// browsers the management page; WebDAV folders list their members as plain text; other
+// collections have no GET representation.
 import { requireAccess } from '../acl/check.ts';
 import type { DavContext } from '../dav/context.ts';
 import type { DavResource } from '../dav/resource.ts';
@@ -9,6 +10,7 @@ import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { exportCalendar } from './export.ts';
 import { insertTimezones, wantsTimezones } from './timezones-by-reference.ts';
 import type { ResourceRecord } from '../storage/index.ts';
+import { renderCalendarAdmin } from '../web/home-page.ts';
 
 /** GET of a calendar object: referenced time zones go back in unless the client opted out (RFC 7809). */
 export function outgoingCalendarData(ctx: DavContext, record: ResourceRecord): string | Uint8Array {
@@ -24,6 +26,7 @@ export async function renderCollection(ctx: DavContext, resource: DavResource): 
     const stored = (await ctx.deps.store.properties.get(collection.path)).get(dav('displayname'));
     return exportCalendar(ctx, collection, stored ? textContent(deserializeDeadProperty(stored)) : undefined);
   }
+  if (collection.kind === 'calendar-home') return renderCalendarAdmin(ctx, resource);
   if (collection.kind === 'folder' || collection.kind === 'drive-home') {
     requireAccess(ctx, resource, 'read');
     const [folders, files] = await Promise.all([ctx.deps.store.collections.listChildren(collection.path), ctx.deps.store.resources.listMeta(collection.id)]);

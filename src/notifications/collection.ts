@@ -1,9 +1,9 @@
 // The per-user notification collection (draft-pot-webdav-notifications §3, Cyrus
 // `#notifications`): /dav/notifications/user/<u>/, written only by the server, read and
-// emptied by its owner.
+// emptied by its owner. It is created with the first notification a user receives.
 import { DavError } from '../dav/errors.ts';
 import { strongEtag, type ContentPolicy } from '../dav/content.ts';
-import type { AppDeps, Principal } from '../dav/context.ts';
+import type { AppDeps } from '../dav/context.ts';
 import { defaultAcl } from '../acl/privileges.ts';
 import { formatAclString } from '../acl/rights.ts';
 import type { CollectionRecord } from '../storage/index.ts';
@@ -47,18 +47,4 @@ export async function storeNotification(deps: AppDeps, user: string, name: strin
 export async function deleteNotification(deps: AppDeps, user: string, name: string): Promise<void> {
   const collection = await deps.store.collections.get(notificationsPath(user));
   if (collection) await deps.store.resources.delete(collection, name, { any: true }, deps.now());
-}
-
-/**
- * Wraps the first-login provisioner so the notification collection exists as soon as a user
- * logs in: clients read DAV:notification-URL and PROPFIND it straight away.
- */
-export function withNotificationCollection(deps: AppDeps, provision: (principal: Principal) => Promise<void>): (principal: Principal) => Promise<void> {
-  const done = new Map<string, number>();
-  return async (principal) => {
-    await provision(principal);
-    if (done.get(principal.name) === principal.user.createdAt) return;
-    await ensureNotificationCollection(deps, principal.name);
-    done.set(principal.name, principal.user.createdAt);
-  };
 }

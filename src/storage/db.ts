@@ -44,7 +44,8 @@ export async function writeBatch(db: DbClient, statements: InStatement[]): Promi
  * servers sharing one database cannot both pass a check and then both write.
  */
 export function guard(condition: string, args: InArgs = []): InStatement {
-  return { sql: `INSERT INTO write_guard (ok) SELECT 0 WHERE NOT (${condition})`, args };
+  // coalesce: a comparison with a missing row is NULL, and NOT NULL would let the write through.
+  return { sql: `INSERT INTO write_guard (ok) SELECT 0 WHERE NOT coalesce((${condition}), 0)`, args };
 }
 
 export function translateDbError(error: unknown): unknown {

@@ -108,7 +108,7 @@ function randomForm(rng: Rng): ValueForm {
 }
 
 /** DTEND, DURATION or neither (a point for a DATE-TIME start, one day for a DATE start: §9.9). */
-function endLines(rng: Rng, form: ValueForm, start: number, allowNoEnd: boolean): { lines: string[]; tag: string } {
+function endLines(rng: Rng, form: ValueForm, start: number, allowNoEnd: boolean): { lines: string[]; tag: string; tzid?: string } {
   const r = rng();
   if (allowNoEnd && r < 0.1) return { lines: [], tag: 'no-end' };
   if (form.kind === 'date') {
@@ -121,9 +121,10 @@ function endLines(rng: Rng, form: ValueForm, start: number, allowNoEnd: boolean)
   return { lines: [formatValue('DTEND', form, start + length)], tag: 'dtend' };
 }
 
-function vcalendar(form: ValueForm, components: string[][]): string {
-  const zone = form.kind === 'zoned' ? [vtimezoneText(form.tzid)!.trimEnd()] : [];
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Orrery differential tests//EN', ...zone];
+/** The object, with a VTIMEZONE for each zone it uses (RFC 5545 §3.6.5). */
+function vcalendar(tzids: string[], components: string[][]): string {
+  const zones = [...new Set(tzids)].map((tzid) => vtimezoneText(tzid)!.trimEnd());
+  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Orrery differential tests//EN', ...zones];
   for (const component of components) lines.push('BEGIN:VEVENT', ...component, 'END:VEVENT');
   return `${[...lines, 'END:VCALENDAR'].join('\r\n')}\r\n`;
 }
@@ -137,9 +138,19 @@ export function generateObject(rng: Rng, uid: string): GeneratedObject {
 
 function singleEvent(rng: Rng, uid: string, form: ValueForm): GeneratedObject {
   const start = startOn(rng, randomDay(rng), form);
-  const end = endLines(rng, form, start, true);
+  const end = (form.kind === 'zoned' && rng() < 0.25 && endInOtherZone(rng, form, start)) || endLines(rng, form, start, true);
   const lines = [`UID:${uid}`, 'DTSTAMP:20260101T000000Z', formatValue('DTSTART', form, start), ...end.lines, `SUMMARY:${uid}`];
-  return { uid, shape: `single/${describeForm(form)}/${end.tag}`, text: vcalendar(form, [lines]) };
+  return { uid, shape: `single/${describeForm(form)}/${end.tag}`, text: vcalendar([...zonesOf(form), ...(end.tzid ? [end.tzid] : [])], [lines]) };
+}
+
+/** DTEND with a TZID other than DTSTART's (a flight, say): the length is the difference of the instants. */
+function endInOtherZone(rng: Rng, form: ValueForm & { kind: 'zoned' }, start: number): { lines: string[]; tag: string; tzid: string } | undefined {
+  const tzid = pick(rng, ZONES.filter((z) => z !== form.tzid));
+  const endUtcMs = wallToUtcMs(form, start) + int(rng, 2, 60) * QUARTER;
+  const wall = endUtcMs + offsetMs(tzid, endUtcMs);
+  // Keep clear of the small hours, where the other zone may skip or repeat an hour.
+  if (wall % DAY < 4 * HOUR) return undefined;
+  return { lines: [formatValue('DTEND', { kind: 'zoned', tzid }, wall)], tag: 'dtend-other-zone', tzid };
 }
 
 interface Series {
@@ -153,22 +164,24 @@ interface Series {
 function recurringEvent(rng: Rng, uid: string, form: ValueForm, freq: 'weekly' | 'monthly'): GeneratedObject {
   const day = randomDay(rng);
   const series = freq === 'weekly' ? weeklySeries(rng, day) : monthlySeries(rng, day);
-  const start = startOn(rng, series.occurrence(0) , form);
+  const start = startOn(rng, series.occurrence(0), form);
   const time = start - series.occurrence(0);
   const at = (k: number) => series.occurrence(k) + time;
   const end = endLines(rng, form, start, true);
   const tags = [freq, describeForm(form), end.tag];
 
+  // Overrides and EXDATEs pick among occurrences 0..last, which the termination keeps in the set.
   let rule = series.rule;
-  let last = Math.min(series.available, 24) - 1;
+  let last: number;
   const termination = rng();
-  if (termination < 0.35 && Number.isFinite(series.available)) {
+  if (termination < 0.35 && series.available > 0) {
+    last = Math.min(series.available, 24) - 1;
     tags.push('count');
   } else if (termination < 0.8) {
     // UNTIL on an occurrence (inclusive) or hours after it; for zoned starts always hours after,
-    // so no occurrence sits within an hour of UNTIL.
+    // so that no occurrence lies within an hour of UNTIL.
     rule = rule.replace(/;COUNT=\d+/, '');
-    last = int(rng, 0, Math.min(last, 12));
+    last = int(rng, 0, 12);
     const slack = form.kind === 'zoned' || rng() < 0.5 ? int(rng, 2, 20) * HOUR : 0;
     rule += `;UNTIL=${untilValue(form, at(last) + (form.kind === 'date' ? Math.floor(slack / HOUR) * DAY : slack))}`;
     tags.push(slack ? 'until-after' : 'until-on');
@@ -192,7 +205,12 @@ function recurringEvent(rng: Rng, uid: string, form: ValueForm, freq: 'weekly' |
     components.push(overrideOf(rng, uid, form, at(k)));
     tags.push('override');
   }
-  return { uid, shape: tags.join('/'), text: vcalendar(form, components) };
+  // The order of master and overrides in the object carries no meaning (RFC 4791 §4.1).
+  if (components.length > 1 && rng() < 0.3) {
+    components.reverse();
+    tags.push('overrides-first');
+  }
+  return { uid, shape: tags.join('/'), text: vcalendar(zonesOf(form), components) };
 }
 
 /** RECURRENCE-ID in the master's own form; the instance moved by up to two days and six hours. */
@@ -251,6 +269,10 @@ function untilValue(form: ValueForm, wall: number): string {
   if (form.kind === 'date') return formatValue('X', form, wall).split(':')[1]!;
   if (form.kind === 'floating') return formatValue('X', form, wall).split(':')[1]!;
   return formatValue('X', { kind: 'utc' }, wallToUtcMs(form, wall)).split(':')[1]!;
+}
+
+function zonesOf(form: ValueForm): string[] {
+  return form.kind === 'zoned' ? [form.tzid] : [];
 }
 
 function describeForm(form: ValueForm): string {

@@ -2,6 +2,10 @@
 // it also stops what it spawned, e.g. wrangler's workerd), readiness by polling its URL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+/** The checkout the servers under test are started from. */
+export const ROOT = resolve(import.meta.dirname, '../..');
 
 export interface ServerProcess {
   baseUrl: string;
@@ -56,7 +60,10 @@ export async function startProcess(options: SpawnOptions): Promise<ServerProcess
   let gone = false;
   void exited.then(() => (gone = true));
   while (performance.now() < deadline) {
-    if (gone) throw new Error(`${options.command} exited before serving:\n${log}`);
+    if (gone) {
+      await handle.stop(); // reaps anything the leader left behind in its group
+      throw new Error(`${options.command} exited before serving:\n${log}`);
+    }
     try {
       const response = await fetch(options.baseUrl, { signal: AbortSignal.timeout(2000) });
       await response.arrayBuffer();

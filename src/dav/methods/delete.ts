@@ -6,7 +6,7 @@ import { badRequest, methodNotAllowed, notFound } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
 import { collectionEtag } from '../properties/webdav.ts';
 import type { DavServices } from '../services.ts';
-import { mapWriteError } from './put.ts';
+import { checkScheduleTagMatch, mapWriteError } from './put.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 
 export async function handleDelete(ctx: DavContext, services: DavServices): Promise<Response> {
@@ -18,6 +18,7 @@ export async function handleDelete(ctx: DavContext, services: DavServices): Prom
     requireAccess(ctx, resource, 'remove-resource');
     const meta = resource.meta;
     const expect = writeExpectation(ctx.request, { exists: true, etag: meta.etag, lastModifiedMs: meta.modifiedAt });
+    checkScheduleTagMatch(ctx.request, meta);
     await requireUnlocked(ctx, resource.path, { membership: true });
     await services.checkDeletable(ctx, resource);
     try {

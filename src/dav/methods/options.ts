@@ -7,7 +7,8 @@ export function davComplianceHeader(ctx: DavContext): string {
   const classes = ['1', '2', '3', 'access-control', 'extended-mkcol', 'add-member'];
   if (ctx.deps.config.httpmodules.has('caldav')) {
     classes.push('calendar-access');
-    if (ctx.deps.config.caldav_allowscheduling !== 'off') classes.push('calendar-auto-schedule');
+    // RFC 6638 §2 and RFC 7953 §7.1: implicit scheduling, and availability on the scheduling Inbox.
+    if (ctx.deps.config.caldav_allowscheduling !== 'off') classes.push('calendar-auto-schedule', 'calendar-availability');
     if (ctx.deps.config.httpmodules.has('tzdist')) classes.push('calendar-no-timezone');
   }
   return classes.join(', ');

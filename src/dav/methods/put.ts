@@ -30,6 +30,7 @@ export async function handlePut(ctx: DavContext, services: DavServices, operatio
   requireAccess(ctx, resource, operation);
   const existing = resource.kind === 'resource' ? resource.meta : null;
   const expect = writeExpectation(ctx.request, { exists: existing !== null, etag: existing?.etag ?? null, lastModifiedMs: existing?.modifiedAt ?? null });
+  checkScheduleTagMatch(ctx.request, existing);
   await requireUnlocked(ctx, resource.path, { membership: existing === null });
   const policy = services.content(collection.kind);
   const maxBytes = policy.maxBytes(ctx);
@@ -53,8 +54,24 @@ export async function handlePut(ctx: DavContext, services: DavServices, operatio
     ? await policy.afterWrite(ctx, { collection, name, stored, data: write.data, previous: existing as ResourceRecord | null })
     : undefined;
   const headers: Record<string, string> = { ETag: stored.etag, 'Last-Modified': new Date(stored.modifiedAt).toUTCString(), ...(extra ?? {}) };
+  // A hook withdraws a header with an empty value: after implicit scheduling rewrote the stored data
+  // the client's ETag would be wrong (RFC 6638 §3.2, RFC 4791 §5.3.4).
+  for (const [header, value] of Object.entries(headers)) if (value === '') delete headers[header];
   if (!existing) headers.Location = encodePath(resource.path);
   return new Response(null, { status: existing ? 204 : 201, headers });
+}
+
+/**
+ * If-Schedule-Tag-Match (RFC 6638 §8.3): the write goes ahead only when the resource exists with
+ * that Schedule-Tag. An empty value matches a resource without one (Apple clients send it so).
+ */
+export function checkScheduleTagMatch(request: Request, existing: ResourceMeta | null): void {
+  const wanted = request.headers.get('if-schedule-tag-match');
+  if (wanted === null) return;
+  const tag = wanted.trim();
+  const current = existing?.scheduleTag ?? null;
+  if (existing && (tag === '' ? current === null : current !== null && tag.split(',').some((t) => t.trim() === current))) return;
+  throw preconditionFailed('If-Schedule-Tag-Match does not match the current Schedule-Tag');
 }
 
 /** Storage-domain write errors → protocol errors, for every method that writes resources. */

@@ -1,0 +1,115 @@
+// POST to the scheduling Outbox (RFC 6638 §5): a VFREEBUSY REQUEST answered with each recipient's
+// busy time in a CALDAV:schedule-response. Invitations are never POSTed; they follow from PUTs.
+import { requireAccess } from '../acl/check.ts';
+import { effectiveRights, isOperationAllowed } from '../acl/evaluate.ts';
+import type { DavContext } from '../dav/context.ts';
+import { conditionError } from '../dav/errors.ts';
+import { deserializeDeadProperty } from '../dav/properties/registry.ts';
+import { calendarHomePath } from '../dav/urls.ts';
+import { el, textContent, type XmlElement } from '../dav/xml/element.ts';
+import { caldav, dav } from '../dav/xml/names.ts';
+import { toXml } from '../dav/xml/serialize.ts';
+import { computeFreeBusy, type FreeBusyRange, type FreeBusySource } from '../freebusy/compute.ts';
+import { renderFreeBusy } from '../freebusy/render.ts';
+import { loadFreeBusySources } from '../freebusy/sources.ts';
+import { mediaType, readBodyText } from '../http/body.ts';
+import { InvalidICalendarError, parseICalendar, type ICAL } from '../ical/parse.ts';
+import { parseUtc, resolveProperty, zoneContext } from '../ical/zones.ts';
+import type { Principal } from '../dav/context.ts';
+import { addressSet, findLocalUser } from './addresses.ts';
+import { attendeeAddresses, organizerAddress, schedulingComponents } from './itip/model.ts';
+
+const CALENDAR_AVAILABILITY = caldav('calendar-availability');
+
+/** The Outbox POST handler for DavServices.post; null for anything that is not an Outbox. */
+export async function handleOutboxPost(ctx: DavContext): Promise<Response | null> {
+  const resource = ctx.resource;
+  if (resource.kind !== 'collection' || resource.collection.kind !== 'schedule-outbox') return null;
+  requireAccess(ctx, resource, 'schedule-send-freebusy');
+  if (mediaType(ctx.request.headers.get('content-type')) !== 'text/calendar') {
+    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-data' }, 'A scheduling message must be sent as text/calendar');
+  }
+  const text = await readBodyText(ctx.request, ctx.deps.config.icalendar_max_size || 10 * 1024 * 1024, 'scheduling message');
+  let vcalendar: ICAL.Component;
+  try {
+    vcalendar = parseICalendar(text);
+  } catch (error) {
+    throw invalidMessage(error instanceof InvalidICalendarError ? error.message : 'The scheduling message cannot be parsed');
+  }
+  const method = String(vcalendar.getFirstPropertyValue('method') ?? '').toUpperCase();
+  const component = schedulingComponents(vcalendar)[0];
+  const organizer = component ? organizerAddress(component) : null;
+  if (!method || !component || !component.getFirstPropertyValue('uid') || !organizer) {
+    throw invalidMessage('A scheduling message needs METHOD, a component with UID and an ORGANIZER (RFC 5546 §3.3)');
+  }
+  const owner = resource.collection.owner ? await ctx.deps.store.users.get(resource.collection.owner) : undefined;
+  if (!owner || !addressSet(owner, ctx.deps.config).has(organizer)) {
+    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-organizer' }, 'ORGANIZER must be one of the Outbox owner\'s calendar user addresses');
+  }
+  if (component.name !== 'vfreebusy' || method !== 'REQUEST') {
+    throw invalidMessage('Only free-busy requests (METHOD:REQUEST with VFREEBUSY) are POSTed to the Outbox; invitations are sent by storing the event');
+  }
+  const ctxZones = zoneContext(vcalendar);
+  const start = resolveProperty(component, 'dtstart', ctxZones);
+  const end = resolveProperty(component, 'dtend', ctxZones);
+  if (!start || !end || end.utcMs <= start.utcMs) throw invalidMessage('The VFREEBUSY request needs DTSTART before DTEND');
+  const range: FreeBusyRange = { startUtcMs: start.utcMs, endUtcMs: end.utcMs };
+  const uid = String(component.getFirstPropertyValue('uid'));
+  const responses: XmlElement[] = [];
+  for (const recipient of attendeeAddresses(component)) {
+    const answer = await freeBusyOf(ctx, ctx.principal!, recipient, range, { uid, organizer });
+    responses.push(
+      el(caldav('response'), [
+        el(caldav('recipient'), el(dav('href'), recipient)),
+        el(caldav('request-status'), answer.status),
+        answer.data ? el(caldav('calendar-data'), answer.data) : null,
+      ]),
+    );
+  }
+  return new Response(toXml(el(caldav('schedule-response'), responses)), {
+    status: 200,
+    headers: { 'Content-Type': 'application/xml; charset=utf-8' },
+  });
+}
+
+async function freeBusyOf(
+  ctx: DavContext,
+  asker: Principal,
+  recipient: string,
+  range: FreeBusyRange,
+  request: { uid: string; organizer: string },
+): Promise<{ status: string; data?: string }> {
+  const { store, config } = ctx.deps;
+  const user = await findLocalUser(store, config, recipient);
+  if (!user) return { status: '3.7;Invalid calendar user' };
+  const home = calendarHomePath(user.name);
+  const inbox = await store.collections.get(`${home}Inbox/`);
+  if (!inbox) return { status: '5.3;No scheduling support for user' };
+  const rights = effectiveRights(
+    inbox.acl,
+    { user: asker.name, groups: [], isServerAdmin: asker.isAdmin, isOwner: asker.name === user.name },
+    { kind: 'schedule-inbox', implicitOwnerRights: config.implicit_owner_rights },
+  );
+  if (!isOperationAllowed('schedule-query-freebusy', 'schedule-inbox', rights)) return { status: '3.8;No authority' };
+  const calendars = (await store.collections.listByOwner(user.name, ['calendar'])).filter((c) => c.path.startsWith(home));
+  const sources: FreeBusySource[] = await loadFreeBusySources(store, calendars, range, { skipTransparent: true });
+  const availability = (await store.properties.get(inbox.path)).get(CALENDAR_AVAILABILITY);
+  if (availability) sources.push({ objects: [textContent(deserializeDeadProperty(availability))] });
+  const periods = computeFreeBusy(sources, range, {
+    maxInstances: config.caldav_max_instances,
+    horizonUtcMs: parseUtc(config.caldav_maxdatetime) ?? Date.UTC(2038, 0, 19, 3, 14, 7),
+  });
+  const data = renderFreeBusy(periods, {
+    range,
+    dtstampUtcMs: ctx.deps.now(),
+    uid: request.uid,
+    method: 'REPLY',
+    organizer: request.organizer,
+    attendee: recipient,
+  });
+  return { status: '2.0;Success', data };
+}
+
+function invalidMessage(message: string) {
+  return conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-scheduling-message' }, message);
+}

@@ -1,0 +1,49 @@
+// Scheduling Inbox properties: schedule-default-calendar-URL (RFC 6638 §9.2), which must name one
+// of the owner's calendars, and calendar-availability (RFC 7953 §7.2.4), used in free-busy answers.
+// Registered before the calendar area's definitions, so these validating versions win.
+import { href } from '../dav/properties/webdav.ts';
+import type { PropertyDef } from '../dav/properties/registry.ts';
+import type { DavResource } from '../dav/resource.ts';
+import { hrefToPath } from '../dav/path.ts';
+import { childElements, textContent } from '../dav/xml/element.ts';
+import { caldav, dav } from '../dav/xml/names.ts';
+import { parseICalendar } from '../ical/parse.ts';
+
+const isInbox = (r: DavResource): r is Extract<DavResource, { kind: 'collection' }> => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
+
+/** Names that are never calendars in a home (Cyrus's scheduling and attachment collections). */
+const NOT_CALENDARS = new Set(['Inbox', 'Outbox', 'Attachments']);
+
+export const SCHEDULING_PROPERTIES: PropertyDef[] = [
+  {
+    name: caldav('schedule-default-calendar-URL'),
+    appliesTo: isInbox,
+    write: (value, { resource, ctx }) => {
+      if (!isInbox(resource)) return 'Only the scheduling Inbox has a default calendar';
+      const hrefs = childElements(value).filter((e) => e.name === dav('href'));
+      if (hrefs.length !== 1) return 'valid-schedule-default-calendar-URL: give exactly one DAV:href';
+      const path = hrefToPath(textContent(hrefs[0]!).trim(), ctx.url);
+      const home = resource.collection.parentPath ?? '';
+      const name = path?.startsWith(home) ? path.slice(home.length) : null;
+      if (!path || !name || !/^[^/]+\/$/.test(name) || NOT_CALENDARS.has(name.slice(0, -1))) {
+        return 'valid-schedule-default-calendar-URL: the default calendar must be one of your calendars (RFC 6638 §9.2)';
+      }
+      return null;
+    },
+    get: ({ dead, resource }) =>
+      dead.get(caldav('schedule-default-calendar-URL'))?.children ?? (isInbox(resource) ? href(`${resource.collection.parentPath}Default/`) : undefined),
+  },
+  {
+    name: caldav('calendar-availability'),
+    appliesTo: isInbox,
+    write: (value) => {
+      try {
+        const vcalendar = parseICalendar(textContent(value).trim());
+        return vcalendar.getFirstSubcomponent('vavailability') ? null : 'calendar-availability must be a VCALENDAR with VAVAILABILITY components (RFC 7953)';
+      } catch {
+        return 'calendar-availability is not valid iCalendar data';
+      }
+    },
+    get: ({ dead }) => dead.get(caldav('calendar-availability'))?.children,
+  },
+];

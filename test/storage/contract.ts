@@ -1,0 +1,228 @@
+// The storage contract: the same assertions about the Store run against every database the
+// server supports (native libSQL file, libSQL over HTTP, Cloudflare D1), so dialect or driver
+// drift shows up as a failing case here rather than as a protocol bug.
+import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import {
+  AlreadyExistsError,
+  PreconditionFailedError,
+  UidConflictError,
+  collectionExists,
+  createStore,
+  migrate,
+  type CollectionRecord,
+  type DbClient,
+  type ResourceWrite,
+  type Store,
+} from '../../src/storage/index.ts';
+
+export interface ContractDatabase {
+  db: DbClient;
+  close(): Promise<void>;
+}
+
+const NOW = Date.UTC(2026, 2, 1);
+// Names unique to this run, so the suite can also run against a long-lived server database.
+const RUN = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+let sequence = 0;
+
+export function defineStoreContract(backend: string, open: () => Promise<ContractDatabase>): void {
+  describe(`Store contract on ${backend}`, () => {
+    let database: ContractDatabase;
+    let store: Store;
+
+    beforeAll(async () => {
+      database = await open();
+      await migrate(database.db);
+      store = createStore(database.db);
+    });
+    afterAll(async () => {
+      await database?.close();
+    });
+
+    /** A fresh calendar under its own home, so cases never see each other's rows. */
+    async function newCalendar(): Promise<CollectionRecord> {
+      const owner = `u${RUN}-${++sequence}`;
+      const home = `/dav/calendars/user/${owner}/`;
+      await store.collections.ensure([{ path: home, parentPath: '/dav/calendars/user/', owner, kind: 'calendar-home', acl: '' }], NOW);
+      return store.collections.create({ path: `${home}cal/`, parentPath: home, owner, kind: 'calendar', acl: '' }, NOW);
+    }
+
+    it('applies migrations idempotently (a second migrate() is a no-op)', async () => {
+      await migrate(database.db);
+      const versions = await database.db.execute('SELECT version FROM schema_migrations ORDER BY version');
+      expect(versions.rows.map((row) => Number(row.version))).toEqual([...new Set(versions.rows.map((row) => Number(row.version)))]);
+      expect(versions.rows.length).toBeGreaterThan(0);
+    });
+
+    it('creates a collection once; a second create of the path is AlreadyExistsError, ensure() is idempotent', async () => {
+      const calendar = await newCalendar();
+      expect(calendar).toMatchObject({ kind: 'calendar', modseq: 1, createdAt: NOW });
+      expect(calendar.id).toBeTypeOf('number');
+      expect((await store.collections.get(calendar.path))?.id).toBe(calendar.id);
+      await expect(store.collections.create({ path: calendar.path, parentPath: calendar.parentPath, owner: null, kind: 'calendar', acl: '' }, NOW)).rejects.toBeInstanceOf(AlreadyExistsError);
+      await store.collections.ensure([{ path: calendar.path, parentPath: calendar.parentPath, owner: null, kind: 'folder', acl: '' }], NOW + 1);
+      expect((await store.collections.get(calendar.path))?.kind).toBe('calendar');
+      expect((await store.collections.listChildren(calendar.parentPath!)).map((c) => c.path)).toEqual([calendar.path]);
+    });
+
+    it('RFC 4791 §5.3.2: puts, reads and lists calendar objects with ETag, UID index and modseq', async () => {
+      const calendar = await newCalendar();
+      const first = await store.resources.put(calendar, 'a.ics', calendarWrite('uid-a', '"e1"'), { absent: true }, NOW);
+      expect(first).toMatchObject({ name: 'a.ics', etag: '"e1"', uid: 'uid-a', componentType: 'VEVENT', modseq: 2, firstStart: 1000, lastEnd: 2000 });
+      await store.resources.put(calendar, 'b.ics', calendarWrite('uid-b', '"e2"'), { absent: true }, NOW);
+      const read = await store.resources.get(calendar.id, 'a.ics');
+      expect(read?.data).toBe(eventText('uid-a'));
+      expect(read?.isRecurring).toBe(false);
+      expect((await store.resources.listMeta(calendar.id)).map((m) => [m.name, m.etag])).toEqual([['a.ics', '"e1"'], ['b.ics', '"e2"']]);
+      expect((await store.resources.getMany(calendar.id, ['b.ics', 'missing.ics'])).map((r) => r.name)).toEqual(['b.ics']);
+      expect((await store.resources.findByUid(calendar.id, 'uid-b'))?.name).toBe('b.ics');
+      expect((await store.collections.get(calendar.path))?.modseq).toBe(3);
+    });
+
+    it('stores binary resources byte for byte', async () => {
+      const calendar = await newCalendar();
+      const bytes = new Uint8Array([0, 1, 2, 253, 254, 255, 10, 13]);
+      await store.resources.put(calendar, 'blob.bin', { contentType: 'application/octet-stream', data: bytes, etag: '"b"', size: bytes.length }, { any: true }, NOW);
+      const read = await store.resources.get(calendar.id, 'blob.bin');
+      expect(read?.data).toBeInstanceOf(Uint8Array);
+      expect([...(read!.data as Uint8Array)]).toEqual([...bytes]);
+    });
+
+    it('RFC 4791 §5.3.2.1: a second object with the same UID is UidConflictError naming the holder, and nothing is written', async () => {
+      const calendar = await newCalendar();
+      await store.resources.put(calendar, 'one.ics', calendarWrite('same-uid', '"1"'), { absent: true }, NOW);
+      const error = await store.resources.put(calendar, 'two.ics', calendarWrite('same-uid', '"2"'), { absent: true }, NOW).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UidConflictError);
+      expect((error as UidConflictError).existingName).toBe('one.ics');
+      expect(await store.resources.get(calendar.id, 'two.ics')).toBeUndefined();
+      expect((await store.collections.get(calendar.path))?.modseq).toBe(2);
+      // The same UID in another calendar is fine.
+      const other = await newCalendar();
+      await expect(store.resources.put(other, 'two.ics', calendarWrite('same-uid', '"2"'), { absent: true }, NOW)).resolves.toMatchObject({ uid: 'same-uid' });
+    });
+
+    it('RFC 7232 §3.1-3.2: If-Match and If-None-Match guards fail atomically with PreconditionFailedError', async () => {
+      const calendar = await newCalendar();
+      await store.resources.put(calendar, 'x.ics', calendarWrite('uid-x', '"v1"'), { absent: true }, NOW);
+      await expect(store.resources.put(calendar, 'x.ics', calendarWrite('uid-x', '"v2"'), { absent: true }, NOW)).rejects.toBeInstanceOf(PreconditionFailedError);
+      await expect(store.resources.put(calendar, 'x.ics', calendarWrite('uid-x', '"v2"'), { etag: '"wrong"' }, NOW)).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect((await store.resources.getMeta(calendar.id, 'x.ics'))?.etag).toBe('"v1"');
+      expect((await store.collections.get(calendar.path))?.modseq).toBe(2);
+      await expect(store.resources.put(calendar, 'x.ics', calendarWrite('uid-x', '"v2"'), { etag: '"v1"' }, NOW)).resolves.toMatchObject({ etag: '"v2"', modseq: 3 });
+      await expect(store.resources.delete(calendar, 'x.ics', { etag: '"v1"' }, NOW)).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect(await store.resources.getMeta(calendar.id, 'x.ics')).toBeDefined();
+    });
+
+    // Regression: the guard compared NULL = etag for a missing resource, NOT(NULL) is NULL, so
+    // the guard row was not inserted and the write went ahead. RFC 7232 §3.1 requires 412.
+    it('RFC 7232 §3.1: If-Match on a resource that does not exist fails with PreconditionFailedError', async () => {
+      const calendar = await newCalendar();
+      await expect(store.resources.put(calendar, 'new.ics', calendarWrite('uid-new', '"v2"'), { etag: '"v1"' }, NOW)).rejects.toBeInstanceOf(PreconditionFailedError);
+    });
+
+    it('RFC 6578 §3.5: changesSince reports updates and deletions (tombstones) after a modseq, oldest first', async () => {
+      const calendar = await newCalendar();
+      await store.resources.put(calendar, 'keep.ics', calendarWrite('k', '"k1"'), { absent: true }, NOW);
+      await store.resources.put(calendar, 'gone.ics', calendarWrite('g', '"g1"'), { absent: true }, NOW);
+      const token = (await store.collections.get(calendar.path))!.modseq;
+      await store.resources.delete(calendar, 'gone.ics', { etag: '"g1"' }, NOW);
+      await store.resources.put(calendar, 'keep.ics', calendarWrite('k', '"k2"'), { etag: '"k1"' }, NOW);
+      expect(await store.resources.changesSince(calendar.id, token)).toEqual([
+        { name: 'gone.ics', modseq: token + 1, deleted: true },
+        { name: 'keep.ics', modseq: token + 2, deleted: false },
+      ]);
+      expect((await store.resources.changesSince(calendar.id, 0)).map((c) => c.name)).toEqual(['gone.ics', 'keep.ics']);
+      expect(await store.resources.changesSince(calendar.id, token, 1)).toHaveLength(1);
+      // Re-creating a deleted name replaces its tombstone.
+      await store.resources.put(calendar, 'gone.ics', calendarWrite('g', '"g2"'), { absent: true }, NOW);
+      expect((await store.resources.changesSince(calendar.id, token)).filter((c) => c.deleted)).toEqual([]);
+    });
+
+    it('RFC 4918 §9.2: a property patch sets and removes atomically, and fails whole when its guard fails', async () => {
+      const calendar = await newCalendar();
+      const path = calendar.path;
+      await store.properties.patch(path, new Map([['{DAV:}displayname', 'Work'], ['{urn:x}color', '#f00']]), []);
+      await store.properties.patch(path, new Map([['{urn:x}color', '#0f0']]), ['{DAV:}displayname'], { bumpCollectionId: calendar.id, now: NOW });
+      expect(await store.properties.get(path)).toEqual(new Map([['{urn:x}color', '#0f0']]));
+      expect((await store.collections.get(path))?.modseq).toBe(2);
+      const missing = `${path}nope/`;
+      await expect(store.properties.patch(missing, new Map([['{urn:x}a', '1']]), [], { mustExist: collectionExists(missing) })).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect((await store.properties.get(missing)).size).toBe(0);
+      const many = await store.properties.getForPaths([path, missing]);
+      expect(many.get(path)?.get('{urn:x}color')).toBe('#0f0');
+      expect(many.has(missing)).toBe(false);
+    });
+
+    it('RFC 4918 §6-7: locks cover their path and, at depth infinity, descendants; expired locks vanish', async () => {
+      const calendar = await newCalendar();
+      const base = { depthInfinity: false, exclusive: true, ownerXml: null, principal: 'u', timeoutSeconds: 60 };
+      await store.locks.create({ ...base, token: `urn:uuid:a${RUN}-${sequence}`, path: calendar.path, depthInfinity: true, expiresAt: NOW + 60_000 }, NOW);
+      await store.locks.create({ ...base, token: `urn:uuid:b${RUN}-${sequence}`, path: `${calendar.path}old.ics`, expiresAt: NOW - 1 }, NOW - 2);
+      expect((await store.locks.covering(`${calendar.path}x.ics`, NOW)).map((l) => l.token)).toEqual([`urn:uuid:a${RUN}-${sequence}`]);
+      expect(await store.locks.covering(`${calendar.path}old.ics`, NOW)).toHaveLength(1);
+      expect(await store.locks.covering(calendar.parentPath!, NOW)).toEqual([]);
+      expect(await store.locks.covering(calendar.parentPath!, NOW, true)).toHaveLength(1);
+      const lock = await store.locks.get(`urn:uuid:a${RUN}-${sequence}`, NOW);
+      expect(lock).toMatchObject({ depthInfinity: true, exclusive: true, principal: 'u' });
+      await store.locks.refresh(lock!.token, 120, NOW + 120_000);
+      expect((await store.locks.get(lock!.token, NOW + 90_000))?.timeoutSeconds).toBe(120);
+      await store.locks.delete(lock!.token);
+      expect(await store.locks.get(lock!.token, NOW)).toBeUndefined();
+    });
+
+    it('moves and deep-copies collection trees with their members and properties', async () => {
+      const calendar = await newCalendar();
+      await store.resources.put(calendar, 'm.ics', calendarWrite('uid-m', '"m"'), { absent: true }, NOW);
+      await store.properties.patch(calendar.path, new Map([['{DAV:}displayname', 'Copy me']]), []);
+      const copy = `${calendar.parentPath}copy/`;
+      await store.collections.copyTree(calendar.path, copy, calendar.parentPath!, true, false, NOW);
+      const copied = (await store.collections.get(copy))!;
+      expect(copied.syncId).not.toBe(calendar.syncId);
+      expect((await store.resources.get(copied.id, 'm.ics'))?.data).toBe(eventText('uid-m'));
+      expect((await store.properties.get(copy)).get('{DAV:}displayname')).toBe('Copy me');
+      const moved = `${calendar.parentPath}moved/`;
+      await store.collections.move(calendar.path, moved, calendar.parentPath!, false, NOW);
+      expect(await store.collections.get(calendar.path)).toBeUndefined();
+      expect((await store.collections.get(moved))?.id).toBe(calendar.id);
+      await expect(store.collections.move(copy, moved, calendar.parentPath!, false, NOW)).rejects.toBeInstanceOf(AlreadyExistsError);
+    });
+
+    it('RFC 4791 §9.9: time-range candidates come from the indexed span', async () => {
+      const calendar = await newCalendar();
+      await store.resources.put(calendar, 'early.ics', calendarWrite('e', '"e"', 1000, 2000), { absent: true }, NOW);
+      await store.resources.put(calendar, 'late.ics', calendarWrite('l', '"l"', 5000, 6000), { absent: true }, NOW);
+      const hits = await store.resources.candidatesInRange(calendar.id, { componentType: 'VEVENT', startUtcMs: 4000, endUtcMs: 7000 });
+      expect(hits.map((r) => r.name)).toEqual(['late.ics']);
+    });
+
+    it('creates, updates and deletes users (with their homes) atomically', async () => {
+      const name = `user${RUN}-${++sequence}`;
+      await store.users.create({ name, passwordHash: 'h', email: `${name}@example.com`, displayname: null }, NOW);
+      await expect(store.users.create({ name, passwordHash: 'h', email: null, displayname: null }, NOW)).rejects.toBeInstanceOf(AlreadyExistsError);
+      await store.users.update(name, { displayname: 'Someone' });
+      expect(await store.users.findByEmail(`${name.toUpperCase()}@EXAMPLE.COM`)).toMatchObject({ name, displayname: 'Someone', createdAt: NOW });
+      const home = `/dav/calendars/user/${name}/`;
+      await store.collections.ensure([{ path: home, parentPath: '/dav/calendars/user/', owner: name, kind: 'calendar-home', acl: '' }], NOW);
+      await store.users.delete(name, [home]);
+      expect(await store.users.get(name)).toBeUndefined();
+      expect(await store.collections.get(home)).toBeUndefined();
+    });
+  });
+}
+
+// --- Internal helpers ---
+
+function eventText(uid: string): string {
+  return `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
+}
+
+function calendarWrite(uid: string, etag: string, firstStart = 1000, lastEnd = 2000): ResourceWrite {
+  const data = eventText(uid);
+  return {
+    contentType: 'text/calendar; charset=utf-8',
+    data,
+    etag,
+    size: data.length,
+    index: { uid, componentType: 'VEVENT', firstStart, lastEnd, isRecurring: false, organizer: null },
+  };
+}

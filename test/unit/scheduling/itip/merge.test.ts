@@ -1,0 +1,100 @@
+// Recipient-side processing (RFC 5546 §3.2.2–3.2.5): REQUEST, CANCEL and REPLY applied to a copy.
+import { describe, expect, it } from 'vitest';
+import { applyCancel, applyReply, applyRequest, setScheduleStatus } from '../../../../src/scheduling/itip/merge.ts';
+import { organizerMessages } from '../../../../src/scheduling/itip/organizer.ts';
+import { attendeeMessages } from '../../../../src/scheduling/itip/attendee.ts';
+import { componentsByKey } from '../../../../src/scheduling/itip/model.ts';
+import { ALICE, BOB, CAROL, NOW, OPEN, PRODID, calendar, organizerChange, vevent } from './fixtures.ts';
+
+const ALARM = ['BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-PT15M', 'DESCRIPTION:bob', 'END:VALARM'];
+const requestFor = (object: ReturnType<typeof calendar>, who = BOB) => organizerMessages(organizerChange(null, object)).find((m) => m.recipient === who)!.calendar;
+
+describe('applyRequest', () => {
+  it('RFC 5546 §3.2.2 a new invitation becomes a copy without METHOD', () => {
+    const copy = applyRequest(null, requestFor(calendar(vevent([]))), { recipient: BOB, apple: false })!;
+    expect(copy.getFirstPropertyValue('method')).toBeNull();
+    expect(copy.getFirstSubcomponent('vevent')!.getFirstPropertyValue('summary')).toBe('Meet');
+  });
+
+  it('RFC 5546 §3.2.2 an update keeps the attendee\'s own alarms', () => {
+    const mine = calendar(vevent(ALARM));
+    const update = requestFor(calendar(vevent(['SEQUENCE:1'], { start: '20300110T120000Z' })));
+    const copy = applyRequest(mine, update, { recipient: BOB, apple: false })!;
+    const event = copy.getFirstSubcomponent('vevent')!;
+    expect(event.getFirstPropertyValue('dtstart')!.toString()).toBe('2030-01-10T12:00:00Z');
+    expect(event.getFirstSubcomponent('valarm')!.getFirstPropertyValue('description')).toBe('bob');
+  });
+
+  it('RFC 5546 §2.1.5 a REQUEST older than the copy (lower SEQUENCE) is ignored', () => {
+    const mine = calendar(vevent(['SEQUENCE:5']));
+    expect(applyRequest(mine, requestFor(calendar(vevent(['SEQUENCE:4']))), { recipient: BOB, apple: false })).toBeNull();
+  });
+
+  it('Cyrus caldav_allowscheduling=apple: an unanswered invitation is transparent', () => {
+    const copy = applyRequest(null, requestFor(calendar(vevent([]))), { recipient: BOB, apple: true })!;
+    expect(copy.getFirstSubcomponent('vevent')!.getFirstPropertyValue('transp')).toBe('TRANSPARENT');
+  });
+});
+
+describe('applyCancel', () => {
+  it('RFC 5546 §3.2.5 cancelling the event marks every component cancelled', () => {
+    const mine = calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3']), vevent([], { rid: '20300111T100000Z' }));
+    const cancel = organizerMessages(organizerChange(mine, null)).find((m) => m.recipient === BOB)!.calendar;
+    const result = applyCancel(mine, cancel);
+    expect([...componentsByKey(result).values()].map((c) => c.getFirstPropertyValue('status'))).toEqual(['CANCELLED', 'CANCELLED']);
+  });
+
+  it('RFC 5546 §3.2.5 cancelling one instance excludes it from the master', () => {
+    const mine = calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3']));
+    const after = calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3', 'EXDATE:20300111T100000Z']));
+    const cancel = organizerMessages(organizerChange(mine, after)).find((m) => m.recipient === BOB)!.calendar;
+    const result = applyCancel(mine, cancel);
+    const master = result.getFirstSubcomponent('vevent')!;
+    expect(master.getFirstPropertyValue('status')).toBeNull();
+    expect(master.getFirstPropertyValue('exdate')!.toString()).toBe('2030-01-11T10:00:00Z');
+  });
+});
+
+describe('applyReply', () => {
+  const reply = (partstat: string, rid?: string) =>
+    attendeeMessages({
+      previous: null,
+      next: rid
+        ? calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3']), vevent([], { rid, attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE;PARTSTAT=${partstat}:${BOB}`] }))
+        : calendar(vevent([], { attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE;PARTSTAT=${partstat}:${BOB}`] })),
+      organizer: ALICE,
+      self: BOB,
+      history: OPEN,
+      nowMs: NOW,
+      prodid: PRODID,
+    })[0]!.calendar;
+
+  it('RFC 5546 §3.2.3 a REPLY sets the attendee\'s PARTSTAT and SCHEDULE-STATUS 2.0', () => {
+    const result = applyReply(calendar(vevent([])), reply('ACCEPTED'), BOB)!;
+    const bob = result.getFirstSubcomponent('vevent')!.getAllProperties('attendee').find((p) => p.getFirstValue() === BOB)!;
+    expect(bob.getParameter('partstat')).toBe('ACCEPTED');
+    expect(bob.getParameter('schedule-status')).toBe('2.0');
+  });
+
+  it('RFC 5546 §3.2.3 a reply for one instance creates the override from the master', () => {
+    const result = applyReply(calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3'])), reply('DECLINED', '20300112T100000Z'), BOB)!;
+    const override = componentsByKey(result).get('20300112T100000Z')!;
+    expect(override.getFirstPropertyValue('dtstart')!.toString()).toBe('2030-01-12T10:00:00Z');
+    expect(override.hasProperty('rrule')).toBe(false);
+    expect(override.getAllProperties('attendee').find((p) => p.getFirstValue() === BOB)!.getParameter('partstat')).toBe('DECLINED');
+  });
+
+  it('a reply from someone who is not an attendee changes nothing', () => {
+    const object = calendar(vevent([], { attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE:${CAROL}`] }));
+    expect(applyReply(object, reply('ACCEPTED'), BOB)).toBeNull();
+  });
+});
+
+describe('setScheduleStatus', () => {
+  it('RFC 6638 §7.3 sets the parameter on every matching property and reports a change once', () => {
+    const object = calendar(vevent([]));
+    expect(setScheduleStatus(object, 'attendee', BOB, '1.2')).toBe(true);
+    expect(setScheduleStatus(object, 'attendee', BOB, '1.2')).toBe(false);
+    expect(object.toString()).toContain(`SCHEDULE-STATUS=1.2:${BOB}`);
+  });
+});
