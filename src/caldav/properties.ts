@@ -3,7 +3,7 @@
 import ICAL from 'ical.js';
 import type { AppConfig } from '../config.ts';
 import { href } from '../dav/properties/webdav.ts';
-import type { PropertyDef } from '../dav/properties/registry.ts';
+import { PROTECTED, type PropertyDef } from '../dav/properties/registry.ts';
 import type { DavResource } from '../dav/resource.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import { childElements, el, textContent, type XmlElement } from '../dav/xml/element.ts';
@@ -11,6 +11,8 @@ import { appleIcal, caldav } from '../dav/xml/names.ts';
 import type { UserRecord } from '../storage/index.ts';
 import { componentSetElement, componentsFromElement, SUPPORTED_COMPONENT_SET } from './components.ts';
 import { canonicalTzid, vtimezoneText } from '../tz/catalogue.ts';
+
+const KNOWN_COMPONENTS = ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL'];
 
 const isPrincipal = (r: DavResource): r is Extract<DavResource, { kind: 'principal' }> => r.kind === 'principal';
 const isCalendar = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar';
@@ -62,8 +64,18 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
     {
       name: SUPPORTED_COMPONENT_SET,
       appliesTo: isCalendar,
-      write: 'protected',
-      get: ({ dead }) => ({ element: dead.get(SUPPORTED_COMPONENT_SET) ?? componentSetElement(config.calendar_component_set) }),
+      // RFC 4791 §5.2.3 makes it protected; Cyrus lets PROPPATCH change it with force="yes".
+      write: (value) => {
+        if (value.attributes.force !== 'yes') return PROTECTED;
+        const components = componentsFromElement(value);
+        const unknown = components.filter((c) => !KNOWN_COMPONENTS.includes(c));
+        if (components.length === 0) return 'The component set must not be empty';
+        return unknown.length > 0 ? `Unknown component type ${unknown.join(', ')}` : null;
+      },
+      get: ({ dead }) => {
+        const stored = dead.get(SUPPORTED_COMPONENT_SET);
+        return { element: stored ? componentSetElement(componentsFromElement(stored)) : componentSetElement(config.calendar_component_set) };
+      },
     },
     {
       name: caldav('supported-calendar-data'),

@@ -4,8 +4,8 @@
 import { hasAccess, requireAccess } from '../../acl/check.ts';
 import type { DavContext } from '../../dav/context.ts';
 import { conditionError, type Precondition } from '../../dav/errors.ts';
-import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
-import { computePropstats, loadDeadProperties, type PropRequest } from '../../dav/properties/compute.ts';
+import { streamingMultistatus, type MultistatusResponse } from '../../dav/multistatus.ts';
+import { computePropstats, loadDeadProperties, needsDeadProperties, type PropRequest } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
 import { childElements, findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
@@ -44,40 +44,45 @@ export const CALENDAR_QUERY: ReportDef = {
     const timezones = wantsTimezones(ctx.request);
 
     const calendars = await targetCalendars(ctx, resource, depth);
-    const responses: MultistatusResponse[] = [];
-    for (const calendar of calendars) {
-      const floatingZone = queryZone ?? (await floatingZoneOf(ctx, calendar));
-      const provide = calendarDataProvider(dataRequest, { ...matchOptions, floatingZone, timezones });
-      const candidates =
-        resource.kind === 'resource'
-          ? (await ctx.deps.store.resources.getMany(calendar.id, [resource.name]))
-          : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, startUtcMs: plan.rangeStartUtcMs, endUtcMs: plan.rangeEndUtcMs });
-      const matched: ResourceRecord[] = [];
-      const parsed = new Map<ResourceRecord, ICAL.Component>();
-      for (const record of candidates) {
-        // The index settles most objects; only the rest are parsed (once) and matched.
-        const decided = decideFromIndex(plan, { componentType: record.componentType, firstStartUtcMs: record.firstStart, lastEndUtcMs: record.lastEnd, isRecurring: record.isRecurring, hasFloating: record.hasFloating });
-        if (decided === false) continue;
-        if (decided === undefined) {
-          const vcalendar = parseRecord(record);
-          if (!vcalendar || !matchCalendarObject(filter, vcalendar, { ...matchOptions, floatingZone })) continue;
-          parsed.set(record, vcalendar);
+    const returnMinimal = preferences(ctx.request).returnMinimal;
+    // calendar-data is computed here rather than by the registry; the rest decides about dead properties.
+    const wantsDead = needsDeadProperties(services.properties, request.type === 'prop' ? { type: 'prop', names: request.names.filter((n) => n !== caldav('calendar-data')) } : request);
+
+    async function* responses(): AsyncGenerator<MultistatusResponse> {
+      for (const calendar of calendars) {
+        const floatingZone = queryZone ?? (await floatingZoneOf(ctx, calendar));
+        const provide = calendarDataProvider(dataRequest, { ...matchOptions, floatingZone, timezones });
+        const candidates =
+          resource.kind === 'resource'
+            ? await ctx.deps.store.resources.getMany(calendar.id, [resource.name])
+            : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, startUtcMs: plan.rangeStartUtcMs, endUtcMs: plan.rangeEndUtcMs });
+        const matched: ResourceRecord[] = [];
+        const parsed = new Map<ResourceRecord, ICAL.Component>();
+        for (const record of candidates) {
+          // The index settles most objects; only the rest are parsed (once) and matched.
+          const decided = decideFromIndex(plan, { componentType: record.componentType, firstStartUtcMs: record.firstStart, lastEndUtcMs: record.lastEnd, isRecurring: record.isRecurring, hasFloating: record.hasFloating });
+          if (decided === false) continue;
+          if (decided === undefined) {
+            const vcalendar = parseRecord(record);
+            if (!vcalendar || !matchCalendarObject(filter, vcalendar, { ...matchOptions, floatingZone })) continue;
+            parsed.set(record, vcalendar);
+          }
+          matched.push(record);
         }
-        matched.push(record);
-      }
-      const members: DavResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
-      const dead = request.type === 'prop' && request.names.every((n) => services.properties.isLive(n) || n === caldav('calendar-data')) ? new Map() : await loadDeadProperties(ctx, members);
-      for (let i = 0; i < members.length; i++) {
-        const member = members[i]!;
-        const record = matched[i]!;
-        let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map(), (name) =>
-          name === caldav('calendar-data') ? provide(record, parsed.get(record)) : null,
-        );
-        if (preferences(ctx.request).returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
-        responses.push({ path: member.path, propstats });
+        const members: DavResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
+        const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map();
+        for (let i = 0; i < members.length; i++) {
+          const member = members[i]!;
+          const record = matched[i]!;
+          let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map(), (name) =>
+            name === caldav('calendar-data') ? provide(record, parsed.get(record)) : null,
+          );
+          if (returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
+          yield { path: member.path, propstats };
+        }
       }
     }
-    return multistatusResponse(responses);
+    return streamingMultistatus(responses());
   },
 };
 

@@ -7,7 +7,7 @@ import type { DavContext } from '../context.ts';
 import { conditionError, conflict, DavError, methodNotAllowed, unsupportedMediaType } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
 import type { Propstat } from '../multistatus.ts';
-import { serializeDeadProperty } from '../properties/registry.ts';
+import { PROTECTED, serializeDeadProperty } from '../properties/registry.ts';
 import type { DavServices } from '../services.ts';
 import { childElements, el, findChild, type XmlElement } from '../xml/element.ts';
 import { caldav, dav, orrery } from '../xml/names.ts';
@@ -108,7 +108,8 @@ function validateInitial(ctx: DavContext, services: DavServices, path: string, k
     if (def?.write === 'protected') failures.push({ name: property.name, message: 'This property is protected' });
     else if (def) {
       const problem = def.write(property, { ctx, resource: target, dead: new Map() });
-      if (problem) failures.push({ name: property.name, message: problem });
+      if (problem === PROTECTED) failures.push({ name: property.name, message: 'This property is protected' });
+      else if (problem) failures.push({ name: property.name, message: problem });
     }
   }
   return failures;

@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
 import { multistatusResponse, type Propstat } from '../multistatus.ts';
 import { loadDeadProperties } from '../properties/compute.ts';
-import { serializeDeadProperty, type PropertyRegistry } from '../properties/registry.ts';
+import { PROTECTED, serializeDeadProperty, type PropertyRegistry } from '../properties/registry.ts';
 import { childElements, el, type XmlElement } from '../xml/element.ts';
 import { dav, orrery } from '../xml/names.ts';
 import { parseXml } from '../xml/parse.ts';
@@ -34,16 +34,14 @@ export async function handleProppatch(ctx: DavContext, registry: PropertyRegistr
   const removed: string[] = [];
   for (const { action, property } of instructions) {
     const def = registry.find(property.name, resource);
-    if (def?.write === 'protected') {
+    const problem = def && def.write !== 'protected' && action === 'set' ? def.write(property, { ctx, resource, dead }) : null;
+    if (def?.write === 'protected' || problem === PROTECTED) {
       failures.set(property.name, { status: 403, error: el(dav('cannot-modify-protected-property')) });
       continue;
     }
-    if (def && action === 'set') {
-      const problem = def.write(property, { ctx, resource, dead });
-      if (problem !== null) {
-        failures.set(property.name, { status: 409, error: el(orrery('message'), problem) });
-        continue;
-      }
+    if (problem !== null) {
+      failures.set(property.name, { status: 409, error: el(orrery('message'), problem) });
+      continue;
     }
     if (action === 'set') {
       set.set(property.name, serializeDeadProperty(property));

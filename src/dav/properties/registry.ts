@@ -23,8 +23,11 @@ export interface PropertyDef {
    * How PROPPATCH treats it: 'protected' refuses with cannot-modify-protected-property; a validator
    * returns an error message for a bad value or null, and the value is then stored as a dead property.
    */
-  write: 'protected' | ((value: XmlElement, pc: PropertyContext) => string | null);
+  write: 'protected' | ((value: XmlElement, pc: PropertyContext) => string | null | typeof PROTECTED);
 }
+
+/** A validator's answer meaning "protected for this request" (e.g. a component set without force="yes"). */
+export const PROTECTED = Symbol('protected');
 
 export type PropertyValue = XmlNode | XmlNode[] | { element: XmlElement } | undefined;
 

@@ -232,3 +232,18 @@ describe('bad input never produces a 500', () => {
     await t.request('PROPFIND', CAL, { body, headers: { Depth: '0' }, expect: 413 });
   });
 });
+
+describe('supported-calendar-component-set changes (Cyrus: PROPPATCH with force="yes")', () => {
+  const patch = (force: string) =>
+    `<D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><C:supported-calendar-component-set${force}><C:comp name="VEVENT"/><C:comp name="VTODO"/></C:supported-calendar-component-set></D:prop></D:set></D:propertyupdate>`;
+
+  it('is protected without force (RFC 4791 §5.2.3)', async () => {
+    const response = await t.request('PROPPATCH', '/dav/calendars/user/alice/tasks/', { body: patch(''), expect: 207 });
+    expect(parseMultistatus(await response.text()).get('/dav/calendars/user/alice/tasks/')?.props.get('{urn:ietf:params:xml:ns:caldav}supported-calendar-component-set')?.status).toBe(403);
+  });
+
+  it('changes with force="yes", and the calendar then accepts events', async () => {
+    await t.request('PROPPATCH', '/dav/calendars/user/alice/tasks/', { body: patch(' force="yes"'), expect: 207 });
+    await t.request('PUT', '/dav/calendars/user/alice/tasks/now-ok.ics', { body: event('force-1'), headers: { 'Content-Type': 'text/calendar' }, expect: 201 });
+  });
+});
