@@ -37,7 +37,12 @@ async function deliverOne(scheduler: Scheduler, sender: UserRecord, message: Iti
       return await sendImip({ ...deps, transport: scheduler.transport }, message, sender, deps.now());
     }
     const outcome = await deliverLocally(deps, sender, recipient, message);
-    if (outcome.organizerCopy) await refreshAttendees(scheduler, recipient, message.uid, message.originator);
+    if (outcome.organizerCopy) {
+      // The reply itself is delivered; a failed refresh of the others must not report otherwise.
+      await refreshAttendees(scheduler, recipient, message.uid, message.originator).catch((error: unknown) =>
+        deps.logger.error('Refreshing attendees after a reply failed', { uid: message.uid, error: String(error) }),
+      );
+    }
     return outcome.status;
   } catch (error) {
     deps.logger.error('Scheduling delivery failed', {

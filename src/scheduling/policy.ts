@@ -17,6 +17,7 @@ import { attendeeMessages } from './itip/attendee.ts';
 import { checkAttendeeChange, checkRoleChange, classify, type SchedulingRole } from './itip/classify.ts';
 import { stripForceSend } from './itip/clean.ts';
 import { historyWindow } from './itip/historical.ts';
+import { preserveAttendeeAnswers } from './itip/merge.ts';
 import { parseCalendar, uidOf, type ItipMessage } from './itip/model.ts';
 import { organizerMessages } from './itip/organizer.ts';
 import { recordStatuses } from './status.ts';
@@ -99,7 +100,9 @@ async function prepareScheduling(ctx: DavContext, collection: CollectionRecord, 
   let { data, etag, size } = write;
   let rewritten = false;
   const storedForm = parseCalendar(write.data as string);
-  if (stripForceSend(storedForm)) {
+  const keptAnswers = role.kind === 'organizer' && previousRole.kind === 'organizer' && previous !== null && preserveAttendeeAnswers(previous, storedForm);
+  if (keptAnswers) preserveAttendeeAnswers(previous!, sent);
+  if (stripForceSend(storedForm) || keptAnswers) {
     data = storedForm.toString();
     etag = await strongEtag(data);
     size = new TextEncoder().encode(data).byteLength;

@@ -40,6 +40,8 @@ export async function handleShare(ctx: DavContext, resource: Extract<DavContext[
   const now = ctx.deps.now();
   await ctx.deps.store.collections.setAcl(collection.path, formatAclString(acl), now);
   for (const { instruction, sharee } of resolved) {
+    // Invitations are for users; a public calendar has no owner to name its "<owner>.<calendar>"
+    // alias after, so its users just get the rights and read it at its own URL.
     if (sharee.type !== 'user' || collection.owner === null) continue;
     const name = sharee.user.name;
     if (instruction.access === 'no-access') {

@@ -90,7 +90,7 @@ export class CollectionRepo {
    * Copies a collection (RFC 4918 §9.8.3): with `deep`, everything below it; without, just the
    * collection and its properties. One batch; new collections get fresh sync identities.
    */
-  async copyTree(from: string, to: string, toParent: string, deep: boolean, replace: boolean, now: number): Promise<void> {
+  async copyTree(from: string, to: string, toParent: string, owner: string | null, deep: boolean, replace: boolean, now: number): Promise<void> {
     const statements: InStatement[] = replace ? deleteTreeStatements(to) : [];
     const range = deep ? [from, prefixUpperBound(from)] : [from, from + '\u0000'];
     const rewrite = `? || substr(path, ${from.length + 1})`;
@@ -98,9 +98,10 @@ export class CollectionRepo {
       {
         sql: `INSERT INTO collections (path, parent_path, owner, kind, sync_id, modseq, acl, created_at, modified_at)
               SELECT ${rewrite}, CASE WHEN path = ? THEN ? ELSE ? || substr(parent_path, ${from.length + 1}) END,
-                     owner, kind, lower(hex(randomblob(16))), 1, acl, ?, ?
+                     ?, kind, lower(hex(randomblob(16))), 1, acl, ?, ?
               FROM collections WHERE path >= ? AND path < ?`,
-        args: [to, from, toParent, to, now, now, ...range],
+        // The copy belongs to whoever owns the place it lands in, not to the source's owner.
+        args: [to, from, toParent, to, owner, now, now, ...range],
       },
       ...(deep ? [{
         sql: `INSERT INTO resources (collection_id, name, content_type, data, etag, size, modseq, created_at, modified_at,

@@ -1,10 +1,9 @@
 // Shares of collections with other users and their subscriptions (draft-pot-webdav-resource-
 // sharing §4, Cyrus mailbox subscriptions). An accepted share is seen by the sharee as a
 // collection at its alias path: the sharer's collection record with the path replaced.
-import { guard, prefixUpperBound, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
+import { guard, prefixUpperBound, queryRow, queryRows, writeBatch, type DbClient, type InStatement, type Row } from './db.ts';
 import { AlreadyExistsError, StorageConflictError } from './errors.ts';
 import { toCollection, toShare, type CollectionRecord, type ShareRecord } from './records.ts';
-import type { Row } from './db.ts';
 
 const ACCEPTED_JOIN = `SELECT c.*, s.alias_path AS share_alias FROM shares s JOIN collections c ON c.id = s.collection_id
   WHERE s.status = 'invite-accepted' AND s.alias_path IS NOT NULL`;

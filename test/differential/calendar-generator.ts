@@ -17,10 +17,10 @@ export function seededRandom(seed: number): Rng {
   };
 }
 
-export const ZONES = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kolkata'] as const;
+const ZONES = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kolkata'] as const;
 
 /** How a date or date-time is written: UTC, with a TZID, floating, or a DATE. */
-export type ValueForm = { kind: 'utc' } | { kind: 'zoned'; tzid: string } | { kind: 'floating' } | { kind: 'date' };
+type ValueForm = { kind: 'utc' } | { kind: 'zoned'; tzid: string } | { kind: 'floating' } | { kind: 'date' };
 
 export interface GeneratedObject {
   uid: string;
@@ -47,11 +47,11 @@ const DST_DAYS = [
   '2026-04-05', '2026-10-04', '2027-04-04', '2027-10-03',
 ].map((d) => Date.parse(`${d}T00:00:00Z`));
 
-export const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
+const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 
 /** A wall-clock day: near a DST change 40% of the time, else anywhere in 2026 to autumn 2027. */
-export function randomDay(rng: Rng): number {
+function randomDay(rng: Rng): number {
   if (rng() < 0.4) return pick(rng, DST_DAYS) + int(rng, -14, 14) * DAY;
   return Date.UTC(2026, 0, 1) + int(rng, 0, 640) * DAY;
 }
@@ -67,7 +67,7 @@ function startOn(rng: Rng, day: number, form: ValueForm): number {
   return day + int(rng, lo, hi) * QUARTER;
 }
 
-export function formatValue(name: string, form: ValueForm, wall: number, extraParams = ''): string {
+function formatValue(name: string, form: ValueForm, wall: number, extraParams = ''): string {
   const iso = new Date(wall).toISOString();
   const date = iso.slice(0, 10).replace(/-/g, '');
   const time = iso.slice(11, 19).replace(/:/g, '');
@@ -84,7 +84,7 @@ export function formatValue(name: string, form: ValueForm, wall: number, extraPa
 }
 
 /** The UTC instant of a wall-clock time in an IANA zone, through the platform's Intl data. */
-export function wallToUtcMs(form: ValueForm, wall: number): number {
+function wallToUtcMs(form: ValueForm, wall: number): number {
   if (form.kind !== 'zoned') return wall;
   let guess = wall;
   for (let i = 0; i < 3; i++) guess = wall - offsetMs(form.tzid, guess);

@@ -175,9 +175,10 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       await store.resources.put(calendar, 'm.ics', calendarWrite('uid-m', '"m"'), { absent: true }, NOW);
       await store.properties.patch(calendar.path, new Map([['{DAV:}displayname', 'Copy me']]), []);
       const copy = `${calendar.parentPath}copy/`;
-      await store.collections.copyTree(calendar.path, copy, calendar.parentPath!, true, false, NOW);
+      await store.collections.copyTree(calendar.path, copy, calendar.parentPath!, 'someone-else', true, false, NOW);
       const copied = (await store.collections.get(copy))!;
       expect(copied.syncId).not.toBe(calendar.syncId);
+      expect(copied.owner).toBe('someone-else');
       expect((await store.resources.get(copied.id, 'm.ics'))?.data).toBe(eventText('uid-m'));
       expect((await store.properties.get(copy)).get('{DAV:}displayname')).toBe('Copy me');
       const moved = `${calendar.parentPath}moved/`;

@@ -2,6 +2,7 @@
 // matching a filter. The filter's component type and time range pre-filter on indexed columns;
 // only the candidates are parsed and matched.
 import { hasAccess, requireAccess } from '../../acl/check.ts';
+import { listChildren } from '../../dav/children.ts';
 import type { DavContext } from '../../dav/context.ts';
 import { conditionError, type Precondition } from '../../dav/errors.ts';
 import { streamingMultistatus, type MultistatusResponse } from '../../dav/multistatus.ts';
@@ -129,8 +130,9 @@ async function targetCalendars(ctx: DavContext, resource: Extract<DavResource, {
   const collection = resource.collection;
   if (collection.kind === 'calendar') return depth === '0' ? [] : [collection];
   if (collection.kind !== 'calendar-home' || depth === '0') return [];
-  const children = await ctx.deps.store.collections.listChildren(collection.path);
-  return children.filter((c) => c.kind === 'calendar' && hasAccess(ctx, { kind: 'collection', path: c.path, collection: c }, 'read'));
+  // The home's members include the shared calendars its user accepted, at their alias paths.
+  const children = await listChildren(ctx, resource);
+  return children.flatMap((child) => (child.kind === 'collection' && child.collection.kind === 'calendar' && hasAccess(ctx, child, 'read') ? [child.collection] : []));
 }
 
 function parseRecord(record: ResourceRecord): ICAL.Component | undefined {

@@ -81,7 +81,7 @@ export async function handleCopyMove(ctx: DavContext, services: DavServices, mod
   if (mode === 'move' && depth !== 'infinity') throw badRequest('MOVE of a collection must have Depth: infinity (RFC 4918 §9.9.2)');
   try {
     if (mode === 'move') await ctx.deps.store.collections.move(source.path, normalisedTarget, targetParent.path, target.kind === 'collection', now);
-    else await ctx.deps.store.collections.copyTree(source.path, normalisedTarget, targetParent.path, depth === 'infinity', target.kind === 'collection', now);
+    else await ctx.deps.store.collections.copyTree(source.path, normalisedTarget, targetParent.path, targetParent.owner, depth === 'infinity', target.kind === 'collection', now);
   } catch (error) {
     if (error instanceof AlreadyExistsError) throw preconditionFailed('The destination exists');
     throw error;

@@ -4,12 +4,14 @@ import type { DavContext } from '../context.ts';
 import type { DavResource } from '../resource.ts';
 
 export function davComplianceHeader(ctx: DavContext): string {
-  const classes = ['1', '2', '3', 'access-control', 'extended-mkcol', 'add-member'];
+  // resource-sharing and calendarserver-sharing: Apple clients offer sharing only when they see them.
+  const classes = ['1', '2', '3', 'access-control', 'extended-mkcol', 'add-member', 'resource-sharing'];
   if (ctx.deps.config.httpmodules.has('caldav')) {
     classes.push('calendar-access');
     // RFC 6638 §2 and RFC 7953 §7.1: implicit scheduling, and availability on the scheduling Inbox.
     if (ctx.deps.config.caldav_allowscheduling !== 'off') classes.push('calendar-auto-schedule', 'calendar-availability');
     if (ctx.deps.config.httpmodules.has('tzdist')) classes.push('calendar-no-timezone');
+    classes.push('calendarserver-sharing');
   }
   return classes.join(', ');
 }

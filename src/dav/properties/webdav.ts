@@ -194,13 +194,13 @@ function resourceTypeChildren(resource: DavResource) {
 function supportedReports(resource: DavResource): string[] {
   const reports = [dav('expand-property')];
   if (resource.kind === 'collection') {
-    reports.push(dav('sync-collection'));
+    reports.push(dav('sync-collection'), dav('acl-principal-prop-set'));
     if (resource.collection.kind === 'calendar' || resource.collection.kind === 'calendar-home') {
       reports.push('{urn:ietf:params:xml:ns:caldav}calendar-query', '{urn:ietf:params:xml:ns:caldav}calendar-multiget', '{urn:ietf:params:xml:ns:caldav}free-busy-query');
     }
   }
   if (resource.kind === 'virtual' || resource.kind === 'principal') {
-    reports.push(dav('principal-property-search'), dav('principal-search-property-set'));
+    reports.push(dav('principal-property-search'), dav('principal-search-property-set'), dav('principal-match'));
   }
   return reports;
 }

@@ -1,6 +1,7 @@
 // Which kind of scheduling object resource a calendar object is (RFC 6638 §3.1), and the checks
 // on a change from one version to the next (RFC 6638 §3.2.4.1, §3.2.2.1).
-import type { ICAL } from '../../ical/parse.ts';
+import { ICAL } from '../../ical/parse.ts';
+import { resolveTime, tzidOf, zoneContext } from '../../ical/zones.ts';
 import { ItipError } from '../errors.ts';
 import { componentsByKey, findAttendeeOf, organizerAddress, propertyAddress, schedulingComponents } from './model.ts';
 
@@ -64,21 +65,39 @@ export function checkAttendeeChange(previous: ICAL.Component, next: ICAL.Compone
   for (const [key, component] of componentsByKey(next)) {
     const old = before.get(key);
     if (!old) continue;
-    for (const name of ORGANIZER_OWNED) {
-      if (propertyText(old, name) !== propertyText(component, name)) {
-        throw new ItipError(
-          'allowed-attendee-scheduling-object-change',
-          `An attendee cannot change ${name.toUpperCase()} of an event they were invited to; ask the organizer to reschedule`,
-        );
-      }
+    const changed = ORGANIZER_OWNED.find((name) => propertyMeaning(old, name, previous) !== propertyMeaning(component, name, next));
+    if (changed) {
+      throw new ItipError(
+        'allowed-attendee-scheduling-object-change',
+        `An attendee cannot change ${changed.toUpperCase()} of an event they were invited to; ask the organizer to reschedule`,
+      );
     }
   }
 }
 
-function propertyText(component: ICAL.Component, name: string): string {
+/** Whether two versions of an instance happen at the same times (EXDATE included). */
+export function sameSchedule(before: ICAL.Component, beforeCalendar: ICAL.Component, after: ICAL.Component, afterCalendar: ICAL.Component): boolean {
+  return [...ORGANIZER_OWNED, 'exdate'].every((name) => propertyMeaning(before, name, beforeCalendar) === propertyMeaning(after, name, afterCalendar));
+}
+
+/**
+ * What a property says, independent of how a client spelled it: times as UTC instants (a client
+ * may write the same moment with another TZID or in UTC), durations in seconds, rules as values.
+ */
+function propertyMeaning(component: ICAL.Component, name: string, vcalendar: ICAL.Component): string {
+  const ctx = zoneContext(vcalendar);
   return component
     .getAllProperties(name)
-    .map((p) => p.toICALString())
+    .flatMap((property) =>
+      (property.getValues() as unknown[]).map((value) => {
+        if (value instanceof ICAL.Time) {
+          const time = resolveTime(value, tzidOf(property), ctx);
+          return `${time.isDate ? 'D' : ''}${time.utcMs}`;
+        }
+        if (value instanceof ICAL.Duration) return String(value.toSeconds());
+        return String(value);
+      }),
+    )
     .sort()
     .join('\n');
 }

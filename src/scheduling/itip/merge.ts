@@ -1,6 +1,7 @@
 // Recipient side of iTIP (RFC 5546 §3.2.2–3.2.5, RFC 6638 §4): what a REQUEST, CANCEL or REPLY
 // does to the recipient's stored copy. Pure: old copy and message in, new copy out.
 import { ICAL } from '../../ical/parse.ts';
+import { sameSchedule } from './classify.ts';
 import { isPersonalProperty } from './clean.ts';
 import { tzidOf } from '../../ical/zones.ts';
 import {
@@ -98,6 +99,29 @@ export function applyReply(existing: ICAL.Component, message: ICAL.Component, re
     changed = true;
   }
   return changed ? result : null;
+}
+
+/**
+ * An organizer's write keeps the answers attendees gave (RFC 6638 §3.2.10: a reply is merged
+ * without a new Schedule-Tag, so the organizer's client may not have seen it). Only instances
+ * the write does not reschedule keep them; a rescheduled one takes what the organizer sent.
+ * Returns whether `next` was changed.
+ */
+export function preserveAttendeeAnswers(previous: ICAL.Component, next: ICAL.Component): boolean {
+  const before = componentsByKey(previous);
+  let changed = false;
+  for (const [key, component] of componentsByKey(next)) {
+    const old = before.get(key) ?? (key === MASTER ? undefined : before.get(MASTER));
+    if (!old || !sameSchedule(old, previous, component, next)) continue;
+    for (const attendee of component.getAllProperties('attendee')) {
+      const answered = findAttendee(old, String(attendee.getFirstValue()));
+      if (!answered || partstat(answered) === partstat(attendee) || partstat(answered) === 'NEEDS-ACTION') continue;
+      attendee.setParameter('partstat', partstat(answered));
+      attendee.removeParameter('rsvp');
+      changed = true;
+    }
+  }
+  return changed;
 }
 
 /** Sets SCHEDULE-STATUS on the properties naming `address` (ATTENDEE for the organizer's copy, ORGANIZER for an attendee's). */

@@ -50,6 +50,28 @@ describe('RFC 6638 §3.2.1 organizer changes reach every attendee', () => {
     expect((await copyOf(t, 'bob', 'quiet'))!.text).not.toContain('VALARM');
   });
 
+  it('§3.2.10 an organizer write from a copy that predates a reply keeps the attendee\'s answer', async () => {
+    const created = await put('alice', 'stale', meeting({ uid: 'stale' }), 201);
+    const bobCopy = (await copyOf(t, 'bob', 'stale'))!;
+    await put('bob', 'stale', withPartstat(bobCopy.text, BOB, 'ACCEPTED'), 204);
+    // Alice's client still has bob as NEEDS-ACTION; its Schedule-Tag is still current.
+    const rename = await t.request('PUT', `${calendarPath('alice')}stale.ics`, {
+      body: meeting({ uid: 'stale', summary: 'Planning (agenda attached)' }),
+      headers: { 'Content-Type': 'text/calendar', 'If-Schedule-Tag-Match': created.headers.get('Schedule-Tag')! },
+      expect: 204,
+    });
+    expect(rename.headers.get('ETag')).toBeNull();
+    for (const user of ['alice', 'bob', 'carol']) {
+      const copy = (await copyOf(t, user, 'stale'))!;
+      expect(String(master(copy.calendar).getFirstPropertyValue('summary')), user).toBe('Planning (agenda attached)');
+      expect(partstatOf(master(copy.calendar), BOB), user).toBe('ACCEPTED');
+    }
+    // Rescheduling is different: what the organizer sends (NEEDS-ACTION) stands.
+    await put('alice', 'stale', meeting({ uid: 'stale', start: '20300112T100000Z', end: '20300112T110000Z', sequence: 1 }), 204);
+    expect(partstatOf(master((await copyOf(t, 'alice', 'stale'))!.calendar), BOB)).toBe('NEEDS-ACTION');
+    expect(partstatOf(master((await copyOf(t, 'bob', 'stale'))!.calendar), BOB)).toBe('NEEDS-ACTION');
+  });
+
   it('§3.2.1.2 moving one instance of a recurring meeting sends the override', async () => {
     await put('alice', 'weekly', meeting({ uid: 'weekly', extra: WEEKLY }), 201);
     await put('alice', 'weekly', meeting({

@@ -103,6 +103,14 @@ describe('draft-pot-webdav-resource-sharing §5.4 invite-reply', () => {
     expect(findChild(findChild(invite, '{DAV:}sharee')!, '{DAV:}invite-accepted')).toBeDefined();
   });
 
+  it('RFC 4791 §7.8: a calendar-query on the sharee’s home (Depth 1) includes the accepted share, under the alias', async () => {
+    const query =
+      '<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/></D:prop>' +
+      '<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter></C:filter></C:calendar-query>';
+    const response = await t.request('REPORT', BOB_HOME, { user: 'bob', headers: { Depth: '1' }, body: query, expect: 207 });
+    expect([...parseMultistatus(await response.text()).keys()]).toContain(`${BOB_ALIAS}one.ics`);
+  });
+
   it('the sharee reads the calendar through the alias, with hrefs under the alias', async () => {
     const listing = parseMultistatus(await (await t.request('PROPFIND', BOB_ALIAS, { user: 'bob', headers: { Depth: '1' }, body: propfind('<D:getetag/>'), expect: 207 })).text());
     expect([...listing.keys()].sort()).toEqual([BOB_ALIAS, `${BOB_ALIAS}one.ics`]);

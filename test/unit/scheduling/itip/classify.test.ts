@@ -48,6 +48,14 @@ describe('change checks', () => {
     expect(() => checkAttendeeChange(before, calendar(vevent(['TRANSP:TRANSPARENT'])))).not.toThrow();
   });
 
+  it('RFC 6638 §3.2.2.1 the same moment written in another zone is not a change', () => {
+    const before = calendar(vevent([]));
+    const sameInBerlin = calendar(vevent([]).map((line) => (line.startsWith('DTSTART') ? 'DTSTART;TZID=Europe/Berlin:20300110T110000' : line)));
+    expect(() => checkAttendeeChange(before, sameInBerlin)).not.toThrow();
+    const hourLater = calendar(vevent([]).map((line) => (line.startsWith('DTSTART') ? 'DTSTART;TZID=Europe/Berlin:20300110T120000' : line)));
+    expect(() => checkAttendeeChange(before, hourLater)).toThrow(ItipError);
+  });
+
   it('each domain error maps to its CALDAV: condition with the RFC status', () => {
     const unique = toDavError(new ItipError('unique-scheduling-object-resource', 'x', '/dav/calendars/user/alice/Default/a.ics'));
     expect(unique.status).toBe(409);

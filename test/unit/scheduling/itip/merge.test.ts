@@ -1,6 +1,6 @@
 // Recipient-side processing (RFC 5546 §3.2.2–3.2.5): REQUEST, CANCEL and REPLY applied to a copy.
 import { describe, expect, it } from 'vitest';
-import { applyCancel, applyReply, applyRequest, setScheduleStatus } from '../../../../src/scheduling/itip/merge.ts';
+import { applyCancel, applyReply, applyRequest, preserveAttendeeAnswers, setScheduleStatus } from '../../../../src/scheduling/itip/merge.ts';
 import { organizerMessages } from '../../../../src/scheduling/itip/organizer.ts';
 import { attendeeMessages } from '../../../../src/scheduling/itip/attendee.ts';
 import { componentsByKey } from '../../../../src/scheduling/itip/model.ts';
@@ -96,5 +96,24 @@ describe('setScheduleStatus', () => {
     expect(setScheduleStatus(object, 'attendee', BOB, '1.2')).toBe(true);
     expect(setScheduleStatus(object, 'attendee', BOB, '1.2')).toBe(false);
     expect(object.toString()).toContain(`SCHEDULE-STATUS=1.2:${BOB}`);
+  });
+});
+
+describe('preserveAttendeeAnswers', () => {
+  const answered = calendar(vevent([], { attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE;PARTSTAT=ACCEPTED:${BOB}`, `ATTENDEE;PARTSTAT=DECLINED:${CAROL}`] }));
+  const partstats = (object: ReturnType<typeof calendar>) =>
+    object.getFirstSubcomponent('vevent')!.getAllProperties('attendee').map((p) => String(p.getParameter('partstat') ?? 'NEEDS-ACTION'));
+
+  it('RFC 6638 §3.2.10 answers survive an organizer write that does not reschedule', () => {
+    const stale = calendar(vevent(['DESCRIPTION:agenda'], { attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE;RSVP=TRUE:${BOB}`, `ATTENDEE:${CAROL}`] }));
+    expect(preserveAttendeeAnswers(answered, stale)).toBe(true);
+    expect(partstats(stale)).toEqual(['NEEDS-ACTION', 'ACCEPTED', 'DECLINED']);
+    expect(stale.toString()).not.toContain('RSVP');
+  });
+
+  it('a rescheduled instance takes the organizer\'s values', () => {
+    const moved = calendar(vevent([], { start: '20300110T150000Z', attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE:${BOB}`, `ATTENDEE:${CAROL}`] }));
+    expect(preserveAttendeeAnswers(answered, moved)).toBe(false);
+    expect(partstats(moved)).toEqual(['NEEDS-ACTION', 'NEEDS-ACTION', 'NEEDS-ACTION']);
   });
 });
