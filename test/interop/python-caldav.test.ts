@@ -1,38 +1,29 @@
 // The caldav Python library (python3-caldav) against a real Node server: principal discovery,
 // calendars, events and todos, date_search with and without expansion, sync tokens, free-busy.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../adapters/node/server.ts';
-import { parseConfig } from '../../src/config.ts';
+import { startTestServer, type TestServer } from '../support/node-server.ts';
 
 const run = promisify(execFile);
 const PYTHON = '/usr/bin/python3';
 
 describe('python caldav client', () => {
-  let server: RunningServer;
-  let dir: string;
+  let server: TestServer;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'orrery-pycaldav-'));
-    server = await startServer(
-      { host: '127.0.0.1', port: 0, database: { url: `file:${join(dir, 'py.db')}` }, config: parseConfig({}) },
-      { quiet: true, bootstrap: { user: 'pat', password: 'pat-pw' } },
-    );
+    server = await startTestServer({ pat: 'pat-pw' });
   });
 
   afterAll(async () => {
     await server?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('discovers, stores, searches, syncs and queries free-busy', async () => {
     expect(existsSync(PYTHON)).toBe(true);
     const script = new URL('./python/caldav_client.py', import.meta.url).pathname;
-    const { stdout } = await run(PYTHON, [script, `http://127.0.0.1:${server.port}/`, 'pat', 'pat-pw'], { timeout: 60_000 });
+    const { stdout } = await run(PYTHON, [script, `${server.baseUrl}/`, 'pat', 'pat-pw'], { timeout: 60_000 });
     const result = JSON.parse(stdout) as Record<string, unknown>;
     expect(result.principal).toMatch(/\/dav\/principals\/user\/pat\/$/);
     expect(result.calendars).toEqual(expect.arrayContaining([expect.stringMatching(/\/python\/$/), expect.stringMatching(/\/Default\/$/)]));

@@ -1,26 +1,17 @@
 // tsdav (a CalDAV client nobody here wrote) against a real Node server: discovery from the root,
 // calendars, MKCALENDAR, and object create/update/delete.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DAVClient } from 'tsdav';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../adapters/node/server.ts';
-import { parseConfig } from '../../src/config.ts';
+import { startTestServer, type TestServer } from '../support/node-server.ts';
 
 describe('tsdav client', () => {
-  let server: RunningServer;
-  let dir: string;
+  let server: TestServer;
   let client: DAVClient;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'orrery-tsdav-'));
-    server = await startServer(
-      { host: '127.0.0.1', port: 0, database: { url: `file:${join(dir, 'tsdav.db')}` }, config: parseConfig({}) },
-      { quiet: true, bootstrap: { user: 'dana', password: 'dana-pw' } },
-    );
+    server = await startTestServer({ dana: 'dana-pw' });
     client = new DAVClient({
-      serverUrl: `http://127.0.0.1:${server.port}/`,
+      serverUrl: `${server.baseUrl}/`,
       credentials: { username: 'dana', password: 'dana-pw' },
       authMethod: 'Basic',
       defaultAccountType: 'caldav',
@@ -30,7 +21,6 @@ describe('tsdav client', () => {
 
   afterAll(async () => {
     await server?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('discovers the account from the server root', () => {
