@@ -9,7 +9,7 @@ import { CALENDAR_QUERY } from './caldav/reports/calendar-query.ts';
 import { CALDAV_FREE_BUSY_QUERY } from './caldav/reports/free-busy-query.ts';
 import { outgoingCalendarData, renderCollection } from './caldav/render.ts';
 import { canContain, checkDeletable, initialAcl } from './caldav/rules.ts';
-import { FILE_CONTENT, strongEtag, type ContentPolicy } from './dav/content.ts';
+import { FILE_CONTENT, type ContentPolicy } from './dav/content.ts';
 import { SILENT_LOGGER, type AppDeps, type Logger } from './dav/context.ts';
 import { createDavHandler } from './dav/mount.ts';
 import { PropertyRegistry } from './dav/properties/registry.ts';
@@ -125,6 +125,5 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   });
   app.all('/dav', (c) => dav(c.req.raw));
   app.all('/dav/*', (c) => dav(c.req.raw));
-  void strongEtag;
   return app;
 }

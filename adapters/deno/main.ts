@@ -6,7 +6,8 @@ import { CONSOLE_LOGGER as LOGGER, withRequestLog } from '../../src/http/console
 import { ensureBootstrapUser, UserAdminError } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
 import { loadSettings } from './settings.ts';
-
+import { processOutbox } from '../../src/scheduling/imip/queue.ts';
+import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
 
 async function main(): Promise<void> {
   const settings = loadSettings(Deno.env.toObject());
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
   if ((await store.users.list()).length === 0) {
     LOGGER.info('No users yet. Set ORRERY_BOOTSTRAP_USER and ORRERY_BOOTSTRAP_PASSWORD, or add one with:  npx orrery user add alice --db <same database>');
   }
-  const app = createApp(settings.config, store, { logger: LOGGER });
+  // Outside attendees get mail through the webhook transport (imip_webhook_url); queued messages
+  // are retried every minute.
+  const transport = chooseTransport(settings.config, null);
+  const app = createApp(settings.config, store, { logger: LOGGER, transport });
+  const outbox = { store, config: settings.config, logger: LOGGER, transport };
+  const outboxTimer = transport ? setInterval(() => void processOutbox(outbox, Date.now()).catch((error) => LOGGER.error('Outbox run failed', { error: String(error) })), 60_000) : undefined;
   const server = Deno.serve(
     {
       hostname: settings.host,
@@ -36,6 +42,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log('Shutting down');
     // shutdown() lets requests in flight finish before the database closes under them.
+    clearInterval(outboxTimer);
     await server.shutdown();
     client.close();
     Deno.exit(0);

@@ -8,6 +8,8 @@ import { CONSOLE_LOGGER as LOGGER, withRequestLog } from '../../src/http/console
 import { createStore, migrate, type DbClient } from '../../src/storage/index.ts';
 import { ensureBootstrapUser } from '../../src/users.ts';
 import { d1Client, type D1Database } from './d1-client.ts';
+import { processOutbox, type OutboxDeps } from '../../src/scheduling/imip/queue.ts';
+import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
 
 export interface WorkerEnv {
   /** D1 binding, used when ORRERY_DB is not set. */
@@ -20,23 +22,35 @@ export interface WorkerEnv {
   [variable: string]: unknown;
 }
 
+interface Instance {
+  app: Hono;
+  outbox: OutboxDeps;
+}
 
 // One app per isolate. Setting it up (migrations, bootstrap user) needs I/O, which Workers allow
 // only inside a request, so the first request starts it and later ones await the same promise.
-let ready: Promise<Hono> | undefined;
+let ready: Promise<Instance> | undefined;
+
+function instance(env: WorkerEnv): Promise<Instance> {
+  ready ??= setUp(env).catch((error: unknown) => {
+    ready = undefined; // let the next request try again rather than fail forever
+    throw error;
+  });
+  return ready;
+}
 
 export default {
   fetch: withRequestLog(async (request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> => {
-    ready ??= setUp(env).catch((error: unknown) => {
-      ready = undefined; // let the next request try again rather than fail forever
-      throw error;
-    });
-    const app = await ready;
-    return app.fetch(request, env, ctx);
+    return (await instance(env)).app.fetch(request, env, ctx);
   }),
+  /** The cron trigger in wrangler.toml retries queued iMIP messages (the webhook transport). */
+  async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const { outbox } = await instance(env);
+    ctx.waitUntil(processOutbox(outbox, Date.now()));
+  },
 };
 
-async function setUp(env: WorkerEnv): Promise<Hono> {
+async function setUp(env: WorkerEnv): Promise<Instance> {
   const strings: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (typeof value === 'string') strings[key] = value;
   const config = parseConfig(configEntriesFromEnv(strings), 'Worker variables');
@@ -53,7 +67,8 @@ async function setUp(env: WorkerEnv): Promise<Hono> {
     // Isolates starting together on a fresh database race to create the user; losing is fine.
     if (!env.ORRERY_BOOTSTRAP_USER || !(await store.users.get(env.ORRERY_BOOTSTRAP_USER))) throw error;
   }
-  return createApp(config, store, { logger: LOGGER });
+  const transport = chooseTransport(config, null);
+  return { app: createApp(config, store, { logger: LOGGER, transport }), outbox: { store, config, logger: LOGGER, transport } };
 }
 
 function openDatabase(env: WorkerEnv): DbClient {

@@ -31,10 +31,10 @@ export function canContain(parent: DavResource, child: CollectionKind): boolean 
   }
 }
 
-export function initialAcl(ctx: DavContext, kind: CollectionKind, parent: DavResource): string {
+/** WebDAV folders inherit their parent's ACL; calendars start from the seed's defaults. */
+export function initialAcl(_ctx: DavContext, kind: CollectionKind, parent: DavResource): string {
   if (parent.kind === 'collection' && (kind === 'folder' || parent.collection.kind === 'folder')) return parent.collection.acl;
   const owner = parent.kind === 'collection' ? parent.collection.owner : null;
-  void ctx;
   return defaultCollectionAcl(kind, owner);
 }
 

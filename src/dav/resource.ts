@@ -21,15 +21,3 @@ export type DavResource =
   | { kind: 'missing'; path: string; parent: CollectionRecord | null; name: string; area: Area };
 
 export type Area = 'calendars' | 'drive' | 'principals' | 'other';
-
-export function isCollectionPath(path: string): boolean {
-  return path.endsWith('/');
-}
-
-export function resourceArea(resource: DavResource): Area {
-  const path = resource.path;
-  if (path.startsWith('/dav/calendars/')) return 'calendars';
-  if (path.startsWith('/dav/drive/')) return 'drive';
-  if (path.startsWith('/dav/principals/')) return 'principals';
-  return 'other';
-}

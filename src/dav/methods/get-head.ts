@@ -3,7 +3,6 @@ import { requireAccess } from '../../acl/check.ts';
 import { checkReadConditions } from '../../http/conditional.ts';
 import type { DavContext } from '../context.ts';
 import { methodNotAllowed, notFound } from '../errors.ts';
-import { collectionEtag } from '../properties/webdav.ts';
 import type { DavResource } from '../resource.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 
@@ -48,4 +47,3 @@ export async function handleGetHead(ctx: DavContext, renderCollection: Collectio
   return new Response(body as BodyInit, { status: 200, headers });
 }
 
-export { collectionEtag };

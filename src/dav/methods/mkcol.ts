@@ -6,11 +6,10 @@ import { AlreadyExistsError, type CollectionKind } from '../../storage/index.ts'
 import type { DavContext } from '../context.ts';
 import { conditionError, conflict, DavError, methodNotAllowed, unsupportedMediaType } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
-import type { Propstat } from '../multistatus.ts';
 import { PROTECTED, serializeDeadProperty } from '../properties/registry.ts';
 import type { DavServices } from '../services.ts';
 import { childElements, el, findChild, type XmlElement } from '../xml/element.ts';
-import { caldav, dav, orrery } from '../xml/names.ts';
+import { caldav, dav } from '../xml/names.ts';
 import { parseXml } from '../xml/parse.ts';
 import { toXml } from '../xml/serialize.ts';
 import { statusLine } from '../multistatus.ts';
@@ -53,7 +52,7 @@ export async function handleMkcol(ctx: DavContext, services: DavServices, method
   requireAccess(ctx, { ...resource, parent: resource.parent }, 'make-collection');
   await requireUnlocked(ctx, resource.path, { membership: true });
   const failures = validateInitial(ctx, services, resource.path, kind, properties);
-  if (failures.length > 0) return failedCreation(method, resource.path, properties, failures);
+  if (failures.length > 0) return failedCreation(method, properties, failures);
   const stored = new Map(properties.map((p) => [p.name, serializeDeadProperty(p)]));
   try {
     await ctx.deps.store.collections.create(
@@ -115,17 +114,17 @@ function validateInitial(ctx: DavContext, services: DavServices, path: string, k
   return failures;
 }
 
-function failedCreation(method: string, path: string, properties: XmlElement[], failures: { name: string; message: string }[]): Response {
+/** RFC 4791 §5.3.1.2 / RFC 5689 §3.3: the refused properties and, as 424, the ones that failed with them. */
+function failedCreation(method: string, properties: XmlElement[], failures: { name: string; message: string }[]): Response {
   const failed = new Set(failures.map((f) => f.name));
-  const propstats: Propstat[] = [
-    ...failures.map((f) => ({ status: 403, props: [el(f.name)], error: el(orrery('message'), f.message) })),
-    { status: 424, props: properties.filter((p) => !failed.has(p.name)).map((p) => el(p.name)) },
+  const propstats = [
+    ...failures.map((f) => ({ status: 403, props: [el(f.name)], message: f.message })),
+    { status: 424, props: properties.filter((p) => !failed.has(p.name)).map((p) => el(p.name)), message: undefined },
   ].filter((p) => p.props.length > 0);
   const root = method === 'MKCALENDAR' ? caldav('mkcalendar-response') : dav('mkcol-response');
   const body = el(
     root,
-    propstats.map((p) => el(dav('propstat'), [el(dav('prop'), p.props), el(dav('status'), statusLine(p.status)), p.error ? el(dav('responsedescription'), (p.error.children[0] as string) ?? '') : null])),
+    propstats.map((p) => el(dav('propstat'), [el(dav('prop'), p.props), el(dav('status'), statusLine(p.status)), p.message ? el(dav('responsedescription'), p.message) : null])),
   );
-  void path;
   return new Response(toXml(body), { status: 403, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
 }
