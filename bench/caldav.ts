@@ -25,7 +25,8 @@ function eventText(i: number): string {
 }
 
 await request('PROPFIND', `/dav/calendars/user/${target.user}/`, undefined, { Depth: '0' });
-await request('MKCALENDAR', calendar);
+// Extended MKCOL (RFC 5689) rather than MKCALENDAR, which the Workers runtime refuses.
+await request('MKCOL', calendar, '<D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:resourcetype><D:collection/><C:calendar/></D:resourcetype></D:prop></D:set></D:mkcol>', { 'Content-Type': 'application/xml' });
 const put = await runConcurrent(events, concurrency, async (i) => {
   await request('PUT', `${calendar}e${i}.ics`, eventText(i), { 'Content-Type': 'text/calendar', 'If-None-Match': '*' });
 });

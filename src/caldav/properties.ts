@@ -112,7 +112,8 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
     {
       name: caldav('calendar-timezone-id'),
       appliesTo: (r) => isCalendarLike(r) && config.httpmodules.has('tzdist'),
-      write: (value) => (canonicalTzid(textContent(value).trim()) ? null : `Unknown time zone "${textContent(value).trim()}" (CALDAV:valid-timezone)`),
+      write: (value) =>
+        canonicalTzid(textContent(value).trim()) ? null : { condition: caldav('valid-timezone'), message: `Unknown time zone "${textContent(value).trim()}" (RFC 7809 §5.2)` },
       get: ({ dead }) => dead.get(caldav('calendar-timezone-id'))?.children,
     },
     {

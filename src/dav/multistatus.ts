@@ -7,8 +7,8 @@ import { encodePath } from './path.ts';
 export interface Propstat {
   status: number;
   props: XmlElement[];
-  /** An <D:error> child explaining the status (RFC 4918 §14.22), e.g. cannot-modify-protected-property. */
-  error?: XmlElement;
+  /** <D:error> content explaining the status (RFC 4918 §14.22), e.g. cannot-modify-protected-property. */
+  error?: XmlElement | XmlElement[];
 }
 
 export type MultistatusResponse =

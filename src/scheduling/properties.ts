@@ -18,16 +18,19 @@ export const SCHEDULING_PROPERTIES: PropertyDef[] = [
   {
     name: caldav('schedule-default-calendar-URL'),
     appliesTo: isInbox,
-    write: (value, { resource, ctx }) => {
+    write: async (value, { resource, ctx }) => {
       if (!isInbox(resource)) return 'Only the scheduling Inbox has a default calendar';
+      const invalid = (message: string) => ({ condition: caldav('valid-schedule-default-calendar-URL'), message });
       const hrefs = childElements(value).filter((e) => e.name === dav('href'));
-      if (hrefs.length !== 1) return 'valid-schedule-default-calendar-URL: give exactly one DAV:href';
+      if (hrefs.length !== 1) return invalid('Give exactly one DAV:href');
       const path = hrefToPath(textContent(hrefs[0]!).trim(), ctx.url);
       const home = resource.collection.parentPath ?? '';
       const name = path?.startsWith(home) ? path.slice(home.length) : null;
       if (!path || !name || !/^[^/]+\/$/.test(name) || NOT_CALENDARS.has(name.slice(0, -1))) {
-        return 'valid-schedule-default-calendar-URL: the default calendar must be one of your calendars (RFC 6638 §9.2)';
+        return invalid('The default calendar must be one of your calendars (RFC 6638 §9.2)');
       }
+      const calendar = await ctx.deps.store.collections.get(path);
+      if (!calendar || calendar.kind !== 'calendar') return invalid(`There is no calendar at ${path}`);
       return null;
     },
     get: ({ dead, resource }) =>

@@ -51,7 +51,7 @@ export async function handleMkcol(ctx: DavContext, services: DavServices, method
   }
   requireAccess(ctx, { ...resource, parent: resource.parent }, 'make-collection');
   await requireUnlocked(ctx, resource.path, { membership: true });
-  const failures = validateInitial(ctx, services, resource.path, kind, properties);
+  const failures = await validateInitial(ctx, services, resource.path, kind, properties);
   if (failures.length > 0) return failedCreation(method, properties, failures);
   const stored = new Map(properties.map((p) => [p.name, serializeDeadProperty(p)]));
   try {
@@ -94,7 +94,7 @@ function kindFromResourcetype(element: XmlElement): CollectionKind {
   throw conditionError({ name: '{DAV:}valid-resourcetype' }, `Collections of type ${others.join(', ')} cannot be created`);
 }
 
-function validateInitial(ctx: DavContext, services: DavServices, path: string, kind: CollectionKind, properties: XmlElement[]): { name: string; message: string }[] {
+async function validateInitial(ctx: DavContext, services: DavServices, path: string, kind: CollectionKind, properties: XmlElement[]): Promise<{ name: string; message: string }[]> {
   const failures: { name: string; message: string }[] = [];
   const target = { kind: 'collection' as const, path, collection: { id: 0, path, parentPath: null, owner: null, kind, syncId: '', modseq: 0, acl: '', createdAt: 0, modifiedAt: 0 } };
   for (const property of properties) {
@@ -106,9 +106,10 @@ function validateInitial(ctx: DavContext, services: DavServices, path: string, k
     }
     if (def?.write === 'protected') failures.push({ name: property.name, message: 'This property is protected' });
     else if (def) {
-      const problem = def.write(property, { ctx, resource: target, dead: new Map() });
+      const problem = await def.write(property, { ctx, resource: target, dead: new Map() });
       if (problem === PROTECTED) failures.push({ name: property.name, message: 'This property is protected' });
-      else if (problem) failures.push({ name: property.name, message: problem });
+      else if (typeof problem === 'string') failures.push({ name: property.name, message: problem });
+      else if (problem) failures.push({ name: property.name, message: problem.message });
     }
   }
   return failures;

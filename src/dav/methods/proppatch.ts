@@ -29,18 +29,22 @@ export async function handleProppatch(ctx: DavContext, registry: PropertyRegistr
   await requireUnlocked(ctx, resource.path);
   const instructions = parseProppatch(await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'PROPPATCH body'));
   const dead = (await loadDeadProperties(ctx, [resource])).get(resource.path) ?? new Map();
-  const failures = new Map<string, { status: number; error?: XmlElement }>();
+  const failures = new Map<string, { status: number; error?: XmlElement[] }>();
   const set = new Map<string, string>();
   const removed: string[] = [];
   for (const { action, property } of instructions) {
     const def = registry.find(property.name, resource);
-    const problem = def && def.write !== 'protected' && action === 'set' ? def.write(property, { ctx, resource, dead }) : null;
+    const problem = def && def.write !== 'protected' && action === 'set' ? await def.write(property, { ctx, resource, dead }) : null;
     if (def?.write === 'protected' || problem === PROTECTED) {
-      failures.set(property.name, { status: 403, error: el(dav('cannot-modify-protected-property')) });
+      failures.set(property.name, { status: 403, error: [el(dav('cannot-modify-protected-property'))] });
+      continue;
+    }
+    if (typeof problem === 'string') {
+      failures.set(property.name, { status: 409, error: [el(orrery('message'), problem)] });
       continue;
     }
     if (problem !== null) {
-      failures.set(property.name, { status: 409, error: el(orrery('message'), problem) });
+      failures.set(property.name, { status: 403, error: [el(problem.condition), el(orrery('message'), problem.message)] });
       continue;
     }
     if (action === 'set') {

@@ -23,11 +23,17 @@ export interface PropertyDef {
    * How PROPPATCH treats it: 'protected' refuses with cannot-modify-protected-property; a validator
    * returns an error message for a bad value or null, and the value is then stored as a dead property.
    */
-  write: 'protected' | ((value: XmlElement, pc: PropertyContext) => string | null | typeof PROTECTED);
+  write: 'protected' | ((value: XmlElement, pc: PropertyContext) => WriteCheck | Promise<WriteCheck>);
 }
 
 /** A validator's answer meaning "protected for this request" (e.g. a component set without force="yes"). */
 export const PROTECTED = Symbol('protected');
+
+/**
+ * A validator's verdict: null accepts; a message refuses (409); a condition refuses with the RFC's
+ * precondition element (403), e.g. CALDAV:valid-timezone; PROTECTED refuses as protected.
+ */
+export type WriteCheck = null | string | typeof PROTECTED | { condition: ClarkName; message: string };
 
 export type PropertyValue = XmlNode | XmlNode[] | { element: XmlElement } | undefined;
 

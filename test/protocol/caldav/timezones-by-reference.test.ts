@@ -1,7 +1,7 @@
 // RFC 7809 time zones by reference through PUT, GET, export and properties.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ics, makeTestApp, type TestApp } from '../../helpers/app.ts';
-import { parseMultistatus, propText } from '../../helpers/multistatus.ts';
+import { findChild, parseMultistatus, propText } from '../../helpers/multistatus.ts';
 import { vtimezoneText } from '../../../src/tz/catalogue.ts';
 
 const CAL = '/dav/calendars/user/alice/Default/';
@@ -51,7 +51,8 @@ describe('RFC 7809 §3 calendar-no-timezone', () => {
   it('calendar-timezone-id is validated and yields calendar-timezone; the home lists the service', async () => {
     const set = (id: string) => `<D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><C:calendar-timezone-id>${id}</C:calendar-timezone-id></D:prop></D:set></D:propertyupdate>`;
     const bad = parseMultistatus(await (await t.request('PROPPATCH', CAL, { body: set('Mars/Olympus'), expect: 207 })).text());
-    expect(bad.get(CAL)?.props.get('{urn:ietf:params:xml:ns:caldav}calendar-timezone-id')?.status).toBe(409);
+    expect(bad.get(CAL)?.props.get('{urn:ietf:params:xml:ns:caldav}calendar-timezone-id')?.status).toBe(403);
+    expect(findChild(bad.get(CAL)!.element, '{DAV:}propstat') && JSON.stringify(bad.get(CAL)!.element)).toContain('valid-timezone');
     await t.request('PROPPATCH', CAL, { body: set('Europe/London'), expect: 207 });
     const body = '<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-timezone/><C:calendar-timezone-id/></D:prop></D:propfind>';
     const r = parseMultistatus(await (await t.request('PROPFIND', CAL, { body, headers: { Depth: '0' }, expect: 207 })).text()).get(CAL);

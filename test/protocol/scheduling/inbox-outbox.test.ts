@@ -58,8 +58,15 @@ describe('RFC 6638 scheduling Inbox and Outbox', () => {
       expect: 207,
     });
     const text = await refused.text();
-    expect(text).toContain('409');
-    expect(text).toContain('valid-schedule-default-calendar-URL');
+    expect(text).toContain('HTTP/1.1 403');
+    expect(text).toContain('<C:valid-schedule-default-calendar-URL/>');
+    const missing = await t.request('PROPPATCH', inboxPath('bob'), {
+      user: 'bob',
+      body: proppatch(`<C:schedule-default-calendar-URL><D:href>/dav/calendars/user/bob/nothing-here/</D:href></C:schedule-default-calendar-URL>`),
+      headers: { 'Content-Type': 'application/xml' },
+      expect: 207,
+    });
+    expect(await missing.text()).toContain('<C:valid-schedule-default-calendar-URL/>');
   });
 
   it('§5 an Outbox POST of a VFREEBUSY REQUEST answers with each recipient\'s busy time', async () => {
