@@ -72,6 +72,21 @@ export class ResourceRepo {
     return found;
   }
 
+  /** Metadata of the named members (sync-collection reports etags, not bodies). */
+  async getManyMeta(collectionId: number, names: readonly string[]): Promise<ResourceMeta[]> {
+    const found: ResourceMeta[] = [];
+    for (let offset = 0; offset < names.length; offset += 500) {
+      const chunk = names.slice(offset, offset + 500);
+      const rows = await queryRows(
+        this.db,
+        `SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? AND name IN (${chunk.map(() => '?').join(',')})`,
+        [collectionId, ...chunk],
+      );
+      found.push(...rows.map(toResourceMeta));
+    }
+    return found;
+  }
+
   /** All members with data, a page at a time (name order), for exports and full scans. */
   async *iterate(collectionId: number, pageSize = 500): AsyncGenerator<ResourceRecord> {
     let after = '';

@@ -4,8 +4,8 @@ import { requireAccess } from '../../acl/check.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conditionError } from '../errors.ts';
 import type { MultistatusResponse } from '../multistatus.ts';
-import { multistatusResponse } from '../multistatus.ts';
-import { computePropstats, loadDeadProperties } from '../properties/compute.ts';
+import { streamingMultistatus } from '../multistatus.ts';
+import { computePropstats, loadDeadProperties, needsDeadProperties } from '../properties/compute.ts';
 import { syncToken } from '../properties/webdav.ts';
 import type { DavResource } from '../resource.ts';
 import { childElements, el, findChild, textContent } from '../xml/element.ts';
@@ -28,25 +28,31 @@ export const SYNC_COLLECTION: ReportDef = {
     const limit = limitElement ? parseLimit(textContent(findChild(limitElement, dav('nresults')) ?? limitElement)) : undefined;
     const collection = resource.collection;
     const since = parseToken(textContent(findChild(body, dav('sync-token')) ?? el(dav('sync-token'))).trim(), collection);
-    const changes = await ctx.deps.store.resources.changesSince(collection.id, since, limit === undefined ? undefined : limit + 1);
-    const truncated = limit !== undefined && changes.length > limit;
+    const store = ctx.deps.store;
+    const fetched = await store.resources.changesSince(collection.id, since, limit === undefined ? undefined : limit + 1);
+    // RFC 6578 §3.4: an initial sync lists the members only, never removed ones.
+    const changes = since === 0 ? fetched.filter((c) => !c.deleted) : fetched;
+    const truncated = limit !== undefined && fetched.length > limit;
     const page = truncated ? changes.slice(0, limit) : changes;
     const live = page.filter((c) => !c.deleted).map((c) => c.name);
-    const metas = new Map((await ctx.deps.store.resources.getMany(collection.id, live)).map((r) => [r.name, r]));
+    const everything = since === 0 && !truncated;
+    const metas = new Map((everything ? await store.resources.listMeta(collection.id) : await store.resources.getManyMeta(collection.id, live)).map((r) => [r.name, r]));
     const members: DavResource[] = [];
     for (const name of live) {
       const meta = metas.get(name);
       if (meta) members.push({ kind: 'resource', path: collection.path + name, collection, name, meta });
     }
-    const dead = await loadDeadProperties(ctx, members);
-    const responses: MultistatusResponse[] = [];
-    for (const member of members) {
-      responses.push({ path: member.path, propstats: await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map()) });
-    }
-    for (const change of page) if (change.deleted) responses.push({ path: collection.path + change.name, status: 404 });
+    const request = { type: 'prop' as const, names };
+    const dead = needsDeadProperties(services.properties, request) ? await loadDeadProperties(ctx, members) : new Map();
     const nextModseq = truncated ? page[page.length - 1]!.modseq : collection.modseq;
-    if (truncated) responses.push({ path: collection.path, status: 507, error: el(dav('number-of-matches-within-limits')) });
-    return multistatusResponse(responses, [el(dav('sync-token'), syncToken({ syncId: collection.syncId, modseq: nextModseq }))]);
+    async function* responses(): AsyncGenerator<MultistatusResponse> {
+      for (const member of members) {
+        yield { path: member.path, propstats: await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map()) };
+      }
+      for (const change of page) if (change.deleted) yield { path: collection.path + change.name, status: 404 };
+      if (truncated) yield { path: collection.path, status: 507, error: el(dav('number-of-matches-within-limits')) };
+    }
+    return streamingMultistatus(responses(), () => [el(dav('sync-token'), syncToken({ syncId: collection.syncId, modseq: nextModseq }))]);
   },
 };
 

@@ -126,6 +126,12 @@ describe('sync-collection (RFC 6578)', () => {
     expect(delta.has(`${HOME}sync/b.ics`)).toBe(false);
   });
 
+  it('RFC 6578 §3.4: an initial sync never lists removed members', async () => {
+    const body = '<D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>';
+    const initial = parseMultistatus(await (await t.request('REPORT', `${HOME}sync/`, { body, headers: { Depth: '1' }, expect: 207 })).text());
+    expect([...initial.keys()].sort()).toEqual([`${HOME}sync/b.ics`, `${HOME}sync/c.ics`]);
+  });
+
   it('a foreign or future token is refused with valid-sync-token', async () => {
     const body = '<D:sync-collection xmlns:D="DAV:"><D:sync-token>https://orrery.dev/ns/sync/nope_1</D:sync-token><D:sync-level>1</D:sync-level><D:prop/></D:sync-collection>';
     const response = await t.request('REPORT', `${HOME}sync/`, { body, headers: { Depth: '1' }, expect: 403 });
