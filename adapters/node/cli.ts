@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { ConfigError } from '../../src/config.ts';
 import { addUser, deleteUser, setPassword, UserAdminError } from '../../src/users.ts';
+import { hashPassword } from '../../src/http/password.ts';
 import { ACL_USAGE, runAclCommand } from './cli-acl.ts';
 import { openDatabase } from './database.ts';
 import { startServer } from './server.ts';
@@ -14,6 +15,7 @@ const USAGE = `Usage:
   orrery user passwd NAME [--password PW] [--db URL]
   orrery user del NAME [--db URL]
   orrery user list [--db URL]
+  orrery user hash [--password PW]      print a password hash (for adding users to a D1 database)
   orrery tz build [--input DIR] [--version "IANA Time Zone Database:2026f"]
 ${ACL_USAGE}`;
 
@@ -49,6 +51,10 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'tz' && sub === 'build') {
     const builder = (await import('../../scripts/tz/build.ts')) as { runTzBuild(args: string[]): Promise<void> };
     await builder.runTzBuild(argv.slice(2));
+    return 0;
+  }
+  if (command === 'user' && sub === 'hash') {
+    console.log(await hashPassword(values.password ?? (await promptPassword())));
     return 0;
   }
   if (command === 'user') {

@@ -49,7 +49,7 @@ export async function makeTestApp(entries: Record<string, string> = {}, users = 
       const headers = new Headers(options.headers);
       const user = options.user === undefined ? 'alice' : options.user;
       if (user !== null) headers.set('Authorization', `Basic ${btoa(`${user}:${options.password ?? PASSWORD}`)}`);
-      const response = await app.fetch(new Request(`http://orrery.test${path}`, { method, headers, body: options.body ?? null }));
+      const response = await app.fetch(new Request(`http://orrery.test${path}`, { method, headers, body: (options.body ?? null) as BodyInit | null }));
       if (options.expect !== undefined && response.status !== options.expect) {
         const text = await response.clone().text();
         throw new Error(`${method} ${path}: expected ${options.expect}, got ${response.status}\n${text}`);
