@@ -46,7 +46,9 @@ interface OptionSpec {
   values?: readonly string[];
 }
 
-const COMPONENTS = ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL'] as const;
+/** The component types a calendar object resource may have (RFC 4791 §4.1, RFC 7953, VPOLL). */
+export const CALENDAR_COMPONENTS = ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL'] as const;
+const COMPONENTS = CALENDAR_COMPONENTS;
 const MODULES = ['caldav', 'freebusy', 'tzdist', 'webdav', 'ischedule'] as const;
 
 /** Every option the server knows. The README's configuration table is generated from this. */

@@ -1,7 +1,7 @@
 // CalDAV live properties (RFC 4791 §5.2, §6.2; RFC 6638 §2, §9; Apple and CalendarServer
 // extensions clients rely on: calendar-color, calendar-order, getctag).
 import ICAL from 'ical.js';
-import type { AppConfig } from '../config.ts';
+import { CALENDAR_COMPONENTS, type AppConfig } from '../config.ts';
 import { href } from '../dav/properties/webdav.ts';
 import { PROTECTED, type PropertyDef } from '../dav/properties/registry.ts';
 import type { DavResource } from '../dav/resource.ts';
@@ -11,8 +11,6 @@ import { appleIcal, caldav } from '../dav/xml/names.ts';
 import type { UserRecord } from '../storage/index.ts';
 import { componentSetElement, componentsFromElement, SUPPORTED_COMPONENT_SET } from './components.ts';
 import { canonicalTzid, vtimezoneText } from '../tz/catalogue.ts';
-
-const KNOWN_COMPONENTS = ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL'];
 
 const isPrincipal = (r: DavResource): r is Extract<DavResource, { kind: 'principal' }> => r.kind === 'principal';
 const isCalendar = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar';
@@ -68,7 +66,7 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
       write: (value) => {
         if (value.attributes.force !== 'yes') return PROTECTED;
         const components = componentsFromElement(value);
-        const unknown = components.filter((c) => !KNOWN_COMPONENTS.includes(c));
+        const unknown = components.filter((c) => !(CALENDAR_COMPONENTS as readonly string[]).includes(c));
         if (components.length === 0) return 'The component set must not be empty';
         return unknown.length > 0 ? `Unknown component type ${unknown.join(', ')}` : null;
       },

@@ -1,6 +1,6 @@
 // Calendar object validation on PUT (RFC 4791 §4.1, §5.3.2.1): one component type, one UID,
 // no METHOD, sane DTSTART/DTEND/DURATION, component allowed in the collection, dates in range.
-import type { AppConfig } from '../config.ts';
+import { CALENDAR_COMPONENTS, type AppConfig } from '../config.ts';
 import { conditionError } from '../dav/errors.ts';
 import { ICAL, InvalidICalendarError, parseICalendar, parseJCal } from '../ical/parse.ts';
 import { computeIndex } from './object-index.ts';
@@ -13,7 +13,7 @@ export interface ValidatedObject {
   index: CalendarObjectIndex;
 }
 
-const VALID_COMPONENTS = new Set(['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL']);
+const VALID_COMPONENTS: ReadonlySet<string> = new Set(CALENDAR_COMPONENTS);
 
 export function validateCalendarObject(
   body: string,

@@ -3,7 +3,7 @@
 // (RFC 6638 §9.2), and writing a copy back with its index, stored time zones and Schedule-Tag.
 import { insertTimezones, stripKnownTimezones } from '../caldav/timezones-by-reference.ts';
 import { validateCalendarObject } from '../caldav/validate.ts';
-import type { AppConfig } from '../config.ts';
+import { CALENDAR_COMPONENTS, type AppConfig } from '../config.ts';
 import { strongEtag } from '../dav/content.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { calendarHomePath } from '../dav/urls.ts';
@@ -17,8 +17,6 @@ export interface StoredCopy {
   collection: CollectionRecord;
   record: ResourceRecord;
 }
-
-const ALL_COMPONENTS = ['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL'];
 
 /** The user's calendar object with this UID, in any of their calendars. */
 export async function findCopy(store: Store, owner: string, uid: string, except?: { collectionId: number; name: string }): Promise<StoredCopy | null> {
@@ -60,7 +58,7 @@ export interface CopyWrite {
 /** Stores a copy the server produced (never sent by a client), in the same stored form a PUT produces. */
 export async function writeCopy(store: Store, config: AppConfig, write: CopyWrite, now: number): Promise<void> {
   const full = write.calendar.toString();
-  const validated = validateCalendarObject(full, 'text/calendar', ALL_COMPONENTS, config);
+  const validated = validateCalendarObject(full, 'text/calendar', CALENDAR_COMPONENTS, config);
   const stripped = config.httpmodules.has('tzdist') ? stripKnownTimezones(validated.vcalendar) : null;
   const data = stripped ? stripped.toString() : full;
   await store.resources.put(
