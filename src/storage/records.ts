@@ -122,26 +122,10 @@ export function toCollection(row: Row): CollectionRecord {
 }
 
 export function toResourceMeta(row: Row): ResourceMeta {
-  return {
-    id: Number(row.id),
-    collectionId: Number(row.collection_id),
-    name: String(row.name),
-    contentType: String(row.content_type),
-    etag: String(row.etag),
-    size: Number(row.size),
-    modseq: Number(row.modseq),
-    createdAt: Number(row.created_at),
-    modifiedAt: Number(row.modified_at),
-    uid: nullableString(row.uid),
-    componentType: nullableString(row.component_type),
-    firstStart: nullableNumber(row.first_start),
-    lastEnd: nullableNumber(row.last_end),
-    isRecurring: Number(row.is_recurring) === 1,
-    hasFloating: Number(row.has_floating) === 1,
-    organizer: nullableString(row.organizer),
-    scheduleTag: nullableString(row.schedule_tag),
-  };
+  return resourceMetaFromValues(META_COLUMN_LIST.map((column) => row[column]));
 }
+
+const META_COLUMN_LIST = RESOURCE_META_COLUMNS.split(', ');
 
 /** The same mapping from a positional array in RESOURCE_META_COLUMNS order. */
 export function resourceMetaFromValues(v: unknown[]): ResourceMeta {

@@ -1,5 +1,6 @@
 // A real SMTP server on loopback for the iMIP tests: aiosmtpd (Debian python3-aiosmtpd) with the
 // RawSink handler beside this file, which keeps each message's envelope and bytes as received.
+import { freePort } from './processes.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
@@ -21,18 +22,7 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
-/** A port nothing listens on right now (connections to it are refused until a sink starts there). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function startSmtpSink(port?: number): Promise<SmtpSink> {
   const listenPort = port ?? (await freePort());
