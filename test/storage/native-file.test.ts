@@ -1,4 +1,4 @@
-// The storage contract on the native libSQL client over a local file (Node's and Deno's default).
+// The storage contract on @libsql/client over a local file (Deno's default; Node uses it for replicas).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
