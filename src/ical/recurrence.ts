@@ -7,6 +7,7 @@ import {
   addDuration, daysInMonth, fieldsOf, formatResolved, fromLocal, readingValues, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
   type ResolvedTime, type ZoneContext,
 } from './zones.ts';
+import { dateKey, exclusions, groupByUid, keyOf, untilInstant, type Group } from './recurrence-set.ts';
 
 export interface Instance {
   /** The component whose properties the instance has: the master, or the override that replaces it. */
@@ -113,10 +114,6 @@ interface Run {
   out: Instance[];
 }
 
-interface Group {
-  master: ICAL.Component | undefined;
-  overrides: ICAL.Component[];
-}
 
 interface Override {
   component: ICAL.Component;
@@ -327,30 +324,7 @@ function readOverride(component: ICAL.Component, run: Run): Override | undefined
   return { component, rid, key: keyOf(rid), thisAndFuture, instance, used: false };
 }
 
-function exclusions(master: ICAL.Component, ctx: ZoneContext): { instants: Set<number>; dates: Set<string> } {
-  const instants = new Set<number>();
-  const dates = new Set<string>();
-  for (const property of master.getAllProperties('exdate')) {
-    const tzid = tzidOf(property) ?? tzidOf(master.getFirstProperty('dtstart')!);
-    for (const value of property.getValues() as unknown[]) {
-      if (!(value instanceof ICAL.Time)) continue;
-      const time = resolveTime(value, tzid, ctx);
-      // A DATE EXDATE removes every instance on that day, whatever the type of DTSTART.
-      if (time.isDate) dates.add(dateKey(time));
-      else instants.add(time.utcMs);
-    }
-  }
-  return { instants, dates };
-}
 
-/** UNTIL is inclusive; a DATE UNTIL against a DATE-TIME start runs to the end of that local day. */
-function untilInstant(until: ICAL.Time, dtstart: ResolvedTime, ctx: ZoneContext): number {
-  if (until.isDate && !dtstart.isDate) {
-    return fromLocal({ ...fieldsOf(until), hour: 23, minute: 59, second: 59 }, dtstart.zone, false, dtstart.isFloating).utcMs;
-  }
-  // UTC when DTSTART is zoned (RFC 5545 §3.3.10); a floating UNTIL is read in DTSTART's zone.
-  return resolveTime(until, undefined, { ...ctx, floatingZone: dtstart.zone }).utcMs;
-}
 
 function takeStep(run: Run, bounded: boolean): boolean {
   if (run.stepsLeft > 0) {
@@ -371,36 +345,12 @@ function emit(run: Run, instance: Instance): void {
   else if (instanceOverlaps(instance, run.range)) run.out.push(instance);
 }
 
-/** Master and overrides share a UID; a component without one, or a second master, stands alone. */
-function groupByUid(components: ICAL.Component[]): Group[] {
-  const groups: Group[] = [];
-  const byUid = new Map<string, Group>();
-  for (const component of components) {
-    const uid = component.getFirstPropertyValue('uid');
-    const isOverride = component.hasProperty('recurrence-id');
-    let group = typeof uid === 'string' ? byUid.get(uid) : undefined;
-    if (!group || (!isOverride && group.master)) {
-      group = { master: undefined, overrides: [] };
-      groups.push(group);
-      if (typeof uid === 'string' && !byUid.has(uid)) byUid.set(uid, group);
-    }
-    if (isOverride) group.overrides.push(component);
-    else group.master = component;
-  }
-  return groups;
-}
 
 function isUnbounded(recur: ICAL.Recur): boolean {
   return !recur.count && !recur.until;
 }
 
-function keyOf(time: ResolvedTime): string {
-  return time.isDate ? `D${dateKey(time)}` : `T${time.utcMs}`;
-}
 
-function dateKey(time: ResolvedTime): string {
-  return `${time.local.year}-${time.local.month}-${time.local.day}`;
-}
 
 function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
   for (let i = items.length - 1; i >= 0; i--) if (test(items[i] as T)) return items[i];
