@@ -1,6 +1,7 @@
 // Rights enforcement: the one place a request's principal is checked against a resource's ACL.
 // A refusal is 403 DAV:need-privileges; a resource the principal may not even look up is a 404,
 // so that names do not leak; an anonymous refusal is a 401 challenge.
+import type { AppConfig } from '../config.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError, needPrivileges, notFound } from '../dav/errors.ts';
 import { encodePath } from '../dav/path.ts';
@@ -26,11 +27,19 @@ export function aclKind(kind: StoredKind): CollectionKind {
 }
 
 export function collectionRights(ctx: DavContext, collection: CollectionRecord): Rights {
-  const principal = ctx.principal;
+  return rightsOfUser(collection, ctx.principal, ctx.deps.config);
+}
+
+/**
+ * The rights a given user (null: anonymous) holds on a collection. Scheduling and free-busy ask
+ * this for someone other than the request's principal: the sender of an invitation, the asker
+ * of a free-busy lookup.
+ */
+export function rightsOfUser(collection: CollectionRecord, user: { name: string; isAdmin: boolean } | null, config: AppConfig): Rights {
   return effectiveRights(
     collection.acl,
-    { user: principal?.name ?? null, groups: [], isServerAdmin: principal?.isAdmin ?? false, isOwner: principal !== null && principal.name === collection.owner },
-    { kind: aclKind(collection.kind), implicitOwnerRights: ctx.deps.config.implicit_owner_rights },
+    { user: user?.name ?? null, groups: [], isServerAdmin: user?.isAdmin ?? false, isOwner: user !== null && user.name === collection.owner },
+    { kind: aclKind(collection.kind), implicitOwnerRights: config.implicit_owner_rights },
   );
 }
 

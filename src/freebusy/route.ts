@@ -2,8 +2,9 @@
 // /freebusy/user/<user>[/<calendar>] with start, end or period, and format. Needs read-free-busy
 // (right 9) on the home or calendar; anonymous callers get in when "anyone" holds it.
 import { Hono, type Context } from 'hono';
-import { aclKind } from '../acl/check.ts';
-import { effectiveRights, isOperationAllowed } from '../acl/evaluate.ts';
+import { aclKind, rightsOfUser } from '../acl/check.ts';
+import { isOperationAllowed } from '../acl/evaluate.ts';
+import { recurrenceLimits } from '../caldav/limits.ts';
 import type { AppDeps, Principal } from '../dav/context.ts';
 import { needPrivileges } from '../dav/errors.ts';
 import { encodePath } from '../dav/path.ts';
@@ -97,8 +98,7 @@ async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authentic
     if (availability) sources.push({ objects: [textContent(deserializeDeadProperty(availability))] });
   }
   const periods = computeFreeBusy(sources, query.range, {
-    maxInstances: deps.config.caldav_max_instances,
-    horizonUtcMs: parseUtc(deps.config.caldav_maxdatetime) ?? Date.UTC(2038, 0, 19, 3, 14, 7),
+    ...recurrenceLimits(deps.config),
   });
   const body = renderFreeBusy(
     periods,
@@ -121,14 +121,7 @@ async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authentic
 }
 
 function mayReadFreeBusy(deps: AppDeps, principal: Principal | null, target: CollectionRecord): boolean {
-  if (principal?.isAdmin) return true;
-  const kind = aclKind(target.kind);
-  const rights = effectiveRights(
-    target.acl,
-    { user: principal?.name ?? null, groups: [], isServerAdmin: false, isOwner: principal !== null && principal.name === target.owner },
-    { kind, implicitOwnerRights: deps.config.implicit_owner_rights },
-  );
-  return isOperationAllowed('read-free-busy', kind, rights);
+  return isOperationAllowed('read-free-busy', aclKind(target.kind), rightsOfUser(target, principal, deps.config));
 }
 
 /** RFC 3339 date-time with Z or a numeric offset (CC/S 0903 §4.1 also shows ±hhmm); no fractions. */

@@ -1,7 +1,8 @@
 // Delivery to a user of this server (RFC 6638 §4, Cyrus sched_deliver_local): the sender needs
 // schedule-deliver-invite/-reply on the recipient's Inbox; the message is merged into the
 // recipient's calendar (new invitations into their default calendar) and a copy lands in the Inbox.
-import { effectiveRights, isOperationAllowed } from '../acl/evaluate.ts';
+import { rightsOfUser } from '../acl/check.ts';
+import { isOperationAllowed } from '../acl/evaluate.ts';
 import { plannedCollections } from '../caldav/provisioning.ts';
 import { strongEtag } from '../dav/content.ts';
 import type { AppDeps } from '../dav/context.ts';
@@ -52,11 +53,7 @@ export async function deliverLocally(
     inbox = await deps.store.collections.get(`${home}Inbox/`);
   }
   if (!inbox) return { status: STATUS.noScheduling };
-  const rights = effectiveRights(
-    inbox.acl,
-    { user: sender.name, groups: [], isServerAdmin: false, isOwner: sender.name === recipient.name },
-    { kind: 'schedule-inbox', implicitOwnerRights: deps.config.implicit_owner_rights },
-  );
+  const rights = rightsOfUser(inbox, { name: sender.name, isAdmin: false }, deps.config);
   const operation = message.method === 'REPLY' ? 'schedule-deliver-reply' : 'schedule-deliver-invite';
   if (!isOperationAllowed(operation, 'schedule-inbox', rights)) return { status: STATUS.noAuthority };
 

@@ -1,7 +1,8 @@
 // POST to the scheduling Outbox (RFC 6638 §5): a VFREEBUSY REQUEST answered with each recipient's
 // busy time in a CALDAV:schedule-response. Invitations are never POSTed; they follow from PUTs.
-import { requireAccess } from '../acl/check.ts';
-import { effectiveRights, isOperationAllowed } from '../acl/evaluate.ts';
+import { requireAccess, rightsOfUser } from '../acl/check.ts';
+import { isOperationAllowed } from '../acl/evaluate.ts';
+import { recurrenceLimits } from '../caldav/limits.ts';
 import type { DavContext } from '../dav/context.ts';
 import { conditionError } from '../dav/errors.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
@@ -14,7 +15,7 @@ import { renderFreeBusy } from '../freebusy/render.ts';
 import { loadFreeBusySources } from '../freebusy/sources.ts';
 import { mediaType, readBodyText } from '../http/body.ts';
 import { InvalidICalendarError, parseICalendar, type ICAL } from '../ical/parse.ts';
-import { parseUtc, resolveProperty, zoneContext } from '../ical/zones.ts';
+import { resolveProperty, zoneContext } from '../ical/zones.ts';
 import type { Principal } from '../dav/context.ts';
 import { addressSet, findLocalUser } from './addresses.ts';
 import { attendeeAddresses, organizerAddress, schedulingComponents } from './itip/model.ts';
@@ -85,19 +86,14 @@ async function freeBusyOf(
   const home = calendarHomePath(user.name);
   const inbox = await store.collections.get(`${home}Inbox/`);
   if (!inbox) return { status: '5.3;No scheduling support for user' };
-  const rights = effectiveRights(
-    inbox.acl,
-    { user: asker.name, groups: [], isServerAdmin: asker.isAdmin, isOwner: asker.name === user.name },
-    { kind: 'schedule-inbox', implicitOwnerRights: config.implicit_owner_rights },
-  );
+  const rights = rightsOfUser(inbox, asker, config);
   if (!isOperationAllowed('schedule-query-freebusy', 'schedule-inbox', rights)) return { status: '3.8;No authority' };
   const calendars = (await store.collections.listByOwner(user.name, ['calendar'])).filter((c) => c.path.startsWith(home));
   const sources: FreeBusySource[] = await loadFreeBusySources(store, calendars, range, { skipTransparent: true });
   const availability = (await store.properties.get(inbox.path)).get(CALENDAR_AVAILABILITY);
   if (availability) sources.push({ objects: [textContent(deserializeDeadProperty(availability))] });
   const periods = computeFreeBusy(sources, range, {
-    maxInstances: config.caldav_max_instances,
-    horizonUtcMs: parseUtc(config.caldav_maxdatetime) ?? Date.UTC(2038, 0, 19, 3, 14, 7),
+    ...recurrenceLimits(config),
   });
   const data = renderFreeBusy(periods, {
     range,

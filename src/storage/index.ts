@@ -6,7 +6,6 @@ export * from './records.ts';
 export type { NewCollection } from './collections.ts';
 export type { ResourceWrite, WriteExpectation, ChangeEntry } from './resources.ts';
 export { collectionExists } from './properties.ts';
-export type { NewOutboundMessage, OutboundRecord, OutboundState } from './outbound.ts';
 
 import { CollectionRepo } from './collections.ts';
 import type { DbClient } from './db.ts';

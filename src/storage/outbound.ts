@@ -1,33 +1,8 @@
 // The outbound message queue: iMIP messages with their delivery state. Rows are claimed with a
 // lease (next_attempt_at moved ahead in a guarded UPDATE), so several servers sharing a database
 // never send one message twice at the same time.
-import { queryRow, queryRows, writeBatch, type DbClient, type Row } from './db.ts';
-
-export type OutboundState = 'pending' | 'sent' | 'failed';
-
-export interface NewOutboundMessage {
-  sender: string;
-  recipient: string;
-  method: string;
-  envelopeFrom: string;
-  /** The whole RFC 5322 message. */
-  message: string;
-  /** The iCalendar object alone (for transports that take it apart, such as a webhook). */
-  itip: string;
-  /** Where SCHEDULE-STATUS reflects this message: the owner of the copy, its UID, and ATTENDEE or ORGANIZER. */
-  statusOwner: string | null;
-  statusUid: string | null;
-  statusProperty: 'attendee' | 'organizer' | null;
-}
-
-export interface OutboundRecord extends NewOutboundMessage {
-  id: number;
-  createdAt: number;
-  nextAttemptAt: number;
-  attempts: number;
-  state: OutboundState;
-  lastError: string | null;
-}
+import { queryRow, queryRows, writeBatch, type DbClient } from './db.ts';
+import { toOutboundMessage, type NewOutboundMessage, type OutboundRecord } from './records.ts';
 
 export class OutboundRepo {
   constructor(private readonly db: DbClient) {}
@@ -46,7 +21,7 @@ export class OutboundRepo {
 
   async get(id: number): Promise<OutboundRecord | undefined> {
     const row = await queryRow(this.db, 'SELECT * FROM outbound_messages WHERE id = ?', [id]);
-    return row ? toRecord(row) : undefined;
+    return row ? toOutboundMessage(row) : undefined;
   }
 
   /** Pending messages whose next attempt is due, oldest first. */
@@ -56,7 +31,7 @@ export class OutboundRepo {
       "SELECT * FROM outbound_messages WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
       [now, limit],
     );
-    return rows.map(toRecord);
+    return rows.map(toOutboundMessage);
   }
 
   /** Takes a message for sending until `leaseUntil`; false when another worker took it first. */
@@ -86,25 +61,4 @@ export class OutboundRepo {
   async purge(before: number): Promise<void> {
     await writeBatch(this.db, [{ sql: "DELETE FROM outbound_messages WHERE state <> 'pending' AND created_at < ?", args: [before] }]);
   }
-}
-
-function toRecord(row: Row): OutboundRecord {
-  const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
-  return {
-    id: Number(row.id),
-    createdAt: Number(row.created_at),
-    nextAttemptAt: Number(row.next_attempt_at),
-    attempts: Number(row.attempts),
-    state: String(row.state) as OutboundState,
-    sender: String(row.sender),
-    recipient: String(row.recipient),
-    method: String(row.method),
-    envelopeFrom: String(row.envelope_from),
-    message: String(row.message),
-    itip: String(row.itip),
-    lastError: text(row.last_error),
-    statusOwner: text(row.status_owner),
-    statusUid: text(row.status_uid),
-    statusProperty: text(row.status_property) as OutboundRecord['statusProperty'],
-  };
 }

@@ -93,6 +93,33 @@ export interface ShareRecord {
   modifiedAt: number;
 }
 
+/** An iMIP message in the outbound queue (RFC 6047), with its delivery state. */
+export type OutboundState = 'pending' | 'sent' | 'failed';
+
+export interface NewOutboundMessage {
+  sender: string;
+  recipient: string;
+  method: string;
+  envelopeFrom: string;
+  /** The whole RFC 5322 message. */
+  message: string;
+  /** The iCalendar object alone (for transports that take it apart, such as a webhook). */
+  itip: string;
+  /** Where SCHEDULE-STATUS reflects this message: the owner of the copy, its UID, and ATTENDEE or ORGANIZER. */
+  statusOwner: string | null;
+  statusUid: string | null;
+  statusProperty: 'attendee' | 'organizer' | null;
+}
+
+export interface OutboundRecord extends NewOutboundMessage {
+  id: number;
+  createdAt: number;
+  nextAttemptAt: number;
+  attempts: number;
+  state: OutboundState;
+  lastError: string | null;
+}
+
 export const RESOURCE_META_COLUMNS =
   'id, collection_id, name, content_type, etag, size, modseq, created_at, modified_at, uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag, has_floating';
 
@@ -178,6 +205,26 @@ export function toShare(row: Row): ShareRecord {
     comment: nullableString(row.comment),
     createdAt: Number(row.created_at),
     modifiedAt: Number(row.modified_at),
+  };
+}
+
+export function toOutboundMessage(row: Row): OutboundRecord {
+  return {
+    id: Number(row.id),
+    createdAt: Number(row.created_at),
+    nextAttemptAt: Number(row.next_attempt_at),
+    attempts: Number(row.attempts),
+    state: String(row.state) as OutboundState,
+    sender: String(row.sender),
+    recipient: String(row.recipient),
+    method: String(row.method),
+    envelopeFrom: String(row.envelope_from),
+    message: String(row.message),
+    itip: String(row.itip),
+    lastError: nullableString(row.last_error),
+    statusOwner: nullableString(row.status_owner),
+    statusUid: nullableString(row.status_uid),
+    statusProperty: nullableString(row.status_property) as OutboundRecord['statusProperty'],
   };
 }
 

@@ -22,6 +22,18 @@ const RECURRENCE_PROPERTIES = new Set(['rrule', 'rdate', 'exdate', 'exrule']);
 const END_PROPERTY: Record<string, string> = { vevent: 'dtend', vtodo: 'due' };
 
 /** A new VCALENDAR holding one component per overlapping instance (the input is not modified). */
+/** The instances of one component type overlapping the range, under the request's limits. */
+export function instancesInRange(vcalendar: Component, componentName: string, range: UtcRange, limits: ExpandLimits): Instance[] {
+  return expandInstances(vcalendar, {
+    componentName,
+    rangeStartUtcMs: range.startUtcMs,
+    rangeEndUtcMs: range.endUtcMs,
+    floatingZone: limits.floatingZone,
+    maxInstances: limits.maxInstances,
+    horizonUtcMs: limits.horizonUtcMs,
+  });
+}
+
 export function expandCalendar(vcalendar: Component, range: UtcRange, limits: ExpandLimits): JCalComponent {
   const ctx: TimeContext = { vcalendar, floatingZone: limits.floatingZone };
   const source = jcalOf(vcalendar);
@@ -32,14 +44,7 @@ export function expandCalendar(vcalendar: Component, range: UtcRange, limits: Ex
     if (name === 'vtimezone' || done.has(name)) continue;
     if (RECURRING.has(name)) {
       done.add(name);
-      const instances = expandInstances(vcalendar, {
-        componentName: name,
-        rangeStartUtcMs: range.startUtcMs,
-        rangeEndUtcMs: range.endUtcMs,
-        floatingZone: limits.floatingZone,
-        maxInstances: limits.maxInstances,
-        horizonUtcMs: limits.horizonUtcMs,
-      });
+      const instances = instancesInRange(vcalendar, name, range, limits);
       for (const instance of instances) components.push(instanceComponent(instance, ctx));
     } else if (overlapsRange(component, vcalendar, range, limits.floatingZone ?? UTC_ZONE)) {
       const copy = cloneJCal(jcalOf(component));

@@ -1,11 +1,10 @@
 // CALDAV:limit-recurrence-set (RFC 4791 §9.6.6): the master plus the overrides that impact the range;
 // CALDAV:limit-freebusy-set (§9.6.7): only the FREEBUSY values that overlap the range.
 import { ICAL, type Component } from '../../ical/parse.ts';
-import { expandInstances } from '../../ical/recurrence.ts';
 import { endResolver, instanceOverlaps } from '../../ical/time-range.ts';
 import { resolveProperty, resolveZone, zoneContext } from '../../ical/zones.ts';
 import { localToUtcMs, UTC_ZONE } from '../../tz/zone.ts';
-import type { ExpandLimits } from './expand.ts';
+import { instancesInRange, type ExpandLimits } from './expand.ts';
 import { jcalOf, parseJCalTime, type JCalComponent, type JCalProperty } from './jcal.ts';
 import type { UtcRange } from './request.ts';
 
@@ -21,14 +20,7 @@ export function limitRecurrenceSet(vcalendar: Component, range: UtcRange, limits
   const impacting = new Set<Component>();
   for (const name of RECURRING) {
     if (!vcalendar.getFirstSubcomponent(name)) continue;
-    const instances = expandInstances(vcalendar, {
-      componentName: name,
-      rangeStartUtcMs: range.startUtcMs,
-      rangeEndUtcMs: range.endUtcMs,
-      floatingZone: limits.floatingZone,
-      maxInstances: limits.maxInstances,
-      horizonUtcMs: limits.horizonUtcMs,
-    });
+    const instances = instancesInRange(vcalendar, name, range, limits);
     for (const instance of instances) if (instance.isOverride) impacting.add(instance.component);
   }
   const kept: JCalComponent[] = [];

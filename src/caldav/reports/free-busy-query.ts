@@ -2,6 +2,7 @@
 // that is not schedule-calendar-transp transparent, answered as a VFREEBUSY (200, not a multistatus).
 // Needs only read-free-busy (Cyrus right 9), so users who may not read the events can still ask.
 import { requireAccess } from '../../acl/check.ts';
+import { recurrenceLimits } from '../limits.ts';
 import type { DavContext } from '../../dav/context.ts';
 import { conditionError } from '../../dav/errors.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
@@ -27,8 +28,7 @@ export const CALDAV_FREE_BUSY_QUERY: ReportDef = {
     const config = ctx.deps.config;
     const sources = await loadFreeBusySources(ctx.deps.store, calendars, range, { skipTransparent: kind === 'calendar-home' });
     const periods = computeFreeBusy(sources, range, {
-      maxInstances: config.caldav_max_instances,
-      horizonUtcMs: parseUtc(config.caldav_maxdatetime) ?? Date.UTC(2038, 0, 19, 3, 14, 7),
+      ...recurrenceLimits(config),
     });
     const mediaType = preferredMediaType(ctx.request.headers.get('accept'));
     const text = renderFreeBusy(periods, { range, dtstampUtcMs: ctx.deps.now(), uid: crypto.randomUUID() }, mediaType);
