@@ -14,7 +14,7 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export function benchArgs(extra: Record<string, { type: 'string' }> = {}) {
+export function benchArgs(extra: Record<string, { type: 'string' | 'boolean' }> = {}) {
   return parseArgs({
     options: { url: { type: 'string' }, user: { type: 'string' }, password: { type: 'string' }, events: { type: 'string' }, concurrency: { type: 'string' }, ...extra },
   }).values as Record<string, string | undefined>;

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { vtimezoneText } from '../src/tz/catalogue.ts';
 import { benchArgs, openTarget, percentiles, runConcurrent, timeIt } from './lib.ts';
 
-const args = benchArgs({ pid: { type: 'string' } });
+const args = benchArgs({ pid: { type: 'string' }, keep: { type: 'boolean' } });
 const events = Number(args.events ?? 1000);
 const concurrency = Number(args.concurrency ?? 8);
 const target = await openTarget(args);
@@ -154,7 +154,9 @@ sampleRss('after reports');
 await concurrent('GET', Math.max(4000, events), (i) => request('GET', `${calendar}e${(i * 7919) % events}.ics`));
 sampleRss('after GET');
 
-await request('DELETE', calendar);
+// --keep leaves the calendar in place, e.g. to profile a server against it afterwards.
+if (args.keep) console.log(`kept ${calendar}`);
+else await request('DELETE', calendar);
 await target.close();
 
 console.log(`\n${events} events (${events / 5} weekly series), ${target.baseUrl}\n`);

@@ -1,11 +1,18 @@
 // The indexed columns of a calendar object (UID, component type, organizer, first/last occurrence
-// in UTC, recurrence and floating flags), computed once at write time so that queries can
-// pre-filter in SQL (caldav/filter/plan.ts decides what the index alone can settle).
+// in UTC, recurrence and floating flags) and its rows in the time-range index, computed once at
+// write time so that queries can pre-filter in SQL (caldav/filter/plan.ts decides what the index
+// alone can settle).
 import type { AppConfig } from '../config.ts';
-import { computeOccurrenceBounds } from '../ical/occurrence-bounds.ts';
+import { computeOccurrenceBounds, type OccurrenceBounds } from '../ical/occurrence-bounds.ts';
 import type { ICAL } from '../ical/parse.ts';
-import type { CalendarObjectIndex } from '../storage/index.ts';
+import type { CalendarObjectIndex, TimeIndex } from '../storage/index.ts';
 import { recurrenceLimits } from './limits.ts';
+
+/**
+ * Past this many instances an object is indexed by its whole span instead: its rows would cost
+ * more to write than parsing it costs the (rare) queries that meet its span.
+ */
+const MAX_INDEXED_INSTANCES = 1000;
 
 export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Component[], config: AppConfig): CalendarObjectIndex {
   const master = components.find((c) => !c.getFirstProperty('recurrence-id')) ?? components[0]!;
@@ -19,5 +26,22 @@ export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Compone
     isRecurring: bounds.isRecurring,
     hasFloating: bounds.hasFloating,
     organizer: typeof organizer === 'string' ? organizer : null,
+    timeIndex: timeIndexOf(bounds),
   };
+}
+
+/**
+ * One row per instance when the instances are known exactly; they decide a time-range test on
+ * VEVENT and VJOURNAL objects, whose §9.9 rule is plain overlap (VTODO's table depends on which
+ * properties are present, so to-dos are still parsed). Otherwise one row for the whole span.
+ */
+export function timeIndexOf(bounds: OccurrenceBounds): TimeIndex {
+  const instances = bounds.instanceSpans;
+  if (instances && instances.length <= MAX_INDEXED_INSTANCES) {
+    const spans = instances.map((span) => ({ start: span.lo, end: span.hi }));
+    if (bounds.componentType !== 'VEVENT' && bounds.componentType !== 'VJOURNAL') return { spans, exact: false };
+    // An undated journal entry never overlaps a range (§9.9), so it has no row at all.
+    return { spans: spans.filter((span) => span.start !== null && span.end !== null), exact: true };
+  }
+  return { spans: [{ start: bounds.firstStartUtcMs, end: bounds.lastEndUtcMs }], exact: false };
 }

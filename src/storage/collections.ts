@@ -112,6 +112,16 @@ export class CollectionRepo {
               JOIN collections target ON target.path = ? || substr(source.path, ${from.length + 1})
               WHERE source.path >= ? AND source.path < ?`,
         args: [now, now, to, ...range],
+      }, {
+        // The copies occupy the same time as the originals (the `resources` rows just inserted).
+        sql: `INSERT INTO instances (resource_id, collection_id, span_class, span_start, span_end, exact)
+              SELECT copy.id, copy.collection_id, i.span_class, i.span_start, i.span_end, i.exact
+              FROM instances i JOIN resources original ON i.resource_id = original.id
+              JOIN collections source ON original.collection_id = source.id
+              JOIN collections target ON target.path = ? || substr(source.path, ${from.length + 1})
+              JOIN resources copy ON copy.collection_id = target.id AND copy.name = original.name
+              WHERE source.path >= ? AND source.path < ?`,
+        args: [to, ...range],
       }] : []),
       {
         sql: `INSERT INTO properties (path, name, value) SELECT ${rewrite}, name, value FROM properties WHERE path >= ? AND path < ?`,
@@ -156,6 +166,7 @@ function deleteTreeStatements(path: string): InStatement[] {
   const range = [path, prefixUpperBound(path)];
   const inTree = 'SELECT id FROM collections WHERE path >= ? AND path < ?';
   return [
+    { sql: `DELETE FROM instances WHERE collection_id IN (${inTree})`, args: range },
     { sql: `DELETE FROM resources WHERE collection_id IN (${inTree})`, args: range },
     { sql: `DELETE FROM tombstones WHERE collection_id IN (${inTree})`, args: range },
     { sql: 'DELETE FROM collections WHERE path >= ? AND path < ?', args: range },

@@ -67,6 +67,25 @@ export interface CalendarObjectIndex {
   isRecurring: boolean;
   hasFloating: boolean;
   organizer: string | null;
+  /** The rows of the time-range index; undefined keeps those stored (on COPY and MOVE, the source's). */
+  timeIndex?: TimeIndex | undefined;
+}
+
+/** A closed span of time in UTC milliseconds; null is unbounded on that side. */
+export interface IndexedSpan {
+  start: number | null;
+  end: number | null;
+}
+
+/** What the time-range index holds for one object (storage/time-index.ts). */
+export interface TimeIndex {
+  spans: IndexedSpan[];
+  /**
+   * The spans are exactly the object's instances under RFC 4791 §9.9's VEVENT/VJOURNAL rules, in
+   * every query's zone: overlap with one of them decides a time-range test without parsing.
+   * Otherwise they only bound where the object can match.
+   */
+  exact: boolean;
 }
 
 export interface LockRecord {

@@ -3,6 +3,7 @@
 // ETags are made of (RFC 6578), and leaves a tombstone when a name disappears.
 import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
 import { StorageConflictError, UidConflictError } from './errors.ts';
+import { clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
 import {
   RESOURCE_META_COLUMNS,
   toResource,
@@ -13,6 +14,9 @@ import {
   type ResourceMeta,
   type ResourceRecord,
 } from './records.ts';
+
+/** The metadata columns qualified for queries that join `resources r`. */
+const META_OF_R = RESOURCE_META_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
 
 export interface ResourceWrite {
   contentType: string;
@@ -25,6 +29,12 @@ export interface ResourceWrite {
 
 /** What the stored resource must look like for a write to go ahead (If-Match, If-None-Match: *). */
 export type WriteExpectation = { etag: string } | { absent: true } | { any: true };
+
+/** A candidate of a time-range query. */
+export interface RangeCandidate extends ResourceRecord {
+  /** The index has decided that the object has an instance overlapping the range (time-index.ts). */
+  rangeSettled: boolean;
+}
 
 export interface ChangeEntry {
   name: string;
@@ -113,35 +123,37 @@ export class ResourceRepo {
   }
 
   /**
-   * Candidates for a time-range query: objects of the component type whose indexed span overlaps
-   * [start, end). Objects without an indexed span (e.g. a VTODO with no dates) are always candidates.
+   * Candidates for a query on the component type and time range: every object of the type that can
+   * have an instance overlapping the range (RFC 4791 §9.9), from the time-range index, so that the
+   * cost follows the size of the answer rather than of the calendar. Without a range, every object
+   * of the type.
    */
-  async candidatesInRange(
-    collectionId: number,
-    range: { componentType?: string | undefined; startUtcMs?: number | undefined; endUtcMs?: number | undefined },
-  ): Promise<ResourceRecord[]> {
-    const clauses = ['collection_id = ?'];
-    const args: (string | number)[] = [collectionId];
-    if (range.componentType) {
-      clauses.push('component_type = ?');
-      args.push(range.componentType);
+  async candidatesInRange(collectionId: number, query: RangeQuery & { componentType?: string | undefined }): Promise<RangeCandidate[]> {
+    const typeArgs = query.componentType ? [query.componentType] : [];
+    if (query.startUtcMs === undefined && query.endUtcMs === undefined) {
+      const typeClause = query.componentType ? ' AND r.component_type = ?' : '';
+      const rows = await queryRows(this.db, `SELECT ${META_OF_R}, r.data FROM resources r WHERE r.collection_id = ?${typeClause} ORDER BY r.name`, [collectionId, ...typeArgs]);
+      return rows.map((row) => ({ ...toResource(row), rangeSettled: false }));
     }
-    if (range.endUtcMs !== undefined) {
-      clauses.push('(first_start IS NULL OR first_start < ?)');
-      args.push(range.endUtcMs);
-    }
-    if (range.startUtcMs !== undefined) {
-      clauses.push('(last_end IS NULL OR last_end > ?)');
-      args.push(range.startUtcMs);
-    }
-    const rows = await queryRows(this.db, `SELECT ${RESOURCE_META_COLUMNS}, data FROM resources WHERE ${clauses.join(' AND ')} ORDER BY name`, args);
-    return rows.map(toResource);
+    const overlapping = overlappingSql(collectionId, query);
+    const rows = await queryRows(
+      this.db,
+      // CROSS JOIN keeps the hits as the outer loop: left to itself, SQLite's planner prefers to scan
+      // the whole collection and probe the hits, which costs as much as the old full scan.
+      `WITH hits AS (${overlapping.sql})
+       SELECT ${META_OF_R}, r.data, hits.settled FROM hits CROSS JOIN resources r ON r.id = hits.resource_id
+       ${query.componentType ? 'WHERE r.component_type = ?' : ''} ORDER BY r.name`,
+      [...overlapping.args, ...typeArgs],
+    );
+    return rows.map((row) => ({ ...toResource(row), rangeSettled: Number(row.settled) === 1 }));
   }
 
   /** Creates or replaces a resource, atomically checking `expect` and the collection-wide UID rule. */
   async put(collection: CollectionRecord, name: string, write: ResourceWrite, expect: WriteExpectation, now: number): Promise<ResourceMeta> {
     const statements: InStatement[] = [expectationGuard(collection.id, name, expect), ...bumpStatements(collection.id, now)];
     statements.push(upsertStatement(collection.id, name, write, now));
+    // An index without timeIndex rewrites an object whose instances have not changed.
+    if (!write.index || write.index.timeIndex) statements.push(...replaceSpansStatements(collection.id, name, write.index?.timeIndex ?? null));
     statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [collection.id, name] });
     try {
       await writeBatch(this.db, statements);
@@ -177,6 +189,9 @@ export class ResourceRepo {
   ): Promise<void> {
     const record = await this.get(source.collection.id, source.name);
     if (!record) throw new StorageConflictError('The source resource disappeared');
+    let index = target.index === undefined ? indexOf(record) : target.index;
+    // The copy occupies the same time as the source: its index rows are carried over.
+    if (index && !index.timeIndex) index = { ...index, timeIndex: spansFromRows(await queryRows(this.db, SPANS_OF_RESOURCE_SQL, [record.id])) };
     const sourcePath = source.collection.path + source.name;
     const targetPath = target.collection.path + target.name;
     const write: ResourceWrite = {
@@ -184,7 +199,7 @@ export class ResourceRepo {
       data: record.data,
       etag: record.etag,
       size: record.size,
-      index: target.index === undefined ? indexOf(record) : target.index,
+      index,
       scheduleTag: record.scheduleTag,
     };
     const statements: InStatement[] = [expectationGuard(source.collection.id, source.name, { etag: source.etag })];
@@ -193,9 +208,11 @@ export class ResourceRepo {
       statements.push({ sql: 'DELETE FROM locks WHERE path = ?', args: [sourcePath] });
     }
     // Clear the destination first so that a UID moving within one collection does not collide with itself.
+    statements.push(clearSpansStatement(target.collection.id, target.name));
     statements.push({ sql: 'DELETE FROM resources WHERE collection_id = ? AND name = ?', args: [target.collection.id, target.name] });
     statements.push(...bumpStatements(target.collection.id, now));
     statements.push(upsertStatement(target.collection.id, target.name, write, now));
+    statements.push(...replaceSpansStatements(target.collection.id, target.name, index?.timeIndex ?? null));
     statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [target.collection.id, target.name] });
     statements.push({ sql: 'DELETE FROM properties WHERE path = ?', args: [targetPath] });
     statements.push({ sql: 'INSERT INTO properties (path, name, value) SELECT ?, name, value FROM properties WHERE path = ?', args: [targetPath, sourcePath] });
@@ -239,6 +256,7 @@ function bumpStatements(collectionId: number, now: number): InStatement[] {
 function removalStatements(collectionId: number, name: string, now: number): InStatement[] {
   return [
     ...bumpStatements(collectionId, now),
+    clearSpansStatement(collectionId, name),
     { sql: 'DELETE FROM resources WHERE collection_id = ? AND name = ?', args: [collectionId, name] },
     {
       sql: 'INSERT OR REPLACE INTO tombstones (collection_id, name, modseq) SELECT id, ?, modseq FROM collections WHERE id = ?',

@@ -58,6 +58,7 @@ export class UserRepo {
       const range = [home, prefixUpperBound(home)];
       const inRange = 'SELECT id FROM collections WHERE path >= ? AND path < ?';
       statements.push(
+        { sql: `DELETE FROM instances WHERE collection_id IN (${inRange})`, args: range },
         { sql: `DELETE FROM resources WHERE collection_id IN (${inRange})`, args: range },
         { sql: `DELETE FROM tombstones WHERE collection_id IN (${inRange})`, args: range },
         { sql: 'DELETE FROM collections WHERE path >= ? AND path < ?', args: range },

@@ -11,7 +11,9 @@ import {
   migrate,
   type CollectionRecord,
   type DbClient,
+  type IndexedSpan,
   type ResourceWrite,
+  type TimeIndex,
   type Store,
 } from '../../src/storage/index.ts';
 
@@ -188,12 +190,68 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       await expect(store.collections.move(copy, moved, calendar.parentPath!, false, NOW)).rejects.toBeInstanceOf(AlreadyExistsError);
     });
 
-    it('RFC 4791 §9.9: time-range candidates come from the indexed span', async () => {
+    it('RFC 4791 §9.9: time-range candidates come from the time-range index, settled for exact objects', async () => {
       const calendar = await newCalendar();
       await store.resources.put(calendar, 'early.ics', calendarWrite('e', '"e"', 1000, 2000), { absent: true }, NOW);
       await store.resources.put(calendar, 'late.ics', calendarWrite('l', '"l"', 5000, 6000), { absent: true }, NOW);
       const hits = await store.resources.candidatesInRange(calendar.id, { componentType: 'VEVENT', startUtcMs: 4000, endUtcMs: 7000 });
-      expect(hits.map((r) => r.name)).toEqual(['late.ics']);
+      expect(hits.map((r) => [r.name, r.rangeSettled])).toEqual([['late.ics', true]]);
+      expect((await store.resources.candidatesInRange(calendar.id, { componentType: 'VTODO', startUtcMs: 0, endUtcMs: 7000 })).length).toBe(0);
+    });
+
+    it('finds spans of every length class, unbounded ones included, and only overlapping instances of a series', async () => {
+      const calendar = await newCalendar();
+      const day = 86_400_000;
+      const base = Date.UTC(2026, 5, 1);
+      const spans: [string, IndexedSpan[]][] = [
+        ['hour', [{ start: base - 3_600_000, end: base + 3_600_000 }]],
+        ['week', [{ start: base - 6 * day, end: base + 1 }]],
+        ['month', [{ start: base - 40 * day, end: base + day }]],
+        ['year', [{ start: base - 300 * day, end: base + day }]],
+        ['decade', [{ start: base - 3000 * day, end: base + day }]],
+        ['open', [{ start: base - 3000 * day, end: null }]],
+        ['ended', [{ start: base - 3000 * day, end: base - 1 }]],
+        ['series', [{ start: base - 14 * day, end: base - 14 * day + 1000 }, { start: base + 7 * day, end: base + 7 * day + 1000 }]],
+      ];
+      for (const [uid, list] of spans) {
+        await store.resources.put(calendar, `${uid}.ics`, calendarWrite(uid, `"${uid}"`, list[0]!.start, list.at(-1)!.end, { spans: list, exact: true }), { absent: true }, NOW);
+      }
+      const names = async (startUtcMs: number, endUtcMs: number) =>
+        (await store.resources.candidatesInRange(calendar.id, { startUtcMs, endUtcMs })).map((r) => r.name).sort();
+      expect(await names(base, base + day)).toEqual(['decade.ics', 'hour.ics', 'month.ics', 'open.ics', 'week.ics', 'year.ics']);
+      expect(await names(base + 6 * day, base + 8 * day)).toEqual(['open.ics', 'series.ics']);
+      expect(await names(base - 10 * day, base - 9 * day)).toEqual(['decade.ics', 'ended.ics', 'month.ics', 'open.ics', 'year.ics']);
+    });
+
+    it('applies the point rule to zero-length instances, and keeps inexact objects as unsettled candidates', async () => {
+      const calendar = await newCalendar();
+      await store.resources.put(calendar, 'at-start.ics', calendarWrite('s', '"s"', 4000, 4000), { absent: true }, NOW);
+      await store.resources.put(calendar, 'at-end.ics', calendarWrite('t', '"t"', 7000, 7000), { absent: true }, NOW);
+      await store.resources.put(calendar, 'ends-at-start.ics', calendarWrite('u', '"u"', 3000, 4000), { absent: true }, NOW);
+      await store.resources.put(calendar, 'vague.ics', calendarWrite('v', '"v"', 7000, 7000, { spans: [{ start: 7000, end: 7000 }], exact: false }), { absent: true }, NOW);
+      const hits = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 4000, endUtcMs: 7000 });
+      expect(hits.map((r) => [r.name, r.rangeSettled])).toEqual([['at-start.ics', true], ['vague.ics', false]]);
+    });
+
+    it('keeps the index rows of a rewrite without spans, and carries them over on COPY and MOVE', async () => {
+      const calendar = await newCalendar();
+      const other = await newCalendar();
+      await store.resources.put(calendar, 'a.ics', calendarWrite('a', '"a1"', 5000, 6000), { absent: true }, NOW);
+      const rewrite = calendarWrite('a', '"a2"', 5000, 6000);
+      delete rewrite.index!.timeIndex;
+      await store.resources.put(calendar, 'a.ics', rewrite, { etag: '"a1"' }, NOW);
+      const inRange = async (collection: CollectionRecord) => (await store.resources.candidatesInRange(collection.id, { startUtcMs: 5500, endUtcMs: 5600 })).map((r) => r.name);
+      expect(await inRange(calendar)).toEqual(['a.ics']);
+      await store.resources.transfer({ collection: calendar, name: 'a.ics', etag: '"a2"' }, { collection: calendar, name: 'b.ics', index: null }, 'copy', NOW);
+      expect(await inRange(calendar)).toEqual(['a.ics']);
+      await store.resources.delete(calendar, 'b.ics', { any: true }, NOW);
+      await store.resources.transfer({ collection: calendar, name: 'a.ics', etag: '"a2"' }, { collection: other, name: 'a.ics' }, 'move', NOW);
+      expect([await inRange(calendar), await inRange(other)]).toEqual([[], ['a.ics']]);
+      const copy = `${other.path.slice(0, -1)}-copy/`;
+      await store.collections.copyTree(other.path, copy, other.parentPath!, null, true, false, NOW);
+      expect(await inRange((await store.collections.get(copy))!)).toEqual(['a.ics']);
+      await store.resources.delete(other, 'a.ics', { any: true }, NOW);
+      expect(await inRange(other)).toEqual([]);
     });
 
     it('creates, updates and deletes users (with their homes) atomically', async () => {
@@ -217,13 +275,16 @@ function eventText(uid: string): string {
   return `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:${uid}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`;
 }
 
-function calendarWrite(uid: string, etag: string, firstStart = 1000, lastEnd = 2000): ResourceWrite {
+function calendarWrite(uid: string, etag: string, firstStart: number | null = 1000, lastEnd: number | null = 2000, timeIndex?: TimeIndex): ResourceWrite {
   const data = eventText(uid);
   return {
     contentType: 'text/calendar; charset=utf-8',
     data,
     etag,
     size: data.length,
-    index: { uid, componentType: 'VEVENT', firstStart, lastEnd, isRecurring: false, organizer: null },
+    index: {
+      uid, componentType: 'VEVENT', firstStart, lastEnd, isRecurring: false, hasFloating: false, organizer: null,
+      timeIndex: timeIndex ?? { spans: [{ start: firstStart, end: lastEnd }], exact: true },
+    },
   };
 }

@@ -53,15 +53,15 @@ export const CALENDAR_QUERY: ReportDef = {
       for (const calendar of calendars) {
         const floatingZone = queryZone ?? (await floatingZoneOf(ctx, calendar));
         const provide = calendarDataProvider(dataRequest, { ...matchOptions, floatingZone, timezones });
-        const candidates =
+        const candidates: (ResourceRecord & { rangeSettled?: boolean })[] =
           resource.kind === 'resource'
             ? await ctx.deps.store.resources.getMany(calendar.id, [resource.name])
-            : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, startUtcMs: plan.rangeStartUtcMs, endUtcMs: plan.rangeEndUtcMs });
+            : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, ...plan.timeRange });
         const matched: ResourceRecord[] = [];
         const parsed = new Map<ResourceRecord, ICAL.Component>();
         for (const record of candidates) {
           // The index settles most objects; only the rest are parsed (once) and matched.
-          const decided = decideFromIndex(plan, { componentType: record.componentType, firstStartUtcMs: record.firstStart, lastEndUtcMs: record.lastEnd, isRecurring: record.isRecurring, hasFloating: record.hasFloating });
+          const decided = decideFromIndex(plan, { componentType: record.componentType, rangeSettled: record.rangeSettled === true });
           if (decided === false) continue;
           if (decided === undefined) {
             const vcalendar = parseRecord(record);

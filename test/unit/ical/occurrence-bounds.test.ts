@@ -18,12 +18,23 @@ describe('computeOccurrenceBounds', () => {
       lastEndUtcMs: utc('20060102T160000Z'),
       isRecurring: false,
       hasFloating: false,
+      instanceSpans: [{ lo: utc('20060102T150000Z'), hi: utc('20060102T160000Z') }],
     });
   });
 
   it('spans every instance of a bounded series, overrides included', () => {
     const bounds = computeOccurrenceBounds(loadFixture('rfc4791-abcd2.ics'), LIMITS);
     expect([bounds.firstStartUtcMs, bounds.lastEndUtcMs, bounds.isRecurring]).toEqual([utc('20060102T170000Z'), utc('20060106T200000Z'), true]);
+  });
+
+  it('lists every instance of a bounded zoned series, and none when the set is unbounded or floating', () => {
+    const series = computeOccurrenceBounds(loadFixture('ny-weekly-exdate-override.ics'), LIMITS);
+    const count = series.instanceSpans?.length ?? 0;
+    expect(count).toBeGreaterThan(1);
+    expect(Math.min(...series.instanceSpans!.map((s) => s.lo!))).toBe(series.firstStartUtcMs);
+    expect(Math.max(...series.instanceSpans!.map((s) => s.hi!))).toBe(series.lastEndUtcMs);
+    expect(computeOccurrenceBounds(loadFixture('london-daily-unbounded-since-2000.ics'), LIMITS).instanceSpans).toBeNull();
+    expect(computeOccurrenceBounds(loadFixture('floating-daily-exdate.ics'), LIMITS).instanceSpans).toBeNull();
   });
 
   it('spans an instance moved later than the rest of the series', () => {

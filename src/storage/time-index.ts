@@ -1,0 +1,93 @@
+// The time-range index (table `instances`, migration 0005): which objects of a collection can
+// overlap a time range, found with a few bounded index range scans.
+//
+// Overlap of intervals cannot be found with one B-tree range: `start < rangeEnd AND end > rangeStart`
+// bounds the start from above only, so a plain index scan reads everything that began before the
+// range ends. Every span is therefore filed under a length class; a span of class k is no longer
+// than CLASS_LIMITS_MS[k], so it can only overlap the range if it starts at most that long before
+// it, and each class becomes one scan of `span_start` between two bounds. The last class (longer
+// spans, unbounded ones, whole-object spans of recurring series) is small and scanned by its start.
+import type { InStatement } from './db.ts';
+import type { IndexedSpan, TimeIndex } from './records.ts';
+
+const DAY_MS = 86_400_000;
+const CLASS_LIMITS_MS = [DAY_MS, 7 * DAY_MS, 62 * DAY_MS, 732 * DAY_MS];
+const OPEN_CLASS = CLASS_LIMITS_MS.length;
+
+/** Stand-ins for an unbounded side: the extremes of ECMAScript dates, well inside SQLite's integers. */
+const EARLIEST = -8_640_000_000_000_000;
+const LATEST = 8_640_000_000_000_000;
+
+export interface RangeQuery {
+  startUtcMs?: number | undefined;
+  endUtcMs?: number | undefined;
+}
+
+/** Statements that replace a resource's index rows; the resource row must already be written. */
+export function replaceSpansStatements(collectionId: number, name: string, index: TimeIndex | null): InStatement[] {
+  const statements = [clearSpansStatement(collectionId, name)];
+  if (!index || index.spans.length === 0) return statements;
+  const rows = index.spans.map((span) => {
+    const start = span.start ?? EARLIEST;
+    const end = span.end ?? LATEST;
+    return [spanClass(start, end), start, end];
+  });
+  statements.push({
+    // One statement whatever the number of instances: the rows travel as one JSON array.
+    sql: `INSERT INTO instances (resource_id, collection_id, span_class, span_start, span_end, exact)
+          SELECT r.id, r.collection_id, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), ?
+          FROM resources r, json_each(?) j WHERE r.collection_id = ? AND r.name = ?`,
+    args: [index.exact ? 1 : 0, JSON.stringify(rows), collectionId, name],
+  });
+  return statements;
+}
+
+export function clearSpansStatement(collectionId: number, name: string): InStatement {
+  return { sql: 'DELETE FROM instances WHERE resource_id = (SELECT id FROM resources WHERE collection_id = ? AND name = ?)', args: [collectionId, name] };
+}
+
+/** The stored index rows of a resource, to carry over when it is copied or moved. */
+export const SPANS_OF_RESOURCE_SQL = 'SELECT span_start, span_end, exact FROM instances WHERE resource_id = ?';
+
+export function spansFromRows(rows: readonly Record<string, unknown>[]): TimeIndex {
+  const spans: IndexedSpan[] = rows.map((row) => {
+    const start = Number(row.span_start);
+    const end = Number(row.span_end);
+    return { start: start === EARLIEST ? null : start, end: end === LATEST ? null : end };
+  });
+  return { spans, exact: rows.some((row) => Number(row.exact) === 1) };
+}
+
+/**
+ * A query selecting `resource_id` and `settled` for every object of the collection that can overlap
+ * the range. Rows are candidates when their span meets the range widened by 1 ms on each side, so
+ * that inclusive comparisons (a to-do due at the range's end) are never lost; exact objects must
+ * also pass RFC 4791 §9.9's VEVENT test on one instance: (start < end' AND end > start') for a
+ * span, (start <= start' AND start < end') for a point. For those, `settled` is 1: the index has
+ * decided the time-range condition and nothing needs parsing for it.
+ */
+export function overlappingSql(collectionId: number, range: RangeQuery): { sql: string; args: (number | string)[] } {
+  const s = range.startUtcMs ?? EARLIEST - 1;
+  const e = range.endUtcMs ?? LATEST + 1;
+  const [wideStart, wideEnd] = [s - 1, e + 1];
+  const scans: string[] = [];
+  const args: number[] = [];
+  CLASS_LIMITS_MS.forEach((limit, spanClass) => {
+    scans.push('SELECT resource_id, exact, span_start, span_end FROM instances WHERE collection_id = ? AND span_class = ? AND span_start >= ? AND span_start < ? AND span_end > ?');
+    args.push(collectionId, spanClass, wideStart - limit, wideEnd, wideStart);
+  });
+  scans.push('SELECT resource_id, exact, span_start, span_end FROM instances WHERE collection_id = ? AND span_class = ? AND span_start < ? AND span_end > ?');
+  args.push(collectionId, OPEN_CLASS, wideEnd, wideStart);
+  return {
+    sql: `SELECT resource_id, max(exact) AS settled FROM (${scans.join(' UNION ALL ')})
+          WHERE exact = 0 OR (span_start < ? AND (span_end > ? OR (span_end = span_start AND span_start >= ?)))
+          GROUP BY resource_id`,
+    args: [...args, e, s, s],
+  };
+}
+
+function spanClass(start: number, end: number): number {
+  const length = end - start;
+  const index = CLASS_LIMITS_MS.findIndex((limit) => length <= limit);
+  return index === -1 ? OPEN_CLASS : index;
+}
