@@ -1,6 +1,7 @@
 // How each kind of collection treats member content: what a PUT may store there, what COPY/MOVE
 // may bring in, and whether sub-collections may be created. Areas supply the policies; app.ts
 // maps collection kinds to them.
+import { sha256, toHex } from '../http/digest.ts';
 import type { CalendarObjectIndex, CollectionKind, CollectionRecord, ResourceMeta, ResourceRecord, ResourceWrite } from '../storage/index.ts';
 import type { DavContext } from './context.ts';
 
@@ -40,10 +41,7 @@ export type ContentPolicies = (kind: CollectionKind) => ContentPolicy;
 
 export async function strongEtag(data: string | Uint8Array): Promise<string> {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  let hex = '';
-  for (let i = 0; i < 20; i++) hex += digest[i]!.toString(16).padStart(2, '0');
-  return `"${hex}"`;
+  return `"${toHex(await sha256(bytes), 20)}"`;
 }
 
 /** Plain WebDAV content (the file area): any bytes, any type, folders allowed. */

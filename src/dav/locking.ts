@@ -41,11 +41,8 @@ export function requestLockTokens(ctx: DavContext): Set<string> {
  */
 export async function requireUnlocked(ctx: DavContext, path: string, options: { membership?: boolean; descendants?: boolean } = {}): Promise<void> {
   const now = ctx.deps.now();
-  const locks: LockRecord[] = await ctx.deps.store.locks.covering(path, now, options.descendants ?? false);
-  if (options.membership && path !== '/') {
-    const parent = parentPath(path);
-    for (const lock of await ctx.deps.store.locks.covering(parent, now)) if (!locks.some((l) => l.token === lock.token)) locks.push(lock);
-  }
+  const parent = options.membership && path !== '/' ? parentPath(path) : undefined;
+  const locks: LockRecord[] = await ctx.deps.store.locks.covering(path, now, options.descendants ?? false, parent);
   if (locks.length === 0) return;
   const tokens = requestLockTokens(ctx);
   const blocking = locks.filter((lock) => !tokens.has(lock.token));

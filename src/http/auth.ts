@@ -3,7 +3,8 @@
 // invalidates them at once and the slow KDF runs once per client rather than once per request.
 import type { AppDeps, Principal } from '../dav/context.ts';
 import { DavError } from '../dav/errors.ts';
-import { sha256Hex, verifyPassword } from './password.ts';
+import { sha256Hex } from './digest.ts';
+import { verifyPassword } from './password.ts';
 
 const VERIFIED_CACHE_LIMIT = 10_000;
 

@@ -2,11 +2,19 @@
 // a user's calendar-user-address-set (Cyrus caladdress_lookup: a served domain and an existing user).
 import { calendarUserAddresses } from '../caldav/properties.ts';
 import type { AppConfig } from '../config.ts';
-import type { Store, UserRecord } from '../storage/index.ts';
+import type { DavContext } from '../dav/context.ts';
+import type { CollectionRecord, Store, UserRecord } from '../storage/index.ts';
 import { normalizeAddress } from './itip/model.ts';
 
 export function addressSet(user: UserRecord, config: AppConfig): Set<string> {
   return new Set(calendarUserAddresses(user, config).map(normalizeAddress));
+}
+
+/** The user whose calendar this is: usually the one making the request, whose record is at hand. */
+export async function ownerOf(ctx: DavContext, collection: CollectionRecord): Promise<UserRecord | undefined> {
+  if (!collection.owner) return undefined;
+  if (ctx.principal?.name === collection.owner) return ctx.principal.user;
+  return ctx.deps.store.users.get(collection.owner);
 }
 
 /** The local user a calendar user address belongs to, or null when it is someone elsewhere. */

@@ -17,7 +17,7 @@ import { mediaType, readBodyText } from '../http/body.ts';
 import { InvalidICalendarError, parseICalendar, type ICAL } from '../ical/parse.ts';
 import { resolveProperty, zoneContext } from '../ical/zones.ts';
 import type { Principal } from '../dav/context.ts';
-import { addressSet, findLocalUser } from './addresses.ts';
+import { addressSet, findLocalUser, ownerOf } from './addresses.ts';
 import { attendeeAddresses, organizerAddress, schedulingComponents } from './itip/model.ts';
 
 const CALENDAR_AVAILABILITY = caldav('calendar-availability');
@@ -43,7 +43,7 @@ export async function handleOutboxPost(ctx: DavContext): Promise<Response | null
   if (!method || !component || !component.getFirstPropertyValue('uid') || !organizer) {
     throw invalidMessage('A scheduling message needs METHOD, a component with UID and an ORGANIZER (RFC 5546 §3.3)');
   }
-  const owner = resource.collection.owner ? await ctx.deps.store.users.get(resource.collection.owner) : undefined;
+  const owner = await ownerOf(ctx, resource.collection);
   if (!owner || !addressSet(owner, ctx.deps.config).has(organizer)) {
     throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-organizer' }, 'ORGANIZER must be one of the Outbox owner\'s calendar user addresses');
   }

@@ -9,7 +9,7 @@ import { encodePath } from '../dav/path.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import type { ICAL } from '../ical/parse.ts';
 import type { CollectionRecord, ResourceRecord, ResourceWrite, UserRecord } from '../storage/index.ts';
-import { addressSet } from './addresses.ts';
+import { addressSet, ownerOf } from './addresses.ts';
 import { findCopy, newScheduleTag, readCalendar } from './copies.ts';
 import { deliverAll, PRODID, type Scheduler } from './deliver.ts';
 import { ItipError, mappingItipErrors } from './errors.ts';
@@ -68,7 +68,7 @@ export function schedulingEnabled(ctx: DavContext): boolean {
 }
 
 async function prepareScheduling(ctx: DavContext, collection: CollectionRecord, name: string, write: ResourceWrite): Promise<ResourceWrite> {
-  const owner = await ctx.deps.store.users.get(collection.owner!);
+  const owner = await ownerOf(ctx, collection);
   if (!owner) return write;
   const self = addressSet(owner, ctx.deps.config);
   const sent = readCalendar(write.data);
@@ -158,7 +158,7 @@ async function scheduleWrite(scheduler: Scheduler, ctx: DavContext, event: Write
 }
 
 async function scheduleDelete(scheduler: Scheduler, ctx: DavContext, event: DeleteEvent): Promise<void> {
-  const owner = await ctx.deps.store.users.get(event.collection.owner!);
+  const owner = await ownerOf(ctx, event.collection);
   if (!owner) return;
   const self = addressSet(owner, ctx.deps.config);
   let previous: ICAL.Component;

@@ -7,12 +7,17 @@ export class LockRepo {
 
   /**
    * Live locks that cover `path`: locks on the path itself, depth-infinity locks on an ancestor,
-   * and (with `includeDescendants`) locks anywhere below it.
+   * (with `includeDescendants`) locks anywhere below it, and (with `parent`) any lock on its parent,
+   * whose membership a new or removed member changes.
    */
-  async covering(path: string, now: number, includeDescendants = false): Promise<LockRecord[]> {
+  async covering(path: string, now: number, includeDescendants = false, parent?: string): Promise<LockRecord[]> {
     const ancestors = ancestorPaths(path);
     const args: (string | number)[] = [now, path, ...ancestors];
     let sql = `SELECT * FROM locks WHERE expires_at > ? AND (path = ? OR (depth_infinity = 1 AND path IN (${ancestors.map(() => '?').join(',') || "''"}))`;
+    if (parent !== undefined) {
+      sql += ' OR path = ?';
+      args.push(parent);
+    }
     if (includeDescendants && path.endsWith('/')) {
       sql += ' OR (path >= ? AND path < ?)';
       args.push(path, prefixUpperBound(path));

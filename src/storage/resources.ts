@@ -151,12 +151,13 @@ export class ResourceRepo {
   /** Creates or replaces a resource, atomically checking `expect` and the collection-wide UID rule. */
   async put(collection: CollectionRecord, name: string, write: ResourceWrite, expect: WriteExpectation, now: number): Promise<ResourceMeta> {
     const statements: InStatement[] = [expectationGuard(collection.id, name, expect), ...bumpStatements(collection.id, now)];
-    statements.push(upsertStatement(collection.id, name, write, now));
+    const upsertAt = statements.push(upsertStatement(collection.id, name, write, now, true)) - 1;
     // An index without timeIndex rewrites an object whose instances have not changed.
     if (!write.index || write.index.timeIndex) statements.push(...replaceSpansStatements(collection.id, name, write.index?.timeIndex ?? null));
     statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [collection.id, name] });
+    let results;
     try {
-      await writeBatch(this.db, statements);
+      results = await writeBatch(this.db, statements);
     } catch (error) {
       if (error instanceof StorageConflictError && write.index) {
         const holder = await this.findByUid(collection.id, write.index.uid);
@@ -164,7 +165,8 @@ export class ResourceRepo {
       }
       throw error;
     }
-    return (await this.getMeta(collection.id, name))!;
+    const written = results[upsertAt]?.rows[0];
+    return written ? toResourceMeta(written as unknown as Record<string, unknown>) : (await this.getMeta(collection.id, name))!;
   }
 
   async delete(collection: CollectionRecord, name: string, expect: WriteExpectation, now: number): Promise<void> {
@@ -265,7 +267,8 @@ function removalStatements(collectionId: number, name: string, now: number): InS
   ];
 }
 
-function upsertStatement(collectionId: number, name: string, write: ResourceWrite, now: number): InStatement {
+/** The insert-or-replace of a resource row; with `returning`, it yields the row as written (its metadata). */
+function upsertStatement(collectionId: number, name: string, write: ResourceWrite, now: number, returning = false): InStatement {
   const index = write.index ?? null;
   return {
     sql: `INSERT INTO resources (collection_id, name, content_type, data, etag, size, modseq, created_at, modified_at,
@@ -276,7 +279,7 @@ function upsertStatement(collectionId: number, name: string, write: ResourceWrit
             modseq = excluded.modseq, modified_at = excluded.modified_at, uid = excluded.uid,
             component_type = excluded.component_type, first_start = excluded.first_start, last_end = excluded.last_end,
             is_recurring = excluded.is_recurring, organizer = excluded.organizer, schedule_tag = excluded.schedule_tag,
-            has_floating = excluded.has_floating`,
+            has_floating = excluded.has_floating${returning ? ` RETURNING ${RESOURCE_META_COLUMNS}` : ''}`,
     args: [
       collectionId, name, write.contentType, write.data, write.etag, write.size, collectionId, now, now,
       index?.uid ?? null, index?.componentType ?? null, index?.firstStart ?? null, index?.lastEnd ?? null,
