@@ -45,6 +45,18 @@ export class InvalidRights extends Error {
  * macro's own letters are also present. They are never written back.
  */
 export function parseRights(text: string): Rights {
+  // Every request evaluates ACLs, and a deployment only ever sees a handful of distinct rights texts.
+  const known = PARSED.get(text);
+  if (known !== undefined) return known;
+  const rights = parseUncached(text);
+  if (PARSED.size < PARSED_LIMIT) PARSED.set(text, rights);
+  return rights;
+}
+
+const PARSED = new Map<string, Rights>();
+const PARSED_LIMIT = 1000;
+
+function parseUncached(text: string): Rights {
   const found = new Set<string>();
   let legacyCreate = false;
   let legacyDelete = false;
@@ -65,7 +77,8 @@ export function formatRights(rights: string): string {
 }
 
 export function unionRights(...sets: readonly string[]): Rights {
-  return canonical(new Set(sets.flatMap((set) => [...parseRights(set)])));
+  // Each set is read on its own first: the legacy macros depend on the letters beside them.
+  return parseRights(sets.map(parseRights).join(''));
 }
 
 export function subtractRights(from: string, remove: string): Rights {

@@ -5,7 +5,9 @@
 import type { AppConfig } from '../config.ts';
 import { computeOccurrenceBounds, type OccurrenceBounds } from '../ical/occurrence-bounds.ts';
 import type { ICAL } from '../ical/parse.ts';
-import type { CalendarObjectIndex, TimeIndex } from '../storage/index.ts';
+import { instanceBusyType } from '../freebusy/compute.ts';
+import { instanceSpan } from '../ical/time-range.ts';
+import type { CalendarObjectIndex, IndexedSpan, TimeIndex } from '../storage/index.ts';
 import { recurrenceLimits } from './limits.ts';
 
 /**
@@ -33,15 +35,19 @@ export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Compone
 /**
  * One row per instance when the instances are known exactly; they decide a time-range test on
  * VEVENT and VJOURNAL objects, whose §9.9 rule is plain overlap (VTODO's table depends on which
- * properties are present, so to-dos are still parsed). Otherwise one row for the whole span.
+ * properties are present, so to-dos are still parsed), and carry each event instance's free-busy
+ * type. Otherwise one row for the whole span.
  */
 export function timeIndexOf(bounds: OccurrenceBounds): TimeIndex {
-  const instances = bounds.instanceSpans;
+  const instances = bounds.completeInstances;
   if (instances && instances.length <= MAX_INDEXED_INSTANCES) {
-    const spans = instances.map((span) => ({ start: span.lo, end: span.hi }));
-    if (bounds.componentType !== 'VEVENT' && bounds.componentType !== 'VJOURNAL') return { spans, exact: false };
+    const exact = bounds.componentType === 'VEVENT' || bounds.componentType === 'VJOURNAL';
+    const spans = instances.map((instance): IndexedSpan => {
+      const span = instanceSpan(instance);
+      return { start: span.lo, end: span.hi, busy: bounds.componentType === 'VEVENT' ? instanceBusyType(instance) : null };
+    });
     // An undated journal entry never overlaps a range (§9.9), so it has no row at all.
-    return { spans: spans.filter((span) => span.start !== null && span.end !== null), exact: true };
+    return exact ? { spans: spans.filter((span) => span.start !== null && span.end !== null), exact } : { spans, exact };
   }
-  return { spans: [{ start: bounds.firstStartUtcMs, end: bounds.lastEndUtcMs }], exact: false };
+  return { spans: [{ start: bounds.firstStartUtcMs, end: bounds.lastEndUtcMs, busy: null }], exact: false };
 }

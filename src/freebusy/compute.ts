@@ -2,7 +2,7 @@
 // stored objects: opaque, not cancelled VEVENT instances, VFREEBUSY periods and VAVAILABILITY.
 // Pure: shared by the free-busy-query REPORT, the Freebusy URL and the scheduling Outbox.
 import { ICAL, InvalidICalendarError, parseICalendar, type Component } from '../ical/parse.ts';
-import { expandInstances } from '../ical/recurrence.ts';
+import { expandInstances, type Instance } from '../ical/recurrence.ts';
 import { addDuration, readingValues, resolveTime, tzidOf, zoneContext, type ZoneContext } from '../ical/zones.ts';
 import { UTC_ZONE, type Zone } from '../tz/zone.ts';
 import { availabilityBusyPeriods, readAvailability, type AvailabilityWindow } from './availability.ts';
@@ -24,6 +24,8 @@ export interface FreeBusyLimits {
 /** One calendar's objects, with how to read them. */
 export interface FreeBusySource {
   objects: Iterable<FreeBusyInput>;
+  /** Busy time already known without parsing (the time-range index's instances), to clip and add. */
+  periods?: readonly BusyPeriod[] | undefined;
   /** Zone of floating and DATE values: the calendar's calendar-timezone, else UTC. */
   floatingZone?: Zone | undefined;
   /** CALDAV:schedule-calendar-transp is transparent: the calendar adds no busy time (RFC 6638 §9.1). */
@@ -47,6 +49,10 @@ export function computeFreeBusy(sources: Iterable<FreeBusySource>, range: FreeBu
     if (source.transparent) continue;
     const floatingZone = source.floatingZone ?? UTC_ZONE;
     const expandLimits = { floatingZone, maxInstances: limits.maxInstances, horizonUtcMs: limits.horizonUtcMs };
+    for (const period of source.periods ?? []) {
+      const clipped = clipToRange(period.startUtcMs, period.endUtcMs, range);
+      if (clipped) busy.push({ type: period.type, ...clipped });
+    }
     for (const input of source.objects) {
       // An object that does not parse, or holds a malformed value, contributes nothing rather than
       // failing the whole lookup (stored objects were validated; this guards older data).
@@ -103,14 +109,21 @@ function eventBusyTime(vcalendar: Component, range: FreeBusyRange, limits: FreeB
     horizonUtcMs: limits.horizonUtcMs,
   });
   for (const instance of instances) {
-    const component = instance.component;
-    if (upper(component.getFirstPropertyValue('transp')) === 'TRANSPARENT') continue;
-    const status = upper(component.getFirstPropertyValue('status'));
-    if (status === 'CANCELLED') continue;
+    const type = instanceBusyType(instance);
+    if (!type) continue;
     const clipped = clipToRange(instance.startUtcMs, instance.endUtcMs, range);
-    if (clipped) periods.push({ type: status === 'TENTATIVE' ? 'BUSY-TENTATIVE' : 'BUSY', ...clipped });
+    if (clipped) periods.push({ type, ...clipped });
   }
   return periods;
+}
+
+/** What a VEVENT instance adds to free-busy time: nothing when transparent or cancelled (RFC 4791 §7.10 table). */
+export function instanceBusyType(instance: Instance): 'BUSY' | 'BUSY-TENTATIVE' | null {
+  const component = instance.component;
+  if (upper(component.getFirstPropertyValue('transp')) === 'TRANSPARENT') return null;
+  const status = upper(component.getFirstPropertyValue('status'));
+  if (status === 'CANCELLED') return null;
+  return status === 'TENTATIVE' ? 'BUSY-TENTATIVE' : 'BUSY';
 }
 
 /** FREEBUSY values of a stored VFREEBUSY with their FBTYPE (FREE ones are not busy time). */

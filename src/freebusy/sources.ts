@@ -19,7 +19,10 @@ export interface LoadOptions {
   skipTransparent: boolean;
 }
 
-/** One source per calendar (in the given order), with the objects whose indexed span meets the range. */
+/**
+ * One source per calendar (in the given order): the busy time of exactly indexed event instances
+ * in the range, and the other objects whose indexed span meets it, to be parsed.
+ */
 export async function loadFreeBusySources(
   store: Store,
   calendars: readonly CollectionRecord[],
@@ -32,9 +35,11 @@ export async function loadFreeBusySources(
     const props = dead.get(calendar.path);
     const transparent = isTransparent(props?.get(SCHEDULE_CALENDAR_TRANSP));
     if (transparent && options.skipTransparent) continue;
-    const records = await store.resources.candidatesInRange(calendar.id, range);
+    // Event instances the index knows exactly come as busy periods; only the rest is parsed.
+    const periods = await store.resources.busyInstances(calendar.id, range);
+    const records = await store.resources.candidatesInRange(calendar.id, { ...range, unsettledOnly: true });
     const objects = records.map((r) => (typeof r.data === 'string' ? r.data : new TextDecoder().decode(r.data)));
-    sources.push({ objects, floatingZone: calendarZone(props?.get(CALENDAR_TIMEZONE_ID), props?.get(CALENDAR_TIMEZONE)) });
+    sources.push({ objects, periods, floatingZone: calendarZone(props?.get(CALENDAR_TIMEZONE_ID), props?.get(CALENDAR_TIMEZONE)) });
   }
   return sources;
 }

@@ -18,11 +18,11 @@ export interface OccurrenceBounds {
   /** Some instance uses a floating or DATE value: the span has been widened (see below). */
   hasFloating: boolean;
   /**
-   * The span of every instance, when they are known exactly at write time: a bounded set (or a
-   * single instance) with no floating or DATE value, so that the same instants hold in every
-   * query's zone. null otherwise (unbounded rules, floating values, VFREEBUSY and VAVAILABILITY).
+   * Every instance, when they are known exactly at write time: a bounded set (or a single
+   * instance) with no floating or DATE value, so that the same instants hold in every query's
+   * zone. null otherwise (unbounded rules, floating values, VFREEBUSY and VAVAILABILITY).
    */
-  instanceSpans: Span[] | null;
+  completeInstances: Instance[] | null;
 }
 
 export interface BoundsOptions {
@@ -54,20 +54,19 @@ function bounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBound
   let spans: Span[] = [];
   let hasFloating = false;
   let unbounded = false;
-  let complete = false;
+  let completeInstances: Instance[] | null = null;
   if (name === 'vevent' || name === 'vtodo' || name === 'vjournal') {
     unbounded = components.some((c) => c.getAllProperties('rrule').some((p) => isUnboundedRule(p.getFirstValue())));
     const instances = boundingInstances(vcalendar, name, zone, unbounded, opts);
     spans = instances.map(instanceSpan);
     hasFloating = instances.some((i) => i.isFloating);
-    complete = !unbounded && !hasFloating;
+    if (!unbounded && !hasFloating) completeInstances = instances;
   } else if (name === 'vfreebusy' || name === 'vavailability') {
     const ctx = zoneContext(vcalendar, zone);
     spans = components.map((c) => (name === 'vfreebusy' ? freeBusySpan(c, ctx) : availabilitySpan(c, ctx)));
     hasFloating = components.some((c) => ['dtstart', 'dtend'].some((p) => resolveProperty(c, p, ctx)?.isFloating));
   }
-  const instanceSpans = complete ? spans : null;
-  if (spans.length === 0) return { componentType, firstStartUtcMs: null, lastEndUtcMs: null, isRecurring, hasFloating, instanceSpans };
+  if (spans.length === 0) return { componentType, firstStartUtcMs: null, lastEndUtcMs: null, isRecurring, hasFloating, completeInstances };
   let first = spans.some((s) => s.lo === null) ? null : Math.min(...spans.map((s) => s.lo as number));
   let last = spans.some((s) => s.hi === null) ? null : Math.max(...spans.map((s) => s.hi as number));
   if (unbounded && last !== null) last = Math.max(last, opts.horizonUtcMs);
@@ -76,7 +75,7 @@ function bounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBound
     if (first !== null) first -= slackMs;
     if (last !== null) last += slackMs;
   }
-  return { componentType, firstStartUtcMs: first, lastEndUtcMs: last, isRecurring, hasFloating, instanceSpans };
+  return { componentType, firstStartUtcMs: first, lastEndUtcMs: last, isRecurring, hasFloating, completeInstances };
 }
 
 /**

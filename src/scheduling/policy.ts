@@ -70,10 +70,13 @@ export function schedulingEnabled(ctx: DavContext): boolean {
 async function prepareScheduling(ctx: DavContext, collection: CollectionRecord, name: string, write: ResourceWrite): Promise<ResourceWrite> {
   const owner = await ownerOf(ctx, collection);
   if (!owner) return write;
+  const previousRecord = await previousOf(ctx, collection, name);
+  // Without an ORGANIZER in either version, neither is a scheduling object (RFC 6638 §3.1): most
+  // writes end here, without parsing the object again.
+  if (!namesOrganizer(write.data) && !(previousRecord && namesOrganizer(previousRecord.data))) return write;
   const self = addressSet(owner, ctx.deps.config);
   const sent = readCalendar(write.data);
   const role = classify(sent, self);
-  const previousRecord = await previousOf(ctx, collection, name);
   let previous: ICAL.Component | null = null;
   let previousRole: SchedulingRole = { kind: 'none' };
   if (previousRecord) {
@@ -188,6 +191,11 @@ async function outboxAllows(ctx: DavContext, owner: UserRecord, operation: 'sche
   const outbox = await ctx.deps.store.collections.get(`${calendarHomePath(owner.name)}Outbox/`);
   if (!outbox) return ctx.principal?.name === owner.name;
   return isOperationAllowed(operation, 'schedule-outbox', collectionRights(ctx, outbox));
+}
+
+/** Whether the text has an ORGANIZER property line; names always start a line, folded or not (RFC 5545 §3.1). */
+function namesOrganizer(data: string | Uint8Array): boolean {
+  return /^ORGANIZER[;:]/im.test(typeof data === 'string' ? data : new TextDecoder().decode(data));
 }
 
 async function previousOf(ctx: DavContext, collection: CollectionRecord, name: string): Promise<ResourceRecord | null> {

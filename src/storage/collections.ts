@@ -114,8 +114,8 @@ export class CollectionRepo {
         args: [now, now, to, ...range],
       }, {
         // The copies occupy the same time as the originals (the `resources` rows just inserted).
-        sql: `INSERT INTO instances (resource_id, collection_id, span_class, span_start, span_end, exact)
-              SELECT copy.id, copy.collection_id, i.span_class, i.span_start, i.span_end, i.exact
+        sql: `INSERT INTO instances (resource_id, collection_id, span_class, span_start, span_end, exact, busy)
+              SELECT copy.id, copy.collection_id, i.span_class, i.span_start, i.span_end, i.exact, i.busy
               FROM instances i JOIN resources original ON i.resource_id = original.id
               JOIN collections source ON original.collection_id = source.id
               JOIN collections target ON target.path = ? || substr(source.path, ${from.length + 1})

@@ -75,6 +75,8 @@ export interface CalendarObjectIndex {
 export interface IndexedSpan {
   start: number | null;
   end: number | null;
+  /** For an exactly indexed event instance: the free-busy time it is (FBTYPE), null when none. */
+  busy?: 'BUSY' | 'BUSY-TENTATIVE' | null | undefined;
 }
 
 /** What the time-range index holds for one object (storage/time-index.ts). */

@@ -3,7 +3,7 @@
 // ETags are made of (RFC 6578), and leaves a tombstone when a name disappears.
 import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
 import { StorageConflictError, UidConflictError } from './errors.ts';
-import { clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
+import { busyInstancesSql, busyOf, clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
 import {
   RESOURCE_META_COLUMNS,
   toResource,
@@ -128,7 +128,10 @@ export class ResourceRepo {
    * cost follows the size of the answer rather than of the calendar. Without a range, every object
    * of the type.
    */
-  async candidatesInRange(collectionId: number, query: RangeQuery & { componentType?: string | undefined }): Promise<RangeCandidate[]> {
+  async candidatesInRange(
+    collectionId: number,
+    query: RangeQuery & { componentType?: string | undefined; unsettledOnly?: boolean },
+  ): Promise<RangeCandidate[]> {
     const typeArgs = query.componentType ? [query.componentType] : [];
     if (query.startUtcMs === undefined && query.endUtcMs === undefined) {
       const typeClause = query.componentType ? ' AND r.component_type = ?' : '';
@@ -142,10 +145,23 @@ export class ResourceRepo {
       // the whole collection and probe the hits, which costs as much as the old full scan.
       `WITH hits AS (${overlapping.sql})
        SELECT ${META_OF_R}, r.data, hits.settled FROM hits CROSS JOIN resources r ON r.id = hits.resource_id
-       ${query.componentType ? 'WHERE r.component_type = ?' : ''} ORDER BY r.name`,
+       WHERE ${query.unsettledOnly ? 'hits.settled = 0' : '1'}${query.componentType ? ' AND r.component_type = ?' : ''} ORDER BY r.name`,
       [...overlapping.args, ...typeArgs],
     );
     return rows.map((row) => ({ ...toResource(row), rangeSettled: Number(row.settled) === 1 }));
+  }
+
+  /**
+   * Busy time of the collection's exactly indexed event instances overlapping the range (not
+   * clipped); the other objects are the candidates `candidatesInRange` returns with `unsettledOnly`.
+   */
+  async busyInstances(collectionId: number, range: RangeQuery): Promise<{ startUtcMs: number; endUtcMs: number; type: 'BUSY' | 'BUSY-TENTATIVE' }[]> {
+    const query = busyInstancesSql(collectionId, range);
+    const rows = await queryRows(this.db, query.sql, query.args);
+    return rows.flatMap((row) => {
+      const type = busyOf(row.busy);
+      return type ? [{ startUtcMs: Number(row.span_start), endUtcMs: Number(row.span_end), type }] : [];
+    });
   }
 
   /** Creates or replaces a resource, atomically checking `expect` and the collection-wide UID rule. */

@@ -30,12 +30,13 @@ export function replaceSpansStatements(collectionId: number, name: string, index
   const rows = index.spans.map((span) => {
     const start = span.start ?? EARLIEST;
     const end = span.end ?? LATEST;
-    return [spanClass(start, end), start, end];
+    return [spanClass(start, end), start, end, span.busy ?? null];
   });
   statements.push({
     // One statement whatever the number of instances: the rows travel as one JSON array.
-    sql: `INSERT INTO instances (resource_id, collection_id, span_class, span_start, span_end, exact)
-          SELECT r.id, r.collection_id, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), ?
+    sql: `INSERT INTO instances (resource_id, collection_id, span_class, span_start, span_end, exact, busy)
+          SELECT r.id, r.collection_id, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), ?,
+                 json_extract(j.value, '$[3]')
           FROM resources r, json_each(?) j WHERE r.collection_id = ? AND r.name = ?`,
     args: [index.exact ? 1 : 0, JSON.stringify(rows), collectionId, name],
   });
@@ -47,13 +48,13 @@ export function clearSpansStatement(collectionId: number, name: string): InState
 }
 
 /** The stored index rows of a resource, to carry over when it is copied or moved. */
-export const SPANS_OF_RESOURCE_SQL = 'SELECT span_start, span_end, exact FROM instances WHERE resource_id = ?';
+export const SPANS_OF_RESOURCE_SQL = 'SELECT span_start, span_end, exact, busy FROM instances WHERE resource_id = ?';
 
 export function spansFromRows(rows: readonly Record<string, unknown>[]): TimeIndex {
   const spans: IndexedSpan[] = rows.map((row) => {
     const start = Number(row.span_start);
     const end = Number(row.span_end);
-    return { start: start === EARLIEST ? null : start, end: end === LATEST ? null : end };
+    return { start: start === EARLIEST ? null : start, end: end === LATEST ? null : end, busy: busyOf(row.busy) };
   });
   return { spans, exact: rows.some((row) => Number(row.exact) === 1) };
 }
@@ -67,23 +68,49 @@ export function spansFromRows(rows: readonly Record<string, unknown>[]): TimeInd
  * decided the time-range condition and nothing needs parsing for it.
  */
 export function overlappingSql(collectionId: number, range: RangeQuery): { sql: string; args: (number | string)[] } {
+  const { scans, args } = rangeScans(collectionId, range);
   const s = range.startUtcMs ?? EARLIEST - 1;
   const e = range.endUtcMs ?? LATEST + 1;
-  const [wideStart, wideEnd] = [s - 1, e + 1];
-  const scans: string[] = [];
-  const args: number[] = [];
-  CLASS_LIMITS_MS.forEach((limit, spanClass) => {
-    scans.push('SELECT resource_id, exact, span_start, span_end FROM instances WHERE collection_id = ? AND span_class = ? AND span_start >= ? AND span_start < ? AND span_end > ?');
-    args.push(collectionId, spanClass, wideStart - limit, wideEnd, wideStart);
-  });
-  scans.push('SELECT resource_id, exact, span_start, span_end FROM instances WHERE collection_id = ? AND span_class = ? AND span_start < ? AND span_end > ?');
-  args.push(collectionId, OPEN_CLASS, wideEnd, wideStart);
   return {
-    sql: `SELECT resource_id, max(exact) AS settled FROM (${scans.join(' UNION ALL ')})
+    sql: `SELECT resource_id, max(exact) AS settled FROM (${scans})
           WHERE exact = 0 OR (span_start < ? AND (span_end > ? OR (span_end = span_start AND span_start >= ?)))
           GROUP BY resource_id`,
     args: [...args, e, s, s],
   };
+}
+
+/** One bounded index scan per length class, for rows meeting the range widened by 1 ms on each side. */
+function rangeScans(collectionId: number, range: RangeQuery): { scans: string; args: number[] } {
+  const wideStart = (range.startUtcMs ?? EARLIEST - 1) - 1;
+  const wideEnd = (range.endUtcMs ?? LATEST + 1) + 1;
+  const columns = 'SELECT resource_id, exact, busy, span_start, span_end FROM instances WHERE collection_id = ? AND span_class = ?';
+  const scans: string[] = [];
+  const args: number[] = [];
+  CLASS_LIMITS_MS.forEach((limit, spanClass) => {
+    scans.push(`${columns} AND span_start >= ? AND span_start < ? AND span_end > ?`);
+    args.push(collectionId, spanClass, wideStart - limit, wideEnd, wideStart);
+  });
+  scans.push(`${columns} AND span_start < ? AND span_end > ?`);
+  args.push(collectionId, OPEN_CLASS, wideEnd, wideStart);
+  return { scans: scans.join(' UNION ALL '), args };
+}
+
+/**
+ * Busy time of the exactly indexed event instances overlapping the range: `span_start`,
+ * `span_end` and `busy` of each, for free-busy lookups that need not parse those objects.
+ */
+export function busyInstancesSql(collectionId: number, range: RangeQuery): { sql: string; args: (number | string)[] } {
+  const { scans, args } = rangeScans(collectionId, range);
+  const s = range.startUtcMs ?? EARLIEST - 1;
+  const e = range.endUtcMs ?? LATEST + 1;
+  return {
+    sql: `SELECT span_start, span_end, busy FROM (${scans}) WHERE exact = 1 AND busy IS NOT NULL AND span_start < ? AND span_end > ?`,
+    args: [...args, e, s],
+  };
+}
+
+export function busyOf(value: unknown): 'BUSY' | 'BUSY-TENTATIVE' | null {
+  return value === 'BUSY' || value === 'BUSY-TENTATIVE' ? value : null;
 }
 
 function spanClass(start: number, end: number): number {

@@ -67,6 +67,9 @@ describe('RFC 4314 §2.1 rights letters', () => {
   it('combines sets', () => {
     expect(unionRights('lr', '9', 'rw')).toBe('lrw9');
     expect(unionRights()).toBe('');
+    // A legacy macro expands by the letters of its own set, not by those of the other sets.
+    expect(unionRights('c', 'k')).toBe('kx');
+    expect(unionRights('lrd', 't')).toBe('lrte');
     expect(subtractRights('lrwi', 'wx')).toBe('lri');
     expect(intersectRights('lrwi', 'iw9')).toBe('wi');
     expect(hasAllRights('lrw', 'rl')).toBe(true);

@@ -12,14 +12,15 @@ const HOUR_MS = 3_600_000;
 
 describe('computeOccurrenceBounds', () => {
   it('spans a single event exactly', () => {
-    expect(computeOccurrenceBounds(loadFixture('rfc4791-abcd1.ics'), LIMITS)).toEqual({
+    const bounds = computeOccurrenceBounds(loadFixture('rfc4791-abcd1.ics'), LIMITS);
+    expect(bounds).toMatchObject({
       componentType: 'VEVENT',
       firstStartUtcMs: utc('20060102T150000Z'),
       lastEndUtcMs: utc('20060102T160000Z'),
       isRecurring: false,
       hasFloating: false,
-      instanceSpans: [{ lo: utc('20060102T150000Z'), hi: utc('20060102T160000Z') }],
     });
+    expect(bounds.completeInstances?.map((i) => [i.startUtcMs, i.endUtcMs])).toEqual([[utc('20060102T150000Z'), utc('20060102T160000Z')]]);
   });
 
   it('spans every instance of a bounded series, overrides included', () => {
@@ -29,12 +30,12 @@ describe('computeOccurrenceBounds', () => {
 
   it('lists every instance of a bounded zoned series, and none when the set is unbounded or floating', () => {
     const series = computeOccurrenceBounds(loadFixture('ny-weekly-exdate-override.ics'), LIMITS);
-    const count = series.instanceSpans?.length ?? 0;
-    expect(count).toBeGreaterThan(1);
-    expect(Math.min(...series.instanceSpans!.map((s) => s.lo!))).toBe(series.firstStartUtcMs);
-    expect(Math.max(...series.instanceSpans!.map((s) => s.hi!))).toBe(series.lastEndUtcMs);
-    expect(computeOccurrenceBounds(loadFixture('london-daily-unbounded-since-2000.ics'), LIMITS).instanceSpans).toBeNull();
-    expect(computeOccurrenceBounds(loadFixture('floating-daily-exdate.ics'), LIMITS).instanceSpans).toBeNull();
+    const instances = series.completeInstances ?? [];
+    expect(instances.length).toBeGreaterThan(1);
+    expect(Math.min(...instances.map((i) => i.startUtcMs))).toBe(series.firstStartUtcMs);
+    expect(Math.max(...instances.map((i) => i.endUtcMs))).toBe(series.lastEndUtcMs);
+    expect(computeOccurrenceBounds(loadFixture('london-daily-unbounded-since-2000.ics'), LIMITS).completeInstances).toBeNull();
+    expect(computeOccurrenceBounds(loadFixture('floating-daily-exdate.ics'), LIMITS).completeInstances).toBeNull();
   });
 
   it('spans an instance moved later than the rest of the series', () => {
