@@ -34,30 +34,44 @@ export function wantsTimezones(request: Request): boolean {
 export function insertTimezones(text: string): string {
   const missing = missingTzids(text);
   if (missing.length === 0) return text;
-  const zones = missing.map((tzid) => vtimezoneText(tzid)).filter((zone): zone is string => zone !== undefined);
-  if (zones.length === 0) return text;
-  const block = zones.map((zone) => zone.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n')).join('');
+  const block = missing.map(zoneBlock).join('');
+  if (block === '') return text;
   const at = text.search(/^BEGIN:(?!VCALENDAR)/im);
   return at === -1 ? text : text.slice(0, at) + block + text.slice(at);
 }
 
-/** TZIDs referenced by properties (TZID parameters) that no VTIMEZONE in the text defines. */
+/**
+ * TZIDs referenced by properties (TZID parameters) that no VTIMEZONE in the text defines. The TZID
+ * property exists only in VTIMEZONE (RFC 5545 §3.8.3.1), so its lines are the definitions.
+ */
 export function missingTzids(text: string): string[] {
-  const unfolded = text.replace(/\r?\n[ \t]/g, '');
+  // Most stored objects are in UTC: they need no unfolding or scanning at all.
+  if (!/;TZID=/i.test(text)) return [];
+  const unfolded = /\n[ \t]/.test(text) ? text.replace(/\r?\n[ \t]/g, '') : text;
   const defined = new Set<string>();
-  const referenced = new Set<string>();
-  let inZone = false;
-  for (const line of unfolded.split(/\r?\n/)) {
-    if (/^BEGIN:VTIMEZONE$/i.test(line)) inZone = true;
-    else if (/^END:VTIMEZONE$/i.test(line)) inZone = false;
-    else if (inZone && /^TZID[:;]/i.test(line)) defined.add(line.slice(line.indexOf(':') + 1));
-    else if (!inZone) {
-      const match = /;TZID=("([^"]*)"|[^;:]*)[;:]/i.exec(line);
-      if (match) referenced.add(match[2] ?? match[1]!);
-    }
+  for (const match of unfolded.matchAll(/^TZID[;:][^\r\n]*/gim)) {
+    const line = match[0];
+    defined.add(line.slice(line.indexOf(':') + 1));
   }
+  const referenced = new Set<string>();
+  for (const match of unfolded.matchAll(/;TZID=("([^"]*)"|[^;:\r\n]*)[;:]/gi)) referenced.add(match[2] ?? match[1]!);
   return [...referenced].filter((tzid) => !defined.has(tzid));
 }
+
+/** The catalogue's VTIMEZONE with CRLF line ends, ready to insert ('' for an unknown zone); built once per zone. */
+function zoneBlock(tzid: string): string {
+  let block = ZONE_BLOCKS.get(tzid);
+  if (block === undefined) {
+    const zone = vtimezoneText(tzid);
+    block = zone === undefined ? '' : zone.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n');
+    if (ZONE_BLOCKS.size < ZONE_BLOCK_LIMIT) ZONE_BLOCKS.set(tzid, block);
+  }
+  return block;
+}
+
+const ZONE_BLOCKS = new Map<string, string>();
+/** More than the catalogue's zones and aliases, so the cache stays bounded whatever clients send. */
+const ZONE_BLOCK_LIMIT = 2000;
 
 function renameTzids(component: ICAL.Component, renames: ReadonlyMap<string, string>): void {
   for (const property of component.getAllProperties()) {

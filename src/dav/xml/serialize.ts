@@ -63,23 +63,28 @@ export class XmlStreamWriter {
 }
 
 export function escapeText(text: string): string {
-  return stripInvalid(text).replace(/[&<>\r]/g, (char) => ENTITIES[char]!);
+  return text.replace(TEXT_SPECIALS, replaceSpecial);
 }
 
 export function escapeAttribute(text: string): string {
-  return stripInvalid(text).replace(/[&<>"\r\n\t]/g, (char) => ENTITIES[char]!);
+  return text.replace(ATTRIBUTE_SPECIALS, replaceSpecial);
 }
 
 // --- Internal helpers ---
+
+// One pass per string (calendar-data can be megabytes): markup characters become references, and
+// characters XML 1.0 cannot carry at all (§2.2, e.g. a stray control character in a summary) are dropped.
+// eslint-disable-next-line no-control-regex
+const TEXT_SPECIALS = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// eslint-disable-next-line no-control-regex
+const ATTRIBUTE_SPECIALS = /[&<>"\r\n\t\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#13;', '\n': '&#10;', '\t': '&#9;',
 };
 
-/** Characters XML 1.0 cannot carry at all (§2.2), e.g. a stray control character in a summary. */
-function stripInvalid(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+function replaceSpecial(char: string): string {
+  return ENTITIES[char] ?? '';
 }
 
 function collectNamespaces(element: XmlElement, prefixes: Map<string, string>): void {
