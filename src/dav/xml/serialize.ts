@@ -63,6 +63,8 @@ export class XmlStreamWriter {
 }
 
 export function escapeText(text: string): string {
+  // calendar-data has a carriage return on every line and rarely anything else to escape.
+  if (!RARE_TEXT_SPECIALS.test(text)) return text.replaceAll('\r', '&#13;');
   return text.replace(TEXT_SPECIALS, replaceSpecial);
 }
 
@@ -76,6 +78,8 @@ export function escapeAttribute(text: string): string {
 // characters XML 1.0 cannot carry at all (§2.2, e.g. a stray control character in a summary) are dropped.
 // eslint-disable-next-line no-control-regex
 const TEXT_SPECIALS = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// eslint-disable-next-line no-control-regex
+const RARE_TEXT_SPECIALS = /[&<>\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 // eslint-disable-next-line no-control-regex
 const ATTRIBUTE_SPECIALS = /[&<>"\r\n\t\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
