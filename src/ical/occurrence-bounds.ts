@@ -1,5 +1,6 @@
 // The indexed time span of a calendar object, computed when it is written: first instance start and
-// last instance end (RFC 4791 §9.9 semantics), so that time-range queries can prefilter in SQL.
+// last instance end (RFC 4791 §9.9 semantics), and every instance when they are known exactly, so
+// that time-range queries can prefilter (and often decide) in SQL.
 import ICAL from 'ical.js';
 import { UTC_ZONE, type Zone } from '../tz/zone.ts';
 import { expandInstances, isRecurrenceMaster, primaryComponentName, type Instance } from './recurrence.ts';
