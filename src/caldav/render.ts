@@ -15,7 +15,7 @@ import { renderCalendarAdmin } from '../web/home-page.ts';
 /** GET of a calendar object: referenced time zones go back in unless the client opted out (RFC 7809). */
 export function outgoingCalendarData(ctx: DavContext, record: ResourceRecord): string | Uint8Array {
   if (record.componentType === null || typeof record.data !== 'string' || !wantsTimezones(ctx.request)) return record.data;
-  return insertTimezones(record.data);
+  return insertTimezones(record.data, { truncate: true });
 }
 
 export async function renderCollection(ctx: DavContext, resource: DavResource): Promise<Response | null> {

@@ -30,48 +30,75 @@ export function wantsTimezones(request: Request): boolean {
   return (request.headers.get('caldav-timezones') ?? 'T').trim().toUpperCase() !== 'F';
 }
 
+export interface InsertOptions {
+  /**
+   * Start each zone shortly before the earliest date the object gives in it (RFC 7808 §5.3
+   * truncation) instead of at its first rule: New York's whole history is 5 KB, the rules since
+   * 2025 are 450 bytes. Only for a single object: an export shares one VTIMEZONE between objects.
+   */
+  truncate?: boolean;
+}
+
 /** Inserts the catalogue's VTIMEZONE for every TZID referenced but not defined in the text. */
-export function insertTimezones(text: string): string {
-  const missing = missingTzids(text);
-  if (missing.length === 0) return text;
-  const block = missing.map(zoneBlock).join('');
+export function insertTimezones(text: string, options: InsertOptions = {}): string {
+  const uses = missingZoneUses(text);
+  if (uses.size === 0) return text;
+  const block = [...uses].map(([tzid, earliestYear]) => zoneBlock(tzid, options.truncate ? earliestYear : undefined)).join('');
   if (block === '') return text;
   const at = text.search(/^BEGIN:(?!VCALENDAR)/im);
   return at === -1 ? text : text.slice(0, at) + block + text.slice(at);
 }
 
-/**
- * TZIDs referenced by properties (TZID parameters) that no VTIMEZONE in the text defines. The TZID
- * property exists only in VTIMEZONE (RFC 5545 §3.8.3.1), so its lines are the definitions.
- */
+/** TZIDs referenced by properties (TZID parameters) that no VTIMEZONE in the text defines. */
 export function missingTzids(text: string): string[] {
-  // Most stored objects are in UTC: they need no unfolding or scanning at all.
-  if (!/;TZID=/i.test(text)) return [];
-  const unfolded = /\n[ \t]/.test(text) ? text.replace(/\r?\n[ \t]/g, '') : text;
-  const defined = new Set<string>();
-  for (const match of unfolded.matchAll(/^TZID[;:][^\r\n]*/gim)) {
-    const line = match[0];
-    defined.add(line.slice(line.indexOf(':') + 1));
-  }
-  const referenced = new Set<string>();
-  for (const match of unfolded.matchAll(/;TZID=("([^"]*)"|[^;:\r\n]*)[;:]/gi)) referenced.add(match[2] ?? match[1]!);
-  return [...referenced].filter((tzid) => !defined.has(tzid));
+  return [...missingZoneUses(text).keys()];
 }
 
-/** The catalogue's VTIMEZONE with CRLF line ends, ready to insert ('' for an unknown zone); built once per zone. */
-function zoneBlock(tzid: string): string {
-  let block = ZONE_BLOCKS.get(tzid);
+// --- Internal helpers ---
+
+/**
+ * Each TZID referenced but not defined, with the earliest year of the dates given in it (undefined
+ * when none parses). The TZID property exists only in VTIMEZONE (RFC 5545 §3.8.3.1), so its lines
+ * are the definitions.
+ */
+function missingZoneUses(text: string): Map<string, number | undefined> {
+  const uses = new Map<string, number | undefined>();
+  // Most stored objects are in UTC: they need no unfolding or scanning at all.
+  if (!/;TZID=/i.test(text)) return uses;
+  const unfolded = /\n[ \t]/.test(text) ? text.replace(/\r?\n[ \t]/g, '') : text;
+  for (const match of unfolded.matchAll(/;TZID=("([^"]*)"|[^;:\r\n]*)[^:\r\n]*:([^\r\n]*)/gi)) {
+    const tzid = match[2] ?? match[1]!;
+    let earliest = uses.get(tzid);
+    // Every date of the value (EXDATE and RDATE lists included): YYYYMMDD, then T or the end.
+    for (const date of match[3]!.matchAll(/(?:^|,)(\d{4})\d{4}/g)) earliest = Math.min(earliest ?? Infinity, Number(date[1]));
+    uses.set(tzid, earliest);
+  }
+  for (const match of unfolded.matchAll(/^TZID[;:][^\r\n]*/gim)) {
+    const line = match[0];
+    uses.delete(line.slice(line.indexOf(':') + 1));
+  }
+  return uses;
+}
+
+/**
+ * The catalogue's VTIMEZONE with CRLF line ends, ready to insert ('' for an unknown zone), from two
+ * days before `fromYear` begins (any UTC offset) when given; built once per zone and year.
+ */
+function zoneBlock(tzid: string, fromYear: number | undefined): string {
+  const key = fromYear === undefined ? tzid : `${tzid}\u0000${fromYear}`;
+  let block = ZONE_BLOCKS.get(key);
   if (block === undefined) {
-    const zone = vtimezoneText(tzid);
+    const startUtcMs = fromYear === undefined ? undefined : Date.UTC(fromYear, 0, 1) - 2 * 86_400_000;
+    const zone = vtimezoneText(tzid, startUtcMs === undefined ? undefined : { startUtcMs });
     block = zone === undefined ? '' : zone.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n');
-    if (ZONE_BLOCKS.size < ZONE_BLOCK_LIMIT) ZONE_BLOCKS.set(tzid, block);
+    if (ZONE_BLOCKS.size < ZONE_BLOCK_LIMIT) ZONE_BLOCKS.set(key, block);
   }
   return block;
 }
 
 const ZONE_BLOCKS = new Map<string, string>();
-/** More than the catalogue's zones and aliases, so the cache stays bounded whatever clients send. */
-const ZONE_BLOCK_LIMIT = 2000;
+/** Zones × years actually used stay far below this; the bound only guards against odd input. */
+const ZONE_BLOCK_LIMIT = 5000;
 
 function renameTzids(component: ICAL.Component, renames: ReadonlyMap<string, string>): void {
   for (const property of component.getAllProperties()) {

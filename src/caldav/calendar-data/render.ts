@@ -24,7 +24,7 @@ export interface RenderOptions extends ExpandLimits {
  * the object cannot be parsed or holds a malformed value.
  */
 export function renderCalendarData(text: string, request: CalendarDataRequest, options: RenderOptions, parsed?: Component): string {
-  if (isWholeObject(request)) return options.timezones ? insertTimezones(text) : text;
+  if (isWholeObject(request)) return options.timezones ? insertTimezones(text, { truncate: true }) : text;
   const vcalendar = parsed ?? parseICalendar(text);
   let tree: JCalComponent;
   if (request.expand) tree = expandCalendar(vcalendar, request.expand, options);

@@ -1,6 +1,10 @@
 // RFC 7809 output: which catalogue VTIMEZONEs a stored object needs put back.
 import { describe, expect, it } from 'vitest';
 import { insertTimezones, missingTzids } from '../../../src/caldav/timezones-by-reference.ts';
+import { parseICalendar } from '../../../src/ical/parse.ts';
+import { getZone } from '../../../src/tz/catalogue.ts';
+import { zoneFromVtimezone } from '../../../src/tz/vtimezone-zone.ts';
+import { utcMsToLocal } from '../../../src/tz/zone.ts';
 
 const object = (lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 
@@ -29,5 +33,22 @@ describe('insertTimezones', () => {
     expect(out).not.toMatch(/[^\r]\n/);
     expect(out.match(/BEGIN:VTIMEZONE/g)).toHaveLength(1);
     expect(insertTimezones(insertTimezones(text))).toBe(out);
+  });
+
+  it('truncates each zone to the earliest date the object gives in it, keeping every offset the object needs', () => {
+    const text = object([
+      'BEGIN:VEVENT', 'DTSTART;TZID=America/New_York:20260310T090000', 'RRULE:FREQ=DAILY;COUNT=400',
+      'EXDATE;TZID=America/New_York:20270101T090000,20251231T090000', 'END:VEVENT',
+    ]);
+    const truncated = insertTimezones(text, { truncate: true });
+    expect(truncated.length).toBeLessThan(insertTimezones(text).length - 2000);
+    const zoneText = /BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE\r\n/.exec(truncated)![0];
+    // Read as a client would: from the VTIMEZONE's own rules, not from the catalogue.
+    const zone = zoneFromVtimezone(parseICalendar(`BEGIN:VCALENDAR\r\nVERSION:2.0\r\n${zoneText}END:VCALENDAR\r\n`).getFirstSubcomponent('vtimezone')!);
+    const catalogue = getZone('America/New_York')!;
+    // The EXDATE of 31 December 2025, both DST changes of 2026, and a summer far ahead.
+    for (const instant of [Date.UTC(2025, 11, 31, 14), Date.UTC(2026, 2, 8, 6, 59), Date.UTC(2026, 2, 8, 7), Date.UTC(2026, 10, 1, 5, 59), Date.UTC(2026, 10, 1, 6), Date.UTC(2035, 6, 1)]) {
+      expect(utcMsToLocal(zone, instant), new Date(instant).toISOString()).toEqual(utcMsToLocal(catalogue, instant));
+    }
   });
 });
