@@ -139,13 +139,14 @@ export class ResourceRepo {
       return rows.map((row) => ({ ...toResource(row), rangeSettled: false }));
     }
     const overlapping = overlappingSql(collectionId, query);
+    const conditions = [...(query.unsettledOnly ? ['hits.settled = 0'] : []), ...(query.componentType ? ['r.component_type = ?'] : [])];
     const rows = await queryRows(
       this.db,
       // CROSS JOIN keeps the hits as the outer loop: left to itself, SQLite's planner prefers to scan
       // the whole collection and probe the hits, which costs as much as the old full scan.
       `WITH hits AS (${overlapping.sql})
        SELECT ${META_OF_R}, r.data, hits.settled FROM hits CROSS JOIN resources r ON r.id = hits.resource_id
-       WHERE ${query.unsettledOnly ? 'hits.settled = 0' : '1'}${query.componentType ? ' AND r.component_type = ?' : ''} ORDER BY r.name`,
+       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY r.name`,
       [...overlapping.args, ...typeArgs],
     );
     return rows.map((row) => ({ ...toResource(row), rangeSettled: Number(row.settled) === 1 }));
@@ -181,6 +182,7 @@ export class ResourceRepo {
       }
       throw error;
     }
+    // Every driver returns the RETURNING row; reading it back is only a fallback.
     const written = results[upsertAt]?.rows[0];
     return written ? toResourceMeta(written as unknown as Record<string, unknown>) : (await this.getMeta(collection.id, name))!;
   }

@@ -233,6 +233,20 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       expect(hits.map((r) => [r.name, r.rangeSettled])).toEqual([['at-start.ics', true], ['vague.ics', false]]);
     });
 
+    it('lists the busy time of exact event instances, leaving the other objects to be parsed', async () => {
+      const calendar = await newCalendar();
+      const spans: IndexedSpan[] = [{ start: 1000, end: 2000, busy: 'BUSY' }, { start: 3000, end: 4000, busy: 'BUSY-TENTATIVE' }, { start: 5000, end: 6000, busy: null }];
+      await store.resources.put(calendar, 'series.ics', calendarWrite('s', '"s"', 1000, 6000, { spans, exact: true }), { absent: true }, NOW);
+      await store.resources.put(calendar, 'vague.ics', calendarWrite('v', '"v"', 0, 9000, { spans: [{ start: 0, end: 9000 }], exact: false }), { absent: true }, NOW);
+      const busy = await store.resources.busyInstances(calendar.id, { startUtcMs: 1500, endUtcMs: 5500 });
+      expect(busy.sort((a, b) => a.startUtcMs - b.startUtcMs)).toEqual([
+        { startUtcMs: 1000, endUtcMs: 2000, type: 'BUSY' },
+        { startUtcMs: 3000, endUtcMs: 4000, type: 'BUSY-TENTATIVE' },
+      ]);
+      const unsettled = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 1500, endUtcMs: 5500, unsettledOnly: true });
+      expect(unsettled.map((r) => r.name)).toEqual(['vague.ics']);
+    });
+
     it('keeps the index rows of a rewrite without spans, and carries them over on COPY and MOVE', async () => {
       const calendar = await newCalendar();
       const other = await newCalendar();

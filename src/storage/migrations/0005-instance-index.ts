@@ -1,8 +1,8 @@
 // The time-range index: one row per instance of a calendar object whose instances are known
 // exactly when it is written (with the free-busy type of event instances), one row for the whole
-// span of any other object. Rows are grouped by
-// length (span_class), so that an overlap query is a few bounded index range scans rather than a
-// scan of everything that starts before the range ends (see time-index.ts).
+// span of any other object. Rows are grouped by length (span_class), so that an overlap query is a
+// few bounded index range scans rather than a scan of everything that starts before the range
+// ends (see time-index.ts).
 
 export const MIGRATION_0005 = [
   `CREATE TABLE instances (
