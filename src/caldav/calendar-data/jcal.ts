@@ -14,7 +14,19 @@ export function jcalOf(component: ICAL.Component): JCalComponent {
 
 /** A deep copy, so the copy can be edited while the parsed object stays as it was. */
 export function cloneJCal(component: JCalComponent): JCalComponent {
-  return structuredClone(component);
+  // jCal is only arrays, plain objects and primitives: copying them directly is several times
+  // faster than structuredClone, which matters when expand copies a component per instance.
+  return deepCopy(component) as JCalComponent;
+}
+
+function deepCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(deepCopy);
+  if (value !== null && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) copy[key] = deepCopy((value as Record<string, unknown>)[key]);
+    return copy;
+  }
+  return value;
 }
 
 export function serializeJCal(vcalendar: JCalComponent, mediaType: 'text/calendar' | 'application/calendar+json'): string {
