@@ -1,6 +1,6 @@
 // CalDAV core benchmark: PUT N events, PROPFIND Depth 1 on the calendar, GET single objects.
 // Usage: npx tsx bench/caldav.ts [--events 1000] [--concurrency 8] [--url http://host:port --user U --password P]
-import { benchArgs, openTarget, percentiles, report, runConcurrent, timeIt } from './lib.ts';
+import { benchArgs, closeConnections, httpRequest, openTarget, percentiles, report, runConcurrent, timeIt } from './lib.ts';
 
 const args = benchArgs();
 const events = Number(args.events ?? 1000);
@@ -9,11 +9,9 @@ const target = await openTarget(args);
 const calendar = `/dav/calendars/user/${target.user}/bench-${Date.now()}/`;
 const headers = { Authorization: target.auth };
 
-async function request(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<Response> {
-  const response = await fetch(target.baseUrl + path, { method, headers: { ...headers, ...extra }, ...(body === undefined ? {} : { body }) });
-  await response.arrayBuffer();
-  if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status}`);
-  return response;
+async function request(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<void> {
+  const { status } = await httpRequest(target.baseUrl, method, path, { ...headers, ...extra }, body);
+  if (status >= 400) throw new Error(`${method} ${path} → ${status}`);
 }
 
 function eventText(i: number): string {
@@ -44,4 +42,5 @@ const get = await runConcurrent(gets, concurrency, async (i) => {
 report(`GET single object (c=${concurrency})`, { 'req/s': get.perSecond, ...percentiles(get.latencies) });
 
 await request('DELETE', calendar);
+closeConnections();
 await target.close();

@@ -6,7 +6,7 @@
 //        [--url http://host:port --user U --password P]
 import { execFileSync } from 'node:child_process';
 import { vtimezoneText } from '../src/tz/catalogue.ts';
-import { benchArgs, openTarget, percentiles, runConcurrent, timeIt } from './lib.ts';
+import { benchArgs, closeConnections, httpRequest, openTarget, percentiles, runConcurrent, timeIt } from './lib.ts';
 
 const args = benchArgs({ pid: { type: 'string' }, keep: { type: 'boolean' } });
 const events = Number(args.events ?? 1000);
@@ -30,9 +30,8 @@ interface Row {
 const rows: Row[] = [];
 
 async function request(method: string, path: string, body?: string, extra: Record<string, string> = {}): Promise<string> {
-  const response = await fetch(target.baseUrl + path, { method, headers: { Authorization: target.auth, ...extra }, ...(body === undefined ? {} : { body }) });
-  const text = await response.text();
-  if (response.status >= 400) throw new Error(`${method} ${path} → ${response.status}: ${text.slice(0, 300)}`);
+  const { status, text } = await httpRequest(target.baseUrl, method, path, { Authorization: target.auth, ...extra }, body);
+  if (status >= 400) throw new Error(`${method} ${path} → ${status}: ${text.slice(0, 300)}`);
   return text;
 }
 
@@ -157,6 +156,7 @@ sampleRss('after GET');
 // --keep leaves the calendar in place, e.g. to profile a server against it afterwards.
 if (args.keep) console.log(`kept ${calendar}`);
 else await request('DELETE', calendar);
+closeConnections();
 await target.close();
 
 console.log(`\n${events} events (${events / 5} weekly series), ${target.baseUrl}\n`);
