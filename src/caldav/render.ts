@@ -29,9 +29,21 @@ export async function renderCollection(ctx: DavContext, resource: DavResource): 
   if (collection.kind === 'calendar-home') return renderCalendarAdmin(ctx, resource);
   if (collection.kind === 'folder' || collection.kind === 'drive-home') {
     requireAccess(ctx, resource, 'read');
-    const [folders, files] = await Promise.all([ctx.deps.store.collections.listChildren(collection.path), ctx.deps.store.resources.listMeta(collection.id)]);
-    const lines = [...folders.map((f) => f.path.slice(collection.path.length)), ...files.map((f) => f.name)];
-    return new Response(`${lines.join('\n')}\n`, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    const folders = await ctx.deps.store.collections.listChildren(collection.path);
+    const files = ctx.deps.store.resources.iterateMeta(collection.id);
+    const encoder = new TextEncoder();
+    let head = folders.map((f) => `${f.path.slice(collection.path.length)}\n`).join('');
+    // One line per member, a page of members at a time.
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await files.next();
+        const lines = head + (next.done ? '' : next.value.map((f) => `${f.name}\n`).join(''));
+        head = '';
+        if (lines !== '') controller.enqueue(encoder.encode(lines));
+        if (next.done) controller.close();
+      },
+    });
+    return new Response(body, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   }
   return null;
 }

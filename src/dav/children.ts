@@ -1,31 +1,51 @@
-// Members of a collection as DavResources, for PROPFIND Depth 1 and reports. Stored collections
-// list with two queries (sub-collections, resource metadata) however many members there are.
+// Members of a collection as DavResources, for PROPFIND Depth 1 and reports. A stored collection
+// lists its sub-collections in one query and its resources a page at a time, so that a listing of
+// any size holds one page in memory.
 import { hasAccess } from '../acl/check.ts';
 import type { DavContext } from './context.ts';
 import type { DavResource, VirtualCollection } from './resource.ts';
 import { calendarHomePath, driveHomePath, principalPath } from './urls.ts';
 
+/** Every member the request may see, at once: for collections whose size does not matter. */
 export async function listChildren(ctx: DavContext, resource: DavResource): Promise<DavResource[]> {
-  const children = await allChildren(ctx, resource);
-  return children.filter((child) => child.kind === 'resource' || hasAccess(ctx, child, 'read') || lookupOnly(ctx, child));
+  const children: DavResource[] = [];
+  for await (const page of childPages(ctx, resource)) children.push(...page);
+  return children;
 }
 
-async function allChildren(ctx: DavContext, resource: DavResource): Promise<DavResource[]> {
+/** The members the request may see, page by page: collections first, then resources in name order. */
+export async function* childPages(ctx: DavContext, resource: DavResource): AsyncGenerator<DavResource[]> {
+  if (resource.kind !== 'collection') {
+    const children = (await virtualChildren(ctx, resource)).filter((child) => visible(ctx, child));
+    if (children.length > 0) yield children;
+    return;
+  }
+  const store = ctx.deps.store;
+  const collection = resource.collection;
+  const [subcollections, subscriptions] = await Promise.all([
+    store.collections.listChildren(collection.path),
+    // Shares the home's user accepted are members of the home too, at their alias paths.
+    collection.kind === 'calendar-home' && collection.owner ? store.shares.listSubscriptions(collection.owner) : [],
+  ]);
+  const collections = [...subcollections, ...subscriptions]
+    .map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c }))
+    .filter((child) => visible(ctx, child));
+  if (collections.length > 0) yield collections;
+  for await (const metas of store.resources.iterateMeta(collection.id)) {
+    yield metas.map((meta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta }));
+  }
+}
+
+// --- Internal helpers ---
+
+/** Resources are listed to whoever may read their collection; sub-collections need their own right. */
+function visible(ctx: DavContext, child: DavResource): boolean {
+  return child.kind === 'resource' || hasAccess(ctx, child, 'read') || lookupOnly(ctx, child);
+}
+
+async function virtualChildren(ctx: DavContext, resource: DavResource): Promise<DavResource[]> {
   const store = ctx.deps.store;
   const config = ctx.deps.config;
-  if (resource.kind === 'collection') {
-    const collection = resource.collection;
-    const [subcollections, members, subscriptions] = await Promise.all([
-      store.collections.listChildren(collection.path),
-      store.resources.listMeta(collection.id),
-      // Shares the home's user accepted are members of the home too, at their alias paths.
-      collection.kind === 'calendar-home' && collection.owner ? store.shares.listSubscriptions(collection.owner) : [],
-    ]);
-    return [
-      ...[...subcollections, ...subscriptions].map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c })),
-      ...members.map((meta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta })),
-    ];
-  }
   if (resource.kind !== 'virtual') return [];
   const virtual = (path: string, name: VirtualCollection): DavResource => ({ kind: 'virtual', path, name });
   const me = ctx.principal;

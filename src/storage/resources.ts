@@ -55,17 +55,27 @@ export class ResourceRepo {
     return row ? toResourceMeta(row) : undefined;
   }
 
-  /** Metadata of every member, without data: PROPFIND Depth 1 is one query however big the collection. */
-  async listMeta(collectionId: number): Promise<ResourceMeta[]> {
-    // One JSON text for the whole listing: the client libraries build an object per row and
-    // column, which costs more than the query itself on a 10,000-member calendar.
-    const row = await queryRow(
-      this.db,
-      `SELECT json_group_array(json_array(${RESOURCE_META_COLUMNS})) AS listing
-       FROM (SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? ORDER BY name)`,
-      [collectionId],
-    );
-    return (JSON.parse(String(row?.listing ?? '[]')) as unknown[][]).map(resourceMetaFromValues);
+  /**
+   * The members' metadata, without data, a page at a time in name order: a listing of any size
+   * (PROPFIND Depth 1, an initial sync) holds one page in memory. Each page is one query returning
+   * one JSON text, because the client libraries build an object per row and column, which costs
+   * more than the query itself. Pages are separate reads, so members written meanwhile may or may
+   * not appear, as with any listing taken while the collection changes.
+   */
+  async *iterateMeta(collectionId: number, pageSize = 1000): AsyncGenerator<ResourceMeta[]> {
+    let after = '';
+    for (;;) {
+      const row = await queryRow(
+        this.db,
+        `SELECT json_group_array(json_array(${RESOURCE_META_COLUMNS})) AS listing
+         FROM (SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? AND name > ? ORDER BY name LIMIT ?)`,
+        [collectionId, after, pageSize],
+      );
+      const page = (JSON.parse(String(row?.listing ?? '[]')) as unknown[][]).map(resourceMetaFromValues);
+      if (page.length > 0) yield page;
+      if (page.length < pageSize) return;
+      after = page[page.length - 1]!.name;
+    }
   }
 
   async getMany(collectionId: number, names: readonly string[]): Promise<ResourceRecord[]> {

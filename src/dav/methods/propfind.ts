@@ -1,7 +1,7 @@
 // PROPFIND (RFC 4918 §9.1), with Prefer: return=minimal and depth-noroot (RFC 8144).
 import { requireAccess } from '../../acl/check.ts';
 import { readBodyText } from '../../http/body.ts';
-import { listChildren } from '../children.ts';
+import { childPages } from '../children.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conditionError, notFound } from '../errors.ts';
 import { streamingMultistatus, type MultistatusResponse } from '../multistatus.ts';
@@ -20,15 +20,19 @@ export async function handlePropfind(ctx: DavContext, registry: PropertyRegistry
   const depth = parseDepth(ctx.request.headers.get('depth'));
   const request = parsePropfindBody(await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'PROPFIND body'));
   const prefer = preferences(ctx.request);
-  const targets: DavResource[] = prefer.depthNoroot && depth === 1 ? [] : [resource];
-  if (depth === 1) targets.push(...(await listChildren(ctx, resource)));
-  const dead = needsDeadProperties(registry, request) ? await loadDeadProperties(ctx, targets) : new Map();
-  async function* responses(): AsyncGenerator<MultistatusResponse> {
+  const wantsDead = needsDeadProperties(registry, request);
+  async function* respond(targets: readonly DavResource[]): AsyncGenerator<MultistatusResponse> {
+    const dead = wantsDead ? await loadDeadProperties(ctx, targets) : new Map();
     for (const target of targets) {
       let propstats = await computePropstats(ctx, registry, target, request, dead.get(target.path) ?? new Map());
       if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
       yield { path: target.path, propstats };
     }
+  }
+  // Members are read a page at a time as the response is sent: memory does not grow with the collection.
+  async function* responses(): AsyncGenerator<MultistatusResponse> {
+    if (!(prefer.depthNoroot && depth === 1)) yield* respond([resource]);
+    if (depth === 1) for await (const page of childPages(ctx, resource)) yield* respond(page);
   }
   const headers: Record<string, string> = { Vary: 'Brief, Prefer' };
   if (prefer.applied.length > 0) headers['Preference-Applied'] = prefer.applied.join(', ');

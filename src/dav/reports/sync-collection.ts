@@ -8,6 +8,7 @@ import { streamingMultistatus } from '../multistatus.ts';
 import { computePropstats, loadDeadProperties, needsDeadProperties } from '../properties/compute.ts';
 import { syncToken } from '../properties/webdav.ts';
 import type { DavResource } from '../resource.ts';
+import type { ResourceMeta } from '../../storage/index.ts';
 import { childElements, el, findChild, textContent } from '../xml/element.ts';
 import { dav } from '../xml/names.ts';
 import type { ReportDef } from './registry.ts';
@@ -29,30 +30,42 @@ export const SYNC_COLLECTION: ReportDef = {
     const collection = resource.collection;
     const since = parseToken(textContent(findChild(body, dav('sync-token')) ?? el(dav('sync-token'))).trim(), collection);
     const store = ctx.deps.store;
+    const request = { type: 'prop' as const, names };
+    const wantsDead = needsDeadProperties(services.properties, request);
+    async function* respond(members: readonly DavResource[]): AsyncGenerator<MultistatusResponse> {
+      const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map();
+      for (const member of members) {
+        yield { path: member.path, propstats: await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map()) };
+      }
+    }
+    const asMember = (meta: ResourceMeta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta });
+    const token = (modseq: number) => [el(dav('sync-token'), syncToken({ syncId: collection.syncId, modseq }))];
+    if (since === 0 && limit === undefined) {
+      // A whole initial sync: the members a page at a time, as the response is sent. The token is
+      // the state read before the first page, so whatever changes meanwhile is in the next sync.
+      async function* everything(): AsyncGenerator<MultistatusResponse> {
+        for await (const metas of store.resources.iterateMeta(collection.id)) yield* respond(metas.map(asMember));
+      }
+      return streamingMultistatus(everything(), () => token(collection.modseq));
+    }
     const fetched = await store.resources.changesSince(collection.id, since, limit === undefined ? undefined : limit + 1);
     // RFC 6578 §3.4: an initial sync lists the members only, never removed ones.
     const changes = since === 0 ? fetched.filter((c) => !c.deleted) : fetched;
     const truncated = limit !== undefined && fetched.length > limit;
     const page = truncated ? changes.slice(0, limit) : changes;
     const live = page.filter((c) => !c.deleted).map((c) => c.name);
-    const everything = since === 0 && !truncated;
-    const metas = new Map((everything ? await store.resources.listMeta(collection.id) : await store.resources.getManyMeta(collection.id, live)).map((r) => [r.name, r]));
-    const members: DavResource[] = [];
-    for (const name of live) {
+    const metas = new Map((await store.resources.getManyMeta(collection.id, live)).map((r) => [r.name, r]));
+    const members = live.flatMap((name) => {
       const meta = metas.get(name);
-      if (meta) members.push({ kind: 'resource', path: collection.path + name, collection, name, meta });
-    }
-    const request = { type: 'prop' as const, names };
-    const dead = needsDeadProperties(services.properties, request) ? await loadDeadProperties(ctx, members) : new Map();
+      return meta ? [asMember(meta)] : [];
+    });
     const nextModseq = truncated ? page[page.length - 1]!.modseq : collection.modseq;
     async function* responses(): AsyncGenerator<MultistatusResponse> {
-      for (const member of members) {
-        yield { path: member.path, propstats: await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map()) };
-      }
+      yield* respond(members);
       for (const change of page) if (change.deleted) yield { path: collection.path + change.name, status: 404 };
       if (truncated) yield { path: collection.path, status: 507, error: el(dav('number-of-matches-within-limits')) };
     }
-    return streamingMultistatus(responses(), () => [el(dav('sync-token'), syncToken({ syncId: collection.syncId, modseq: nextModseq }))]);
+    return streamingMultistatus(responses(), () => token(nextModseq));
   },
 };
 
