@@ -54,7 +54,20 @@ export interface HttpResult {
 const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
 /** One request over a kept-alive connection; resolves once the whole body has arrived. */
-export function httpRequest(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
+export async function httpRequest(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
+  try {
+    return await send(baseUrl, method, path, headers, body);
+  } catch (error) {
+    // The server may close an idle kept-alive connection just as it is reused: send again, once,
+    // on a fresh one (the retry Node's documentation recommends for reused sockets).
+    if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      return send(baseUrl, method, path, headers, body);
+    }
+    throw error;
+  }
+}
+
+function send(baseUrl: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<HttpResult> {
   const url = new URL(path, baseUrl);
   const transport = url.protocol === 'https:' ? https : http;
   const allHeaders = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
@@ -65,7 +78,7 @@ export function httpRequest(baseUrl: string, method: string, path: string, heade
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', reject);
     });
-    request.on('error', reject);
+    request.on('error', (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
     request.end(body);
   });
 }
