@@ -5,8 +5,9 @@
 // bounds the start from above only, so a plain index scan reads everything that began before the
 // range ends. Every span is therefore filed under a length class; a span of class k is no longer
 // than CLASS_LIMITS_MS[k], so it can only overlap the range if it starts at most that long before
-// it, and each class becomes one scan of `span_start` between two bounds. The last class (longer
-// spans, unbounded ones, whole-object spans of recurring series) is small and scanned by its start.
+// it, and each class becomes one scan of `span_start` between two bounds. The last class (spans
+// over two years: unbounded series, undated to-dos, very long events) is small and scanned by its
+// start alone.
 import type { InStatement } from './db.ts';
 import type { IndexedSpan, TimeIndex } from './records.ts';
 
