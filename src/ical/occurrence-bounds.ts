@@ -3,7 +3,7 @@
 // that time-range queries can prefilter (and often decide) in SQL.
 import ICAL from 'ical.js';
 import { UTC_ZONE, type Zone } from '../tz/zone.ts';
-import { expandInstances, isRecurrenceMaster, primaryComponentName, type Instance } from './recurrence.ts';
+import { expandInstances, expandInstanceSet, isRecurrenceMaster, primaryComponentName, type Instance } from './recurrence.ts';
 import { availabilitySpan, freeBusySpan, instanceSpan, type Span } from './time-range.ts';
 import { readingValues, resolveProperty, zoneContext } from './zones.ts';
 
@@ -20,8 +20,9 @@ export interface OccurrenceBounds {
   hasFloating: boolean;
   /**
    * Every instance, when they are known exactly at write time: a bounded set (or a single
-   * instance) with no floating or DATE value, so that the same instants hold in every query's
-   * zone. null otherwise (unbounded rules, floating values, VFREEBUSY and VAVAILABILITY).
+   * instance), or an unbounded one with few instances before the horizon, with no floating or
+   * DATE value, so that the same instants hold in every query's zone. null otherwise (long
+   * unbounded series, floating values, VFREEBUSY and VAVAILABILITY).
    */
   completeInstances: Instance[] | null;
 }
@@ -58,10 +59,11 @@ function bounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBound
   let completeInstances: Instance[] | null = null;
   if (name === 'vevent' || name === 'vtodo' || name === 'vjournal') {
     unbounded = components.some((c) => c.getAllProperties('rrule').some((p) => isUnboundedRule(p.getFirstValue())));
-    const instances = boundingInstances(vcalendar, name, zone, unbounded, opts);
+    const toHorizon = unbounded ? fewInstancesToHorizon(vcalendar, name, zone, opts) : null;
+    const instances = toHorizon ?? boundingInstances(vcalendar, name, zone, unbounded, opts);
     spans = instances.map(instanceSpan);
     hasFloating = instances.some((i) => i.isFloating);
-    if (!unbounded && !hasFloating) completeInstances = instances;
+    if ((!unbounded || toHorizon) && !hasFloating) completeInstances = instances;
   } else if (name === 'vfreebusy' || name === 'vavailability') {
     const ctx = zoneContext(vcalendar, zone);
     spans = components.map((c) => (name === 'vfreebusy' ? freeBusySpan(c, ctx) : availabilitySpan(c, ctx)));
@@ -92,6 +94,49 @@ function boundingInstances(vcalendar: ICAL.Component, name: string, zone: Zone, 
   const firstYear = expand(Math.min(opts.horizonUtcMs, Math.min(...starts) + YEAR_MS));
   return firstYear.some((i) => !i.isOverride) ? firstYear : expand(opts.horizonUtcMs);
 }
+
+/**
+ * Every instance of a set with unbounded rules up to the horizon, when there are few: a yearly
+ * birthday or a monthly meeting has some dozens until 2038, cheap to list once at write time and
+ * then known exactly. null when a rule would yield more (a weekly or daily series is iterated
+ * from the query's range instead) or when a limit cut the expansion short.
+ */
+function fewInstancesToHorizon(vcalendar: ICAL.Component, name: string, zone: Zone, opts: BoundsOptions): Instance[] | null {
+  const ctx = zoneContext(vcalendar, zone);
+  let estimate = 0;
+  for (const component of vcalendar.getAllSubcomponents(name)) {
+    const startUtcMs = resolveProperty(component, 'dtstart', ctx)?.utcMs;
+    for (const property of component.getAllProperties('rrule')) {
+      const rule = property.getFirstValue();
+      if (!isUnboundedRule(rule) || startUtcMs === undefined) continue;
+      estimate += estimatedOccurrences(rule as ICAL.Recur, startUtcMs, opts.horizonUtcMs);
+    }
+  }
+  if (estimate > MAX_LISTED_UNBOUNDED) return null;
+  const maxInstances = Math.min(opts.maxInstances, 2 * MAX_LISTED_UNBOUNDED);
+  const { instances, complete } = expandInstanceSet(vcalendar, { ...opts, maxInstances, componentName: name, floatingZone: zone });
+  return complete ? instances : null;
+}
+
+/** Estimated instances an unbounded rule expands to the horizon: periods times the choices its BY parts allow in each. */
+function estimatedOccurrences(rule: ICAL.Recur, startUtcMs: number, horizonUtcMs: number): number {
+  const periodMs = (APPROXIMATE_PERIOD_MS[rule.freq] ?? 1000) * Math.max(1, rule.interval || 1);
+  let perPeriod = 1;
+  for (const part of ['BYMONTH', 'BYWEEKNO', 'BYYEARDAY', 'BYMONTHDAY', 'BYDAY', 'BYHOUR', 'BYMINUTE', 'BYSECOND']) {
+    perPeriod *= Math.max(1, rule.getComponent(part).length);
+  }
+  return (Math.max(0, horizonUtcMs - startUtcMs) / periodMs + 1) * perPeriod;
+}
+
+const MAX_LISTED_UNBOUNDED = 400;
+const APPROXIMATE_PERIOD_MS: Partial<Record<string, number>> = {
+  YEARLY: 365 * 24 * HOUR_MS,
+  MONTHLY: 28 * 24 * HOUR_MS,
+  WEEKLY: 7 * 24 * HOUR_MS,
+  DAILY: 24 * HOUR_MS,
+  HOURLY: HOUR_MS,
+  MINUTELY: 60_000,
+};
 
 function isUnboundedRule(value: unknown): boolean {
   return value instanceof ICAL.Recur && !value.count && !value.until;

@@ -55,6 +55,14 @@ export interface ExpandOptions {
  * Throws InvalidICalendarError for a malformed value, TooManyInstances only with onLimit 'throw'.
  */
 export function expandInstances(vcalendar: ICAL.Component, opts: ExpandOptions): Instance[] {
+  return expandInstanceSet(vcalendar, opts).instances;
+}
+
+/**
+ * expandInstances, also telling whether the set is complete: false when a limit (maxInstances, or
+ * the rule-check budget) cut it short. Unbounded rules ending at the horizon count as complete.
+ */
+export function expandInstanceSet(vcalendar: ICAL.Component, opts: ExpandOptions): { instances: Instance[]; complete: boolean } {
   const name = (opts.componentName ?? primaryComponentName(vcalendar) ?? '').toLowerCase();
   const ctx = zoneContext(vcalendar, opts.floatingZone ?? UTC_ZONE);
   const run: Run = {
@@ -65,12 +73,14 @@ export function expandInstances(vcalendar: ICAL.Component, opts: ExpandOptions):
     maxInstances: opts.maxInstances,
     throwOnLimit: opts.onLimit === 'throw',
     ruleChecksLeft: MAX_RULE_CHECKS,
+    truncated: false,
     out: [],
   };
   readingValues(() => {
     for (const group of groupByUid(name ? vcalendar.getAllSubcomponents(name) : [])) expandGroup(group, run);
   });
-  return run.out.sort((a, b) => a.startUtcMs - b.startUtcMs || (a.recurrenceId ?? '').localeCompare(b.recurrenceId ?? ''));
+  const instances = run.out.sort((a, b) => a.startUtcMs - b.startUtcMs || (a.recurrenceId ?? '').localeCompare(b.recurrenceId ?? ''));
+  return { instances, complete: !run.truncated };
 }
 
 /** Number of instances of the object; throws TooManyInstances when a bounded set is over the limit. */
@@ -111,6 +121,8 @@ interface Run {
   throwOnLimit: boolean;
   /** Candidate checks ical.js may still make inside next() (a rule whose BY parts rarely match spins there). */
   ruleChecksLeft: number;
+  /** A limit stopped the expansion before the set was complete. */
+  truncated: boolean;
   out: Instance[];
 }
 
@@ -336,6 +348,7 @@ function takeStep(run: Run, bounded: boolean): boolean {
 
 function limitReached(run: Run, unbounded: boolean, message?: string): false {
   if (run.throwOnLimit && !unbounded) throw new TooManyInstances(run.maxInstances, message);
+  run.truncated = true;
   return false;
 }
 

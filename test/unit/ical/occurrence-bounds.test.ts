@@ -35,6 +35,12 @@ describe('computeOccurrenceBounds', () => {
     expect(Math.min(...instances.map((i) => i.startUtcMs))).toBe(series.firstStartUtcMs);
     expect(Math.max(...instances.map((i) => i.endUtcMs))).toBe(series.lastEndUtcMs);
     expect(computeOccurrenceBounds(loadFixture('london-daily-unbounded-since-2000.ics'), LIMITS).completeInstances).toBeNull();
+    // A yearly series is listed to the horizon: it has few instances there.
+    const yearly = computeOccurrenceBounds(calendarWith('VEVENT', ['DTSTART;TZID=Europe/London:20300601T090000', 'DURATION:PT1H', 'RRULE:FREQ=YEARLY']), LIMITS);
+    expect(yearly.completeInstances?.map((i) => new Date(i.startUtcMs).toISOString())).toEqual(
+      ['2030', '2031', '2032', '2033', '2034', '2035', '2036', '2037'].map((year) => `${year}-06-01T08:00:00.000Z`),
+    );
+    expect(yearly.lastEndUtcMs).toBe(HORIZON_UTC_MS);
     expect(computeOccurrenceBounds(loadFixture('floating-daily-exdate.ics'), LIMITS).completeInstances).toBeNull();
   });
 

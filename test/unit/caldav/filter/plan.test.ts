@@ -81,6 +81,8 @@ describe('the time-range index never contradicts RFC 4791 §9.9 matching', () =>
     ['every instance excluded', series(['RRULE:FREQ=DAILY;COUNT=2', 'EXDATE;TZID=America/New_York:20060102T090000,20060103T090000'])],
     ['weekly series of a year', series(['RRULE:FREQ=WEEKLY;COUNT=52;BYDAY=MO,WE'])],
     ['long event', calendarWith('VEVENT', ['DTSTART:20050601T000000Z', 'DTEND:20310601T080000Z'])],
+    ['unbounded yearly series', series(['RRULE:FREQ=YEARLY;BYMONTH=1,6', 'EXDATE;TZID=America/New_York:20250602T090000'])],
+    ['unbounded monthly series', series(['RRULE:FREQ=MONTHLY;BYDAY=1MO,-1FR'])],
   ];
   const boundaries = ['20060102T150000Z', '20060104T000000Z', '20060104T100000Z', '20060104T160000Z', '20250310T090000Z', '20250607T150000Z', '20310601T080000Z'];
   const filters: CalendarFilter[] = [];
