@@ -13,7 +13,7 @@ export const CALENDAR_CONTENT: ContentPolicy = {
   async prepare(ctx, collection, _name, body, contentType) {
     const text = decodeUtf8(body);
     const components = await supportedComponentsOf(ctx, collection);
-    const validated = validateCalendarObject(text, mediaType(contentType), components, ctx.deps.config);
+    const validated = validateCalendarObject(text, mediaType(contentType), components, ctx.deps.config, ctx.deps.now());
     // RFC 7809: with the time-zone service on, zones the catalogue knows are stored by reference.
     const stripped = ctx.deps.config.httpmodules.has('tzdist') ? stripKnownTimezones(validated.vcalendar) : null;
     const stored = stripped ? stripped.toString() : validated.text;

@@ -16,9 +16,10 @@ import { recurrenceLimits } from './limits.ts';
  */
 const MAX_INDEXED_INSTANCES = 1000;
 
-export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Component[], config: AppConfig): CalendarObjectIndex {
+/** `nowUtcMs`, the time of the write, decides which instances of a long unbounded series are listed. */
+export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Component[], config: AppConfig, nowUtcMs?: number): CalendarObjectIndex {
   const master = components.find((c) => !c.getFirstProperty('recurrence-id')) ?? components[0]!;
-  const bounds = computeOccurrenceBounds(vcalendar, recurrenceLimits(config));
+  const bounds = computeOccurrenceBounds(vcalendar, { ...recurrenceLimits(config), nowUtcMs });
   const organizer = master.getFirstPropertyValue('organizer');
   return {
     uid: String(master.getFirstPropertyValue('uid')),
@@ -33,21 +34,32 @@ export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Compone
 }
 
 /**
- * One row per instance when the instances are known exactly; they decide a time-range test on
- * VEVENT and VJOURNAL objects, whose §9.9 rule is plain overlap (VTODO's table depends on which
- * properties are present, so to-dos are still parsed), and carry each event instance's free-busy
- * type. Otherwise one row for the whole span.
+ * One row per instance where the instances are known exactly. Rows of VEVENT and VJOURNAL
+ * instances are exact: their §9.9 rule is plain overlap, so they decide a time-range test, and
+ * event rows carry the instance's free-busy type. To-do rows only narrow the candidates (VTODO's
+ * table depends on which properties are present). Time the rows do not list (outside the window of
+ * a long unbounded series) and objects known only by their whole span get inexact rows.
  */
 export function timeIndexOf(bounds: OccurrenceBounds): TimeIndex {
   const instances = bounds.completeInstances;
-  if (instances && instances.length <= MAX_INDEXED_INSTANCES) {
-    const exact = bounds.componentType === 'VEVENT' || bounds.componentType === 'VJOURNAL';
-    const spans = instances.map((instance): IndexedSpan => {
-      const span = instanceSpan(instance);
-      return { start: span.lo, end: span.hi, busy: bounds.componentType === 'VEVENT' ? instanceBusyType(instance) : null };
-    });
-    // An undated journal entry never overlaps a range (§9.9), so it has no row at all.
-    return exact ? { spans: spans.filter((span) => span.start !== null && span.end !== null), exact } : { spans, exact };
+  if (!instances || instances.length > MAX_INDEXED_INSTANCES) {
+    return { spans: [{ start: bounds.firstStartUtcMs, end: bounds.lastEndUtcMs, exact: false, busy: null }] };
   }
-  return { spans: [{ start: bounds.firstStartUtcMs, end: bounds.lastEndUtcMs, busy: null }], exact: false };
+  const exact = bounds.componentType === 'VEVENT' || bounds.componentType === 'VJOURNAL';
+  const spans = instances.map((instance): IndexedSpan => {
+    const span = instanceSpan(instance);
+    return { start: span.lo, end: span.hi, exact, busy: bounds.componentType === 'VEVENT' ? instanceBusyType(instance) : null };
+  });
+  // An undated journal entry never overlaps a range (§9.9), so it has no row at all.
+  const listed = exact ? spans.filter((span) => span.start !== null && span.end !== null) : spans;
+  const window = bounds.listedWindow;
+  if (window) {
+    if (bounds.firstStartUtcMs === null || bounds.firstStartUtcMs < window.startUtcMs) {
+      listed.push({ start: bounds.firstStartUtcMs, end: window.startUtcMs, exact: false, busy: null });
+    }
+    if (bounds.lastEndUtcMs === null || bounds.lastEndUtcMs > window.endUtcMs) {
+      listed.push({ start: window.endUtcMs, end: bounds.lastEndUtcMs, exact: false, busy: null });
+    }
+  }
+  return { spans: listed };
 }

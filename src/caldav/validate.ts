@@ -20,6 +20,8 @@ export function validateCalendarObject(
   mediaType: string | null,
   supportedComponents: readonly string[],
   config: AppConfig,
+  /** The time of the write (which instances of a long unbounded series the index lists). */
+  nowUtcMs: number,
 ): ValidatedObject {
   if (mediaType !== 'text/calendar' && mediaType !== 'application/calendar+json') {
     throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-data' }, `Calendar objects must be sent as text/calendar, not ${mediaType ?? 'without a Content-Type'}`);
@@ -56,7 +58,7 @@ export function validateCalendarObject(
   }
   let index: CalendarObjectIndex;
   try {
-    index = computeIndex(vcalendar, components, config);
+    index = computeIndex(vcalendar, components, config, nowUtcMs);
   } catch (error) {
     if (error instanceof TooManyInstances) {
       throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}max-instances' }, `The recurrence yields more than ${config.caldav_max_instances} instances (RFC 4791 §5.2.7)`);

@@ -35,9 +35,10 @@ export async function loadFreeBusySources(
     const props = dead.get(calendar.path);
     const transparent = isTransparent(props?.get(SCHEDULE_CALENDAR_TRANSP));
     if (transparent && options.skipTransparent) continue;
-    // Event instances the index knows exactly come as busy periods; only the rest is parsed.
+    // Event instances the index knows exactly come as busy periods; only objects with time in the
+    // range it does not list are parsed (an instance found both ways merges with itself).
     const periods = await store.resources.busyInstances(calendar.id, range);
-    const records = await store.resources.candidatesInRange(calendar.id, { ...range, unsettledOnly: true });
+    const records = await store.resources.candidatesInRange(calendar.id, { ...range, unlistedOnly: true });
     const objects = records.map((r) => (typeof r.data === 'string' ? r.data : new TextDecoder().decode(r.data)));
     sources.push({ objects, periods, floatingZone: calendarZone(props?.get(CALENDAR_TIMEZONE_ID), props?.get(CALENDAR_TIMEZONE)) });
   }

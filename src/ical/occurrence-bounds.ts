@@ -25,12 +25,19 @@ export interface OccurrenceBounds {
    * unbounded series, floating values, VFREEBUSY and VAVAILABILITY).
    */
   completeInstances: Instance[] | null;
+  /**
+   * When set, completeInstances are only those overlapping this window (a long unbounded series,
+   * listed around the time it was written); outside it the object's time is not listed.
+   */
+  listedWindow: { startUtcMs: number; endUtcMs: number } | null;
 }
 
 export interface BoundsOptions {
   horizonUtcMs: number;
   maxInstances: number;
   floatingZone?: Zone | undefined;
+  /** The time of the write: a long unbounded series has its instances around it listed. */
+  nowUtcMs?: number | undefined;
 }
 
 const HOUR_MS = 3_600_000;
@@ -57,6 +64,7 @@ function bounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBound
   let hasFloating = false;
   let unbounded = false;
   let completeInstances: Instance[] | null = null;
+  let listedWindow: OccurrenceBounds['listedWindow'] = null;
   if (name === 'vevent' || name === 'vtodo' || name === 'vjournal') {
     unbounded = components.some((c) => c.getAllProperties('rrule').some((p) => isUnboundedRule(p.getFirstValue())));
     const toHorizon = unbounded ? fewInstancesToHorizon(vcalendar, name, zone, opts) : null;
@@ -64,12 +72,16 @@ function bounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBound
     spans = instances.map(instanceSpan);
     hasFloating = instances.some((i) => i.isFloating);
     if ((!unbounded || toHorizon) && !hasFloating) completeInstances = instances;
+    else if (!hasFloating && opts.nowUtcMs !== undefined) {
+      const around = instancesAround(vcalendar, name, zone, opts.nowUtcMs, opts);
+      if (around) [completeInstances, listedWindow] = [around.instances, around.window];
+    }
   } else if (name === 'vfreebusy' || name === 'vavailability') {
     const ctx = zoneContext(vcalendar, zone);
     spans = components.map((c) => (name === 'vfreebusy' ? freeBusySpan(c, ctx) : availabilitySpan(c, ctx)));
     hasFloating = components.some((c) => ['dtstart', 'dtend'].some((p) => resolveProperty(c, p, ctx)?.isFloating));
   }
-  if (spans.length === 0) return { componentType, firstStartUtcMs: null, lastEndUtcMs: null, isRecurring, hasFloating, completeInstances };
+  if (spans.length === 0) return { componentType, firstStartUtcMs: null, lastEndUtcMs: null, isRecurring, hasFloating, completeInstances, listedWindow };
   let first = spans.some((s) => s.lo === null) ? null : Math.min(...spans.map((s) => s.lo as number));
   let last = spans.some((s) => s.hi === null) ? null : Math.max(...spans.map((s) => s.hi as number));
   if (unbounded && last !== null) last = Math.max(last, opts.horizonUtcMs);
@@ -78,7 +90,7 @@ function bounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBound
     if (first !== null) first -= slackMs;
     if (last !== null) last += slackMs;
   }
-  return { componentType, firstStartUtcMs: first, lastEndUtcMs: last, isRecurring, hasFloating, completeInstances };
+  return { componentType, firstStartUtcMs: first, lastEndUtcMs: last, isRecurring, hasFloating, completeInstances, listedWindow };
 }
 
 /**
@@ -118,6 +130,25 @@ function fewInstancesToHorizon(vcalendar: ICAL.Component, name: string, zone: Zo
   return complete ? instances : null;
 }
 
+/**
+ * The instances of a long unbounded series from a year before `nowUtcMs` to two years after it,
+ * where nearly all queries fall (a weekly meeting has about 160 there), when no limit cut the
+ * expansion short. Queries inside the window are then settled by the index; others parse.
+ */
+function instancesAround(vcalendar: ICAL.Component, name: string, zone: Zone, nowUtcMs: number, opts: BoundsOptions): { instances: Instance[]; window: { startUtcMs: number; endUtcMs: number } } | null {
+  const window = { startUtcMs: nowUtcMs - YEAR_MS, endUtcMs: Math.min(opts.horizonUtcMs, nowUtcMs + 2 * YEAR_MS) };
+  if (window.endUtcMs <= window.startUtcMs) return null;
+  const { instances, complete } = expandInstanceSet(vcalendar, {
+    ...opts,
+    componentName: name,
+    floatingZone: zone,
+    rangeStartUtcMs: window.startUtcMs,
+    rangeEndUtcMs: window.endUtcMs,
+    maxInstances: Math.min(opts.maxInstances, MAX_LISTED_AROUND),
+  });
+  return complete ? { instances, window } : null;
+}
+
 /** Estimated instances an unbounded rule expands to the horizon: periods times the choices its BY parts allow in each. */
 function estimatedOccurrences(rule: ICAL.Recur, startUtcMs: number, horizonUtcMs: number): number {
   const periodMs = (APPROXIMATE_PERIOD_MS[rule.freq] ?? 1000) * Math.max(1, rule.interval || 1);
@@ -129,6 +160,8 @@ function estimatedOccurrences(rule: ICAL.Recur, startUtcMs: number, horizonUtcMs
 }
 
 const MAX_LISTED_UNBOUNDED = 400;
+/** Iteration steps allowed for the window: a daily series (about 1,100 there) is left to parsing. */
+const MAX_LISTED_AROUND = 1000;
 const APPROXIMATE_PERIOD_MS: Partial<Record<string, number>> = {
   YEARLY: 365 * 24 * HOUR_MS,
   MONTHLY: 28 * 24 * HOUR_MS,

@@ -58,7 +58,7 @@ export interface CopyWrite {
 /** Stores a copy the server produced (never sent by a client), in the same stored form a PUT produces. */
 export async function writeCopy(store: Store, config: AppConfig, write: CopyWrite, now: number): Promise<void> {
   const full = write.calendar.toString();
-  const validated = validateCalendarObject(full, 'text/calendar', CALENDAR_COMPONENTS, config);
+  const validated = validateCalendarObject(full, 'text/calendar', CALENDAR_COMPONENTS, config, now);
   const stripped = config.httpmodules.has('tzdist') ? stripKnownTimezones(validated.vcalendar) : null;
   const data = stripped ? stripped.toString() : full;
   await store.resources.put(

@@ -75,19 +75,19 @@ export interface CalendarObjectIndex {
 export interface IndexedSpan {
   start: number | null;
   end: number | null;
-  /** For an exactly indexed event instance: the free-busy time it is (FBTYPE), null when none. */
+  /**
+   * The span is exactly one instance under RFC 4791 §9.9's VEVENT/VJOURNAL rules, in every query's
+   * zone: overlap with it decides a time-range test without parsing. Otherwise it only bounds where
+   * the object can match (a whole object, a to-do instance, or time outside the listed instances).
+   */
+  exact: boolean;
+  /** For an exact event instance: the free-busy time it is (FBTYPE), null when none. */
   busy?: 'BUSY' | 'BUSY-TENTATIVE' | null | undefined;
 }
 
 /** What the time-range index holds for one object (storage/time-index.ts). */
 export interface TimeIndex {
   spans: IndexedSpan[];
-  /**
-   * The spans are exactly the object's instances under RFC 4791 §9.9's VEVENT/VJOURNAL rules, in
-   * every query's zone: overlap with one of them decides a time-range test without parsing.
-   * Otherwise they only bound where the object can match.
-   */
-  exact: boolean;
 }
 
 export interface LockRecord {

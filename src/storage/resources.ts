@@ -136,11 +136,12 @@ export class ResourceRepo {
    * Candidates for a query on the component type and time range: every object of the type that can
    * have an instance overlapping the range (RFC 4791 §9.9), from the time-range index, so that the
    * cost follows the size of the answer rather than of the calendar. Without a range, every object
-   * of the type.
+   * of the type. With `unlistedOnly`, only those with time in the range that the index does not
+   * list instance by instance (what a free-busy lookup must still parse).
    */
   async candidatesInRange(
     collectionId: number,
-    query: RangeQuery & { componentType?: string | undefined; unsettledOnly?: boolean },
+    query: RangeQuery & { componentType?: string | undefined; unlistedOnly?: boolean },
   ): Promise<RangeCandidate[]> {
     const typeArgs = query.componentType ? [query.componentType] : [];
     if (query.startUtcMs === undefined && query.endUtcMs === undefined) {
@@ -149,7 +150,7 @@ export class ResourceRepo {
       return rows.map((row) => ({ ...toResource(row), rangeSettled: false }));
     }
     const overlapping = overlappingSql(collectionId, query);
-    const conditions = [...(query.unsettledOnly ? ['hits.settled = 0'] : []), ...(query.componentType ? ['r.component_type = ?'] : [])];
+    const conditions = [...(query.unlistedOnly ? ['hits.unlisted = 1'] : []), ...(query.componentType ? ['r.component_type = ?'] : [])];
     const rows = await queryRows(
       this.db,
       // CROSS JOIN keeps the hits as the outer loop: left to itself, SQLite's planner prefers to scan
@@ -163,8 +164,8 @@ export class ResourceRepo {
   }
 
   /**
-   * Busy time of the collection's exactly indexed event instances overlapping the range (not
-   * clipped); the other objects are the candidates `candidatesInRange` returns with `unsettledOnly`.
+   * Busy time of the collection's exact event instances overlapping the range (not clipped); the
+   * rest of the busy time is in the candidates `candidatesInRange` returns with `unlistedOnly`.
    */
   async busyInstances(collectionId: number, range: RangeQuery): Promise<{ startUtcMs: number; endUtcMs: number; type: 'BUSY' | 'BUSY-TENTATIVE' }[]> {
     const query = busyInstancesSql(collectionId, range);

@@ -31,15 +31,15 @@ export function replaceSpansStatements(collectionId: number, name: string, index
   const rows = index.spans.map((span) => {
     const start = span.start ?? EARLIEST;
     const end = span.end ?? LATEST;
-    return [spanClass(start, end), start, end, span.busy ?? null];
+    return [spanClass(start, end), start, end, span.exact ? 1 : 0, span.busy ?? null];
   });
   statements.push({
     // One statement whatever the number of instances: the rows travel as one JSON array.
     sql: `INSERT INTO instances (resource_id, collection_id, span_class, span_start, span_end, exact, busy)
-          SELECT r.id, r.collection_id, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'), ?,
-                 json_extract(j.value, '$[3]')
+          SELECT r.id, r.collection_id, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]'),
+                 json_extract(j.value, '$[3]'), json_extract(j.value, '$[4]')
           FROM resources r, json_each(?) j WHERE r.collection_id = ? AND r.name = ?`,
-    args: [index.exact ? 1 : 0, JSON.stringify(rows), collectionId, name],
+    args: [JSON.stringify(rows), collectionId, name],
   });
   return statements;
 }
@@ -55,25 +55,26 @@ export function spansFromRows(rows: readonly Record<string, unknown>[]): TimeInd
   const spans: IndexedSpan[] = rows.map((row) => {
     const start = Number(row.span_start);
     const end = Number(row.span_end);
-    return { start: start === EARLIEST ? null : start, end: end === LATEST ? null : end, busy: busyOf(row.busy) };
+    return { start: start === EARLIEST ? null : start, end: end === LATEST ? null : end, exact: Number(row.exact) === 1, busy: busyOf(row.busy) };
   });
-  return { spans, exact: rows.some((row) => Number(row.exact) === 1) };
+  return { spans };
 }
 
 /**
- * A query selecting `resource_id` and `settled` for every object of the collection that can overlap
- * the range. Rows are candidates when their span meets the range widened by 1 ms on each side, so
- * that inclusive comparisons (a to-do due at the range's end) are never lost; exact objects must
- * also pass RFC 4791 §9.9's VEVENT test on one instance: (start < end' AND end > start') for a
- * span, (start <= start' AND start < end') for a point. For those, `settled` is 1: the index has
- * decided the time-range condition and nothing needs parsing for it.
+ * A query selecting `resource_id`, `settled` and `unlisted` for every object of the collection that
+ * can overlap the range. Rows are candidates when their span meets the range widened by 1 ms on
+ * each side, so that inclusive comparisons (a to-do due at the range's end) are never lost; exact
+ * rows must also pass RFC 4791 §9.9's VEVENT test: (start < end' AND end > start') for a span,
+ * (start <= start' AND start < end') for a point. `settled` is 1 when an exact row passed: an
+ * instance overlaps, the time-range condition holds without parsing. `unlisted` is 1 when an
+ * inexact row passed: some of the object's time in the range is not listed instance by instance.
  */
 export function overlappingSql(collectionId: number, range: RangeQuery): { sql: string; args: (number | string)[] } {
   const { scans, args } = rangeScans(collectionId, range);
   const s = range.startUtcMs ?? EARLIEST - 1;
   const e = range.endUtcMs ?? LATEST + 1;
   return {
-    sql: `SELECT resource_id, max(exact) AS settled FROM (${scans})
+    sql: `SELECT resource_id, max(exact) AS settled, max(exact = 0) AS unlisted FROM (${scans})
           WHERE exact = 0 OR (span_start < ? AND (span_end > ? OR (span_end = span_start AND span_start >= ?)))
           GROUP BY resource_id`,
     args: [...args, e, s, s],
@@ -97,8 +98,8 @@ function rangeScans(collectionId: number, range: RangeQuery): { scans: string; a
 }
 
 /**
- * Busy time of the exactly indexed event instances overlapping the range: `span_start`,
- * `span_end` and `busy` of each, for free-busy lookups that need not parse those objects.
+ * Busy time of the exact event instances overlapping the range: `span_start`, `span_end` and
+ * `busy` of each, for free-busy lookups that need not parse those objects.
  */
 export function busyInstancesSql(collectionId: number, range: RangeQuery): { sql: string; args: (number | string)[] } {
   const { scans, args } = rangeScans(collectionId, range);

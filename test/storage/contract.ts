@@ -206,17 +206,17 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       const day = 86_400_000;
       const base = Date.UTC(2026, 5, 1);
       const spans: [string, IndexedSpan[]][] = [
-        ['hour', [{ start: base - 3_600_000, end: base + 3_600_000 }]],
-        ['week', [{ start: base - 6 * day, end: base + 1 }]],
-        ['month', [{ start: base - 40 * day, end: base + day }]],
-        ['year', [{ start: base - 300 * day, end: base + day }]],
-        ['decade', [{ start: base - 3000 * day, end: base + day }]],
-        ['open', [{ start: base - 3000 * day, end: null }]],
-        ['ended', [{ start: base - 3000 * day, end: base - 1 }]],
-        ['series', [{ start: base - 14 * day, end: base - 14 * day + 1000 }, { start: base + 7 * day, end: base + 7 * day + 1000 }]],
+        ['hour', [{ start: base - 3_600_000, end: base + 3_600_000, exact: true }]],
+        ['week', [{ start: base - 6 * day, end: base + 1, exact: true }]],
+        ['month', [{ start: base - 40 * day, end: base + day, exact: true }]],
+        ['year', [{ start: base - 300 * day, end: base + day, exact: true }]],
+        ['decade', [{ start: base - 3000 * day, end: base + day, exact: true }]],
+        ['open', [{ start: base - 3000 * day, end: null, exact: false }]],
+        ['ended', [{ start: base - 3000 * day, end: base - 1, exact: true }]],
+        ['series', [{ start: base - 14 * day, end: base - 14 * day + 1000, exact: true }, { start: base + 7 * day, end: base + 7 * day + 1000, exact: true }]],
       ];
       for (const [uid, list] of spans) {
-        await store.resources.put(calendar, `${uid}.ics`, calendarWrite(uid, `"${uid}"`, list[0]!.start, list.at(-1)!.end, { spans: list, exact: true }), { absent: true }, NOW);
+        await store.resources.put(calendar, `${uid}.ics`, calendarWrite(uid, `"${uid}"`, list[0]!.start, list.at(-1)!.end, { spans: list }), { absent: true }, NOW);
       }
       const names = async (startUtcMs: number, endUtcMs: number) =>
         (await store.resources.candidatesInRange(calendar.id, { startUtcMs, endUtcMs })).map((r) => r.name).sort();
@@ -230,23 +230,32 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       await store.resources.put(calendar, 'at-start.ics', calendarWrite('s', '"s"', 4000, 4000), { absent: true }, NOW);
       await store.resources.put(calendar, 'at-end.ics', calendarWrite('t', '"t"', 7000, 7000), { absent: true }, NOW);
       await store.resources.put(calendar, 'ends-at-start.ics', calendarWrite('u', '"u"', 3000, 4000), { absent: true }, NOW);
-      await store.resources.put(calendar, 'vague.ics', calendarWrite('v', '"v"', 7000, 7000, { spans: [{ start: 7000, end: 7000 }], exact: false }), { absent: true }, NOW);
+      await store.resources.put(calendar, 'vague.ics', calendarWrite('v', '"v"', 7000, 7000, { spans: [{ start: 7000, end: 7000, exact: false }] }), { absent: true }, NOW);
       const hits = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 4000, endUtcMs: 7000 });
       expect(hits.map((r) => [r.name, r.rangeSettled])).toEqual([['at-start.ics', true], ['vague.ics', false]]);
     });
 
     it('lists the busy time of exact event instances, leaving the other objects to be parsed', async () => {
       const calendar = await newCalendar();
-      const spans: IndexedSpan[] = [{ start: 1000, end: 2000, busy: 'BUSY' }, { start: 3000, end: 4000, busy: 'BUSY-TENTATIVE' }, { start: 5000, end: 6000, busy: null }];
-      await store.resources.put(calendar, 'series.ics', calendarWrite('s', '"s"', 1000, 6000, { spans, exact: true }), { absent: true }, NOW);
-      await store.resources.put(calendar, 'vague.ics', calendarWrite('v', '"v"', 0, 9000, { spans: [{ start: 0, end: 9000 }], exact: false }), { absent: true }, NOW);
+      const spans: IndexedSpan[] = [
+        { start: 1000, end: 2000, exact: true, busy: 'BUSY' }, { start: 3000, end: 4000, exact: true, busy: 'BUSY-TENTATIVE' }, { start: 5000, end: 6000, exact: true, busy: null },
+      ];
+      await store.resources.put(calendar, 'series.ics', calendarWrite('s', '"s"', 1000, 6000, { spans }), { absent: true }, NOW);
+      await store.resources.put(calendar, 'vague.ics', calendarWrite('v', '"v"', 0, 9000, { spans: [{ start: 0, end: 9000, exact: false }] }), { absent: true }, NOW);
+      // Listed instances inside a window, unlisted time after it (a long unbounded series).
+      const partly: IndexedSpan[] = [{ start: 1000, end: 1500, exact: true, busy: 'BUSY' }, { start: 5000, end: null, exact: false }];
+      await store.resources.put(calendar, 'partly.ics', calendarWrite('p', '"p"', 1000, null, { spans: partly }), { absent: true }, NOW);
       const busy = await store.resources.busyInstances(calendar.id, { startUtcMs: 1500, endUtcMs: 5500 });
       expect(busy.sort((a, b) => a.startUtcMs - b.startUtcMs)).toEqual([
         { startUtcMs: 1000, endUtcMs: 2000, type: 'BUSY' },
         { startUtcMs: 3000, endUtcMs: 4000, type: 'BUSY-TENTATIVE' },
       ]);
-      const unsettled = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 1500, endUtcMs: 5500, unsettledOnly: true });
-      expect(unsettled.map((r) => r.name)).toEqual(['vague.ics']);
+      const unlisted = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 1500, endUtcMs: 5500, unlistedOnly: true });
+      expect(unlisted.map((r) => r.name)).toEqual(['partly.ics', 'vague.ics']);
+      const inWindow = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 1200, endUtcMs: 1300 });
+      expect(inWindow.map((r) => [r.name, r.rangeSettled])).toEqual([['partly.ics', true], ['series.ics', true], ['vague.ics', false]]);
+      const afterWindow = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 7000, endUtcMs: 8000 });
+      expect(afterWindow.map((r) => [r.name, r.rangeSettled])).toEqual([['partly.ics', false], ['vague.ics', false]]);
     });
 
     it('keeps the index rows of a rewrite without spans, and carries them over on COPY and MOVE', async () => {
@@ -300,7 +309,7 @@ function calendarWrite(uid: string, etag: string, firstStart: number | null = 10
     size: data.length,
     index: {
       uid, componentType: 'VEVENT', firstStart, lastEnd, isRecurring: false, hasFloating: false, organizer: null,
-      timeIndex: timeIndex ?? { spans: [{ start: firstStart, end: lastEnd }], exact: true },
+      timeIndex: timeIndex ?? { spans: [{ start: firstStart, end: lastEnd, exact: true }] },
     },
   };
 }

@@ -83,6 +83,7 @@ describe('the time-range index never contradicts RFC 4791 §9.9 matching', () =>
     ['long event', calendarWith('VEVENT', ['DTSTART:20050601T000000Z', 'DTEND:20310601T080000Z'])],
     ['unbounded yearly series', series(['RRULE:FREQ=YEARLY;BYMONTH=1,6', 'EXDATE;TZID=America/New_York:20250602T090000'])],
     ['unbounded monthly series', series(['RRULE:FREQ=MONTHLY;BYDAY=1MO,-1FR'])],
+    ['unbounded weekly series with an override', calendarWith('VEVENT', ['DTSTART;TZID=America/New_York:20060102T090000', 'DURATION:PT1H', 'RRULE:FREQ=WEEKLY;BYDAY=MO,TH', 'EXDATE;TZID=America/New_York:20250310T090000'], [])],
   ];
   const boundaries = ['20060102T150000Z', '20060104T000000Z', '20060104T100000Z', '20060104T160000Z', '20250310T090000Z', '20250607T150000Z', '20310601T080000Z'];
   const filters: CalendarFilter[] = [];
@@ -97,6 +98,10 @@ describe('the time-range index never contradicts RFC 4791 §9.9 matching', () =>
     }
   }
 
+  // Long unbounded series list their instances from a year before the write to two years after:
+  // the 2025 boundaries fall inside that window, the 2006 and 2031 ones outside.
+  const WRITTEN_AT = utc('20250601T000000Z');
+
   it('finds every match among the candidates and agrees wherever it decides', async () => {
     const owner = 'index-check';
     const home = `/dav/calendars/user/${owner}/`;
@@ -106,7 +111,7 @@ describe('the time-range index never contradicts RFC 4791 §9.9 matching', () =>
     for (const [i, [, cal]] of objects.entries()) {
       const data = cal.toString();
       const components = cal.getAllSubcomponents().filter((c) => c.name !== 'vtimezone');
-      const index = { ...computeIndex(cal, components, app.config), uid: `object-${i}` };
+      const index = { ...computeIndex(cal, components, app.config, WRITTEN_AT), uid: `object-${i}` };
       await app.store.resources.put(calendar, `${i}.ics`, { contentType: 'text/calendar', data, etag: `"${i}"`, size: data.length, index }, { absent: true }, 0);
     }
     let decided = 0;
