@@ -1,6 +1,7 @@
-// The `orrery` command: serve, user administration, and time-zone data builds.
+// The `orrery` command: serve, user administration, time-zone data builds and reindexing.
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
+import { reindexCalendarObjects } from '../../src/caldav/reindex.ts';
 import { ConfigError } from '../../src/config.ts';
 import { addUser, deleteUser, setPassword, UserAdminError } from '../../src/users.ts';
 import { hashPassword } from '../../src/http/password.ts';
@@ -17,6 +18,9 @@ const USAGE = `Usage:
   orrery user list [--db URL]
   orrery user hash [--password PW]      print a password hash (for adding users to a D1 database)
   orrery tz build [--input DIR] [--version "IANA Time Zone Database:2026f"]
+  orrery reindex [--db URL] [--config FILE]
+                                        recompute the time-range index of every calendar object
+                                        (after an upgrade; yearly for long unbounded series)
 ${ACL_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
@@ -52,6 +56,17 @@ export async function main(argv: string[]): Promise<number> {
     const builder = (await import('../../scripts/tz/build.ts')) as { runTzBuild(args: string[]): Promise<void> };
     await builder.runTzBuild(argv.slice(2));
     return 0;
+  }
+  if (command === 'reindex') {
+    const loaded = settings();
+    const { store, client } = await openDatabase(loaded.database);
+    try {
+      const summary = await reindexCalendarObjects(store, loaded.config, Date.now());
+      console.log(`Reindexed ${summary.reindexed} of ${summary.objects} calendar objects${summary.skipped ? ` (${summary.skipped} changed meanwhile or could not be read, left as they were)` : ''}`);
+      return 0;
+    } finally {
+      client.close();
+    }
   }
   if (command === 'user' && sub === 'hash') {
     console.log(await hashPassword(values.password ?? (await promptPassword())));

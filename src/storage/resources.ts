@@ -2,7 +2,7 @@
 // Every change bumps the collection's modseq, which is what sync tokens, CTags and collection
 // ETags are made of (RFC 6578), and leaves a tombstone when a name disappears.
 import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
-import { StorageConflictError, UidConflictError } from './errors.ts';
+import { PreconditionFailedError, StorageConflictError, UidConflictError } from './errors.ts';
 import { busyInstancesSql, busyOf, clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
 import {
   RESOURCE_META_COLUMNS,
@@ -196,6 +196,29 @@ export class ResourceRepo {
     // Every driver returns the RETURNING row; reading it back is only a fallback.
     const written = results[upsertAt]?.rows[0];
     return written ? toResourceMeta(written as unknown as Record<string, unknown>) : (await this.getMeta(collection.id, name))!;
+  }
+
+  /**
+   * Replaces the indexed columns and time-range rows of an object whose content is unchanged (a
+   * reindex): no new modseq, ETag or tombstone, since clients see nothing new. Returns false when
+   * the object changed meanwhile (its own write indexed it) or is gone.
+   */
+  async reindex(collection: CollectionRecord, name: string, etag: string, index: CalendarObjectIndex): Promise<boolean> {
+    try {
+      await writeBatch(this.db, [
+        expectationGuard(collection.id, name, { etag }),
+        {
+          sql: `UPDATE resources SET uid = ?, component_type = ?, first_start = ?, last_end = ?, is_recurring = ?, organizer = ?, has_floating = ?
+                WHERE collection_id = ? AND name = ?`,
+          args: [index.uid, index.componentType, index.firstStart, index.lastEnd, index.isRecurring ? 1 : 0, index.organizer, index.hasFloating ? 1 : 0, collection.id, name],
+        },
+        ...replaceSpansStatements(collection.id, name, index.timeIndex ?? null),
+      ]);
+      return true;
+    } catch (error) {
+      if (error instanceof PreconditionFailedError) return false;
+      throw error;
+    }
   }
 
   async delete(collection: CollectionRecord, name: string, expect: WriteExpectation, now: number): Promise<void> {
