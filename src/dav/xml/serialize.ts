@@ -36,6 +36,8 @@ export function toXml(root: XmlElement): string {
  */
 export class XmlStreamWriter {
   private readonly rootPrefixes = new Map<string, string>(Object.entries(WELL_KNOWN_PREFIXES));
+  /** Qualified names under the root's prefixes, each worked out once per document. */
+  private readonly rootTags = new Map<string, string>();
   private readonly rootTag: string;
 
   constructor(rootName: string) {
@@ -48,6 +50,8 @@ export class XmlStreamWriter {
   }
 
   child(element: XmlElement): string {
+    // Nearly every child uses only the root's namespaces: it needs no map of its own.
+    if (usesOnly(element, this.rootPrefixes)) return writeElement(element, this.rootPrefixes, {}, this.rootTags);
     const prefixes = new Map(this.rootPrefixes);
     collectNamespaces(element, prefixes);
     const declarations: Record<string, string> = {};
@@ -109,14 +113,40 @@ function qualify(name: string, prefixes: Map<string, string>): string {
   return namespace === '' ? local : `${prefixes.get(namespace)!}:${local}`;
 }
 
-/** Markup of an element; `declarations` are already-escaped xmlns attributes for this element. */
-function writeElement(element: XmlElement, prefixes: Map<string, string>, declarations: Record<string, string> = {}): string {
-  const tag = qualify(element.name, prefixes);
+/** Whether every element and attribute name of the tree is in no namespace or in one of `prefixes`. */
+function usesOnly(element: XmlElement, prefixes: Map<string, string>): boolean {
+  if (!hasPrefixFor(element.name, prefixes)) return false;
+  for (const name in element.attributes) if (!hasPrefixFor(name, prefixes)) return false;
+  for (const child of element.children) if (typeof child !== 'string' && !usesOnly(child, prefixes)) return false;
+  return true;
+}
+
+function hasPrefixFor(name: string, prefixes: Map<string, string>): boolean {
+  const namespace = splitClark(name).namespace;
+  return namespace === '' || namespace === XML_NS || prefixes.has(namespace);
+}
+
+/**
+ * Markup of an element; `declarations` are already-escaped xmlns attributes for this element.
+ * `tags`, when given, caches qualified names for this `prefixes` map.
+ */
+function writeElement(element: XmlElement, prefixes: Map<string, string>, declarations: Record<string, string> = {}, tags?: Map<string, string>): string {
+  const tag = qualifyCached(element.name, prefixes, tags);
   let markup = `<${tag}`;
-  for (const [name, value] of Object.entries(declarations)) markup += ` ${name}="${value}"`;
-  for (const [name, value] of Object.entries(element.attributes)) markup += ` ${qualify(name, prefixes)}="${escapeAttribute(value)}"`;
+  for (const name in declarations) markup += ` ${name}="${declarations[name]!}"`;
+  for (const name in element.attributes) markup += ` ${qualifyCached(name, prefixes, tags)}="${escapeAttribute(element.attributes[name]!)}"`;
   if (element.children.length === 0) return `${markup}/>`;
   markup += '>';
-  for (const child of element.children) markup += typeof child === 'string' ? escapeText(child) : writeElement(child, prefixes);
+  for (const child of element.children) markup += typeof child === 'string' ? escapeText(child) : writeElement(child, prefixes, {}, tags);
   return `${markup}</${tag}>`;
+}
+
+function qualifyCached(name: string, prefixes: Map<string, string>, tags: Map<string, string> | undefined): string {
+  if (!tags) return qualify(name, prefixes);
+  let tag = tags.get(name);
+  if (tag === undefined) {
+    tag = qualify(name, prefixes);
+    tags.set(name, tag);
+  }
+  return tag;
 }
