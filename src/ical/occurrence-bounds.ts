@@ -131,12 +131,13 @@ function fewInstancesToHorizon(vcalendar: ICAL.Component, name: string, zone: Zo
 }
 
 /**
- * The instances of a long unbounded series from a year before `nowUtcMs` to two years after it,
- * where nearly all queries fall (a weekly meeting has about 160 there), when no limit cut the
- * expansion short. Queries inside the window are then settled by the index; others parse.
+ * The instances of a long unbounded series from half a year before `nowUtcMs` to two years after
+ * it, where nearly all queries fall (clients sync from a few weeks or months back; a weekly meeting
+ * has about 130 instances there, a daily one about 910), when no limit cut the expansion short.
+ * Queries inside the window are then settled by the index; others parse.
  */
 function instancesAround(vcalendar: ICAL.Component, name: string, zone: Zone, nowUtcMs: number, opts: BoundsOptions): { instances: Instance[]; window: { startUtcMs: number; endUtcMs: number } } | null {
-  const window = { startUtcMs: nowUtcMs - YEAR_MS, endUtcMs: Math.min(opts.horizonUtcMs, nowUtcMs + 2 * YEAR_MS) };
+  const window = { startUtcMs: nowUtcMs - YEAR_MS / 2, endUtcMs: Math.min(opts.horizonUtcMs, nowUtcMs + 2 * YEAR_MS) };
   if (window.endUtcMs <= window.startUtcMs) return null;
   const { instances, complete } = expandInstanceSet(vcalendar, {
     ...opts,
@@ -160,7 +161,7 @@ function estimatedOccurrences(rule: ICAL.Recur, startUtcMs: number, horizonUtcMs
 }
 
 const MAX_LISTED_UNBOUNDED = 400;
-/** Iteration steps allowed for the window: a daily series (about 1,100 there) is left to parsing. */
+/** Iteration steps allowed for the window: enough for a daily series, not for an hourly one. */
 const MAX_LISTED_AROUND = 1000;
 const APPROXIMATE_PERIOD_MS: Partial<Record<string, number>> = {
   YEARLY: 365 * 24 * HOUR_MS,

@@ -44,7 +44,7 @@ describe('free-busy from the time-range index', () => {
     for (const [i, cal] of objects.entries()) {
       const data = cal.toString();
       const components = cal.getAllSubcomponents().filter((c) => c.name !== 'vtimezone');
-      // Written in 2025: long unbounded series list their instances from 2024 to 2027.
+      // Written in mid-2025: long unbounded series list their instances from December 2024 to 2027.
       const index = { ...computeIndex(cal, components, app.config, utc('20250601T000000Z')), uid: `object-${i}` };
       await app.store.resources.put(calendar, `${i}.ics`, { contentType: 'text/calendar', data, etag: `"${i}"`, size: data.length, index }, { absent: true }, 0);
     }

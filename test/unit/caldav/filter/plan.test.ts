@@ -98,8 +98,8 @@ describe('the time-range index never contradicts RFC 4791 §9.9 matching', () =>
     }
   }
 
-  // Long unbounded series list their instances from a year before the write to two years after:
-  // the 2025 boundaries fall inside that window, the 2006 and 2031 ones outside.
+  // Long unbounded series list their instances from half a year before the write to two years
+  // after it: the 2025 boundaries fall inside that window, the 2006 and 2031 ones outside.
   const WRITTEN_AT = utc('20250601T000000Z');
 
   it('finds every match among the candidates and agrees wherever it decides', async () => {
