@@ -40,7 +40,7 @@ export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Compone
  * table depends on which properties are present). Time the rows do not list (outside the window of
  * a long unbounded series) and objects known only by their whole span get inexact rows.
  */
-export function timeIndexOf(bounds: OccurrenceBounds): TimeIndex {
+function timeIndexOf(bounds: OccurrenceBounds): TimeIndex {
   const instances = bounds.completeInstances;
   if (!instances || instances.length > MAX_INDEXED_INSTANCES) {
     return { spans: [{ start: bounds.firstStartUtcMs, end: bounds.lastEndUtcMs, exact: false, busy: null }] };
