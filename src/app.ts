@@ -86,7 +86,6 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     authenticator,
     provision: createProvisioner(deps),
     renderCollection,
-    transformBody,
     extraMethods: {
       ACL: handleAcl,
       DELETE: withUnsubscribe((ctx) => handleDelete(ctx, services)),

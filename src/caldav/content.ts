@@ -4,7 +4,7 @@ import { conditionError } from '../dav/errors.ts';
 import { strongEtag, type ContentPolicy } from '../dav/content.ts';
 import type { DavContext } from '../dav/context.ts';
 import { mediaType } from '../http/body.ts';
-import type { CollectionRecord } from '../storage/index.ts';
+import { storedIndexOf, type CollectionRecord } from '../storage/index.ts';
 import { validateCalendarObject } from './validate.ts';
 import { stripKnownTimezones } from './timezones-by-reference.ts';
 import { supportedComponentsOf } from './components.ts';
@@ -26,20 +26,13 @@ export const CALENDAR_CONTENT: ContentPolicy = {
     };
   },
   async acceptTransfer(ctx, source, target) {
-    if (source.uid === null || source.componentType === null) throw locationNotOk('Only calendar objects can be placed in a calendar collection');
+    const index = storedIndexOf(source);
+    if (!index) throw locationNotOk('Only calendar objects can be placed in a calendar collection');
     const components = await supportedComponentsOf(ctx, target);
-    if (!components.includes(source.componentType)) {
-      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-component' }, `This calendar does not accept ${source.componentType} components`);
+    if (!components.includes(index.componentType)) {
+      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-component' }, `This calendar does not accept ${index.componentType} components`);
     }
-    return {
-      uid: source.uid,
-      componentType: source.componentType,
-      firstStart: source.firstStart,
-      lastEnd: source.lastEnd,
-      isRecurring: source.isRecurring,
-      hasFloating: source.hasFloating,
-      organizer: source.organizer,
-    };
+    return index;
   },
   maxBytes: (ctx: DavContext) => ctx.deps.config.icalendar_max_size || 10 * 1024 * 1024,
   allowsSubcollections: false,

@@ -4,7 +4,7 @@ import type { DavContext } from '../dav/context.ts';
 import { collectionEtag } from '../dav/properties/webdav.ts';
 import type { CollectionRecord } from '../storage/index.ts';
 import { checkReadConditions } from '../http/conditional.ts';
-import { insertTimezones } from './timezones-by-reference.ts';
+import { catalogueZones, missingTzids } from './timezones-by-reference.ts';
 
 export async function exportCalendar(ctx: DavContext, collection: CollectionRecord, displayName: string | undefined): Promise<Response> {
   const etag = collectionEtag(collection);
@@ -26,8 +26,10 @@ export async function exportCalendar(ctx: DavContext, collection: CollectionReco
         return;
       }
       const text = typeof next.value.data === 'string' ? next.value.data : new TextDecoder().decode(next.value.data);
-      // Exports are complete calendars: zones stored by reference (RFC 7809) are put back.
-      const blocks = componentBlocks(insertTimezones(text), seenZones);
+      // Exports are complete calendars: zones stored by reference (RFC 7809) are put back, each once.
+      const missing = missingTzids(text).filter((tzid) => !seenZones.has(tzid));
+      for (const tzid of missing) seenZones.add(tzid);
+      const blocks = catalogueZones(missing) + componentBlocks(text, seenZones);
       if (blocks !== '') controller.enqueue(encoder.encode(blocks));
     },
   });

@@ -1,5 +1,5 @@
 // The indexed columns of a calendar object (UID, component type, organizer, first/last occurrence
-// in UTC, recurrence and floating flags) and its rows in the time-range index, computed once at
+// in UTC, recurrence flag) and its rows in the time-range index, computed once at
 // write time so that queries can pre-filter in SQL (caldav/filter/plan.ts decides what the index
 // alone can settle).
 import type { AppConfig } from '../config.ts';
@@ -27,7 +27,6 @@ export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Compone
     firstStart: bounds.firstStartUtcMs,
     lastEnd: bounds.lastEndUtcMs,
     isRecurring: bounds.isRecurring,
-    hasFloating: bounds.hasFloating,
     organizer: typeof organizer === 'string' ? organizer : null,
     timeIndex: timeIndexOf(bounds),
   };

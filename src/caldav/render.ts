@@ -13,9 +13,9 @@ import type { ResourceRecord } from '../storage/index.ts';
 import { renderCalendarAdmin } from '../web/home-page.ts';
 
 /** GET of a calendar object: referenced time zones go back in unless the client opted out (RFC 7809). */
-export function outgoingCalendarData(ctx: DavContext, record: ResourceRecord): string | Uint8Array {
-  if (record.componentType === null || typeof record.data !== 'string' || !wantsTimezones(ctx.request)) return record.data;
-  return insertTimezones(record.data, { truncate: true });
+export function outgoingCalendarData(ctx: DavContext, record: ResourceRecord): { body: string | Uint8Array; vary?: string } {
+  if (record.componentType === null || typeof record.data !== 'string') return { body: record.data };
+  return { body: wantsTimezones(ctx.request) ? insertTimezones(record.data, { truncate: true }) : record.data, vary: 'CalDAV-Timezones' };
 }
 
 export async function renderCollection(ctx: DavContext, resource: DavResource): Promise<Response | null> {

@@ -49,6 +49,11 @@ export function insertTimezones(text: string, options: InsertOptions = {}): stri
   return at === -1 ? text : text.slice(0, at) + block + text.slice(at);
 }
 
+/** The catalogue's VTIMEZONEs for these TZIDs, whole, as CRLF text ('' for unknown ones). */
+export function catalogueZones(tzids: readonly string[]): string {
+  return tzids.map((tzid) => zoneBlock(tzid, undefined)).join('');
+}
+
 /** TZIDs referenced by properties (TZID parameters) that no VTIMEZONE in the text defines. */
 export function missingTzids(text: string): string[] {
   return [...missingZoneUses(text).keys()];

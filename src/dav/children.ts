@@ -1,25 +1,14 @@
 // Members of a collection as DavResources, for PROPFIND Depth 1 and reports. A stored collection
 // lists its sub-collections in one query and its resources a page at a time, so that a listing of
-// any size holds one page in memory.
+// any size holds one page in memory; callers that want collections only never read resources.
 import { hasAccess } from '../acl/check.ts';
 import type { DavContext } from './context.ts';
 import type { DavResource, VirtualCollection } from './resource.ts';
 import { calendarHomePath, driveHomePath, principalPath } from './urls.ts';
 
-/** Every member the request may see, at once: for collections whose size does not matter. */
-export async function listChildren(ctx: DavContext, resource: DavResource): Promise<DavResource[]> {
-  const children: DavResource[] = [];
-  for await (const page of childPages(ctx, resource)) children.push(...page);
-  return children;
-}
-
-/** The members the request may see, page by page: collections first, then resources in name order. */
-export async function* childPages(ctx: DavContext, resource: DavResource): AsyncGenerator<DavResource[]> {
-  if (resource.kind !== 'collection') {
-    const children = (await virtualChildren(ctx, resource)).filter((child) => visible(ctx, child));
-    if (children.length > 0) yield children;
-    return;
-  }
+/** The collections among the members the request may see (all members, for virtual collections). */
+export async function listChildCollections(ctx: DavContext, resource: DavResource): Promise<DavResource[]> {
+  if (resource.kind !== 'collection') return (await virtualChildren(ctx, resource)).filter((child) => visible(ctx, child));
   const store = ctx.deps.store;
   const collection = resource.collection;
   const [subcollections, subscriptions] = await Promise.all([
@@ -27,11 +16,18 @@ export async function* childPages(ctx: DavContext, resource: DavResource): Async
     // Shares the home's user accepted are members of the home too, at their alias paths.
     collection.kind === 'calendar-home' && collection.owner ? store.shares.listSubscriptions(collection.owner) : [],
   ]);
-  const collections = [...subcollections, ...subscriptions]
+  return [...subcollections, ...subscriptions]
     .map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c }))
     .filter((child) => visible(ctx, child));
+}
+
+/** The members the request may see, page by page: collections first, then resources in name order. */
+export async function* childPages(ctx: DavContext, resource: DavResource): AsyncGenerator<DavResource[]> {
+  const collections = await listChildCollections(ctx, resource);
   if (collections.length > 0) yield collections;
-  for await (const metas of store.resources.iterateMeta(collection.id)) {
+  if (resource.kind !== 'collection') return;
+  const collection = resource.collection;
+  for await (const metas of ctx.deps.store.resources.iterateMeta(collection.id)) {
     yield metas.map((meta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta }));
   }
 }

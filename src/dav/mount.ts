@@ -7,7 +7,7 @@ import { DavError, methodNotAllowed } from './errors.ts';
 import { checkIfHeader } from './locking.ts';
 import { handleCopyMove } from './methods/copy-move.ts';
 import { handleDelete } from './methods/delete.ts';
-import { handleGetHead, type BodyTransform, type CollectionRenderer } from './methods/get-head.ts';
+import { handleGetHead, type CollectionRenderer } from './methods/get-head.ts';
 import { handleLock, handleUnlock } from './methods/lock.ts';
 import { handleMkcol } from './methods/mkcol.ts';
 import { handleOptions, allowedMethods } from './methods/options.ts';
@@ -27,7 +27,6 @@ export interface DavMountOptions {
   authenticator: Authenticator;
   provision: (principal: Principal) => Promise<void>;
   renderCollection: CollectionRenderer;
-  transformBody?: BodyTransform;
   createEmpty: CreateEmptyResource;
   /** Extra methods from the areas (ACL). */
   extraMethods?: Record<string, MethodHandler>;
@@ -47,8 +46,8 @@ export function createDavHandler(options: DavMountOptions): (request: Request) =
   const { services, deps } = options;
   const handlers: Record<string, MethodHandler> = {
     OPTIONS: handleOptions,
-    GET: (ctx) => handleGetHead(ctx, options.renderCollection, options.transformBody),
-    HEAD: (ctx) => handleGetHead(ctx, options.renderCollection, options.transformBody),
+    GET: (ctx) => handleGetHead(ctx, options.renderCollection),
+    HEAD: (ctx) => handleGetHead(ctx, options.renderCollection),
     PROPFIND: (ctx) => handlePropfind(ctx, services.properties),
     PROPPATCH: (ctx) => handleProppatch(ctx, services.properties),
     PUT: (ctx) => handlePut(ctx, services),

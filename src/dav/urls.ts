@@ -5,8 +5,10 @@ export const calendarHomePath = (user: string): string => `/dav/calendars/user/$
 export const driveHomePath = (user: string): string => `/dav/drive/user/${user}/`;
 export const PUBLIC_CALENDARS_PATH = '/dav/calendars/';
 
-/** The user named by a principal path, if it is one. */
-export function userFromPrincipalPath(path: string): string | undefined {
-  const match = /^\/dav\/principals\/user\/([^/]+)\/?$/.exec(path);
-  return match?.[1];
+export const groupPrincipalPath = (group: string): string => `/dav/principals/group/${group}/`;
+
+/** The user or group a decoded principal path names; null when it is no principal path. */
+export function principalFromPath(path: string): { type: 'user' | 'group'; name: string } | null {
+  const match = /^\/dav\/principals\/(user|group)\/([^/]+)\/?$/.exec(path);
+  return match ? { type: match[1] as 'user' | 'group', name: match[2]! } : null;
 }

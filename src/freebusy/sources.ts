@@ -7,7 +7,6 @@ import { caldav } from '../dav/xml/names.ts';
 import type { CollectionRecord, Store } from '../storage/index.ts';
 import type { FreeBusySource } from './compute.ts';
 import { calendarZone } from '../caldav/calendar-zone.ts';
-export { calendarZone };
 import type { FreeBusyRange } from './periods.ts';
 
 const CALENDAR_TIMEZONE = caldav('calendar-timezone');
@@ -54,9 +53,3 @@ export function isTransparent(stored: string | undefined): boolean {
     return false;
   }
 }
-
-/**
- * The calendar's zone for floating times: calendar-timezone-id (RFC 7809 §5.2) when it names a
- * known zone, else calendar-timezone (a VCALENDAR with one VTIMEZONE), else undefined (UTC).
- */
-// --- Internal helpers ---

@@ -3,7 +3,7 @@
 // that time-range queries can prefilter (and often decide) in SQL.
 import ICAL from 'ical.js';
 import { UTC_ZONE, type Zone } from '../tz/zone.ts';
-import { expandInstances, expandInstanceSet, isRecurrenceMaster, primaryComponentName, type Instance } from './recurrence.ts';
+import { expandInstances, expandInstanceSet, isRecurrenceMaster, isUnbounded, primaryComponentName, type Instance } from './recurrence.ts';
 import { availabilitySpan, freeBusySpan, instanceSpan, type Span } from './time-range.ts';
 import { readingValues, resolveProperty, zoneContext } from './zones.ts';
 
@@ -121,7 +121,7 @@ function fewInstancesToHorizon(vcalendar: ICAL.Component, name: string, zone: Zo
     for (const property of component.getAllProperties('rrule')) {
       const rule = property.getFirstValue();
       if (!isUnboundedRule(rule) || startUtcMs === undefined) continue;
-      estimate += estimatedOccurrences(rule as ICAL.Recur, startUtcMs, opts.horizonUtcMs);
+      estimate += estimatedOccurrences(rule, startUtcMs, opts.horizonUtcMs);
     }
   }
   if (estimate > MAX_LISTED_UNBOUNDED) return null;
@@ -172,6 +172,6 @@ const APPROXIMATE_PERIOD_MS: Partial<Record<string, number>> = {
   MINUTELY: 60_000,
 };
 
-function isUnboundedRule(value: unknown): boolean {
-  return value instanceof ICAL.Recur && !value.count && !value.until;
+function isUnboundedRule(value: unknown): value is ICAL.Recur {
+  return value instanceof ICAL.Recur && isUnbounded(value);
 }

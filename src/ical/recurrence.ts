@@ -359,7 +359,8 @@ function emit(run: Run, instance: Instance): void {
 }
 
 
-function isUnbounded(recur: ICAL.Recur): boolean {
+/** A rule with neither COUNT nor UNTIL: it recurs until the horizon. */
+export function isUnbounded(recur: ICAL.Recur): boolean {
   return !recur.count && !recur.until;
 }
 

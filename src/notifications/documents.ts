@@ -62,10 +62,15 @@ export function replyNotification(nowMs: number, reply: ReplyDetails): XmlElemen
   ]);
 }
 
-/** The element naming a notification's type (DAV:notificationtype), without its content. */
-export function notificationType(document: XmlElement): XmlElement | undefined {
-  const type = childElements(document)[1];
-  return type ? el(type.name) : undefined;
+/**
+ * The element naming a stored notification's type (DAV:notificationtype), from its name: only
+ * the server writes notifications, each under the name of its kind (inviteName, replyName), so a
+ * listing needs no document read.
+ */
+export function notificationTypeOf(name: string): XmlElement | undefined {
+  if (name.startsWith('share-invite-')) return el(dav('share-invite-notification'));
+  if (name.startsWith('share-reply-')) return el(dav('share-reply-notification'));
+  return undefined;
 }
 
 /**

@@ -5,8 +5,7 @@ import type { PropertyDef } from '../dav/properties/registry.ts';
 import type { DavResource } from '../dav/resource.ts';
 import { el } from '../dav/xml/element.ts';
 import { calserver, dav } from '../dav/xml/names.ts';
-import { parseXml } from '../dav/xml/parse.ts';
-import { notificationType } from './documents.ts';
+import { notificationTypeOf } from './documents.ts';
 
 const isNotifications = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'notifications';
 const isNotification = (r: DavResource): r is Extract<DavResource, { kind: 'resource' }> =>
@@ -20,15 +19,13 @@ export const NOTIFICATION_PROPERTIES: PropertyDef[] = [
     write: 'protected',
     get: () => [el(dav('collection')), el(dav('notifications')), el(calserver('notification'))],
   },
-  { name: dav('notificationtype'), appliesTo: isNotification, write: 'protected', get: async ({ ctx, resource }) => typeOf(ctx, resource, false) },
-  { name: calserver('notificationtype'), appliesTo: isNotification, write: 'protected', get: async ({ ctx, resource }) => typeOf(ctx, resource, true) },
+  { name: dav('notificationtype'), appliesTo: isNotification, write: 'protected', get: ({ resource }) => typeOf(resource, false) },
+  { name: calserver('notificationtype'), appliesTo: isNotification, write: 'protected', get: ({ resource }) => typeOf(resource, true) },
 ];
 
-async function typeOf(ctx: Parameters<PropertyDef['get']>[0]['ctx'], resource: DavResource, legacy: boolean) {
+function typeOf(resource: DavResource, legacy: boolean) {
   if (!isNotification(resource)) return undefined;
-  const record = await ctx.deps.store.resources.get(resource.collection.id, resource.name);
-  if (!record || typeof record.data !== 'string') return undefined;
-  const type = notificationType(parseXml(record.data));
+  const type = notificationTypeOf(resource.name);
   if (!type || !legacy) return type;
   // CalendarServer names the two sharing types differently (Cyrus `propfind_notifytype`).
   if (type.name === dav('share-invite-notification')) return el(calserver('invite-notification'));

@@ -4,12 +4,10 @@
 import type { AcePrincipal } from '../acl/ace.ts';
 import { hrefToPath } from '../dav/path.ts';
 import { href } from '../dav/properties/webdav.ts';
-import { principalPath } from '../dav/urls.ts';
+import { groupPrincipalPath, principalFromPath, principalPath } from '../dav/urls.ts';
 import { el, type XmlElement } from '../dav/xml/element.ts';
 import { dav } from '../dav/xml/names.ts';
 
-export const GROUP_PRINCIPALS_PATH = '/dav/principals/group/';
-export const groupPrincipalPath = (group: string): string => `${GROUP_PRINCIPALS_PATH}${group}/`;
 
 /** The user or group a principal URL names; null when it names no principal of this server. */
 export function principalFromHref(text: string, requestUrl: URL): { type: 'user' | 'group'; name: string } | null {
@@ -19,8 +17,21 @@ export function principalFromHref(text: string, requestUrl: URL): { type: 'user'
   } catch {
     return null;
   }
-  const match = path === null ? null : /^\/dav\/principals\/(user|group)\/([^/]+)\/?$/.exec(path);
-  return match ? { type: match[1] as 'user' | 'group', name: match[2]! } : null;
+  return path === null ? null : principalFromPath(path);
+}
+
+/**
+ * The address a mailto: calendar user address (RFC 6638 §2.4.1) stands for, percent-decoded; null
+ * for another scheme or an encoding that does not decode, which then names nobody.
+ */
+export function mailtoAddress(text: string): string | null {
+  const match = /^mailto:(.+)$/i.exec(text.trim());
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return null;
+  }
 }
 
 /** The content of a DAV:principal element (RFC 3744 §5.5.1). */

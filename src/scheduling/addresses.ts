@@ -4,6 +4,7 @@ import { calendarUserAddresses } from '../caldav/properties.ts';
 import type { AppConfig } from '../config.ts';
 import type { DavContext } from '../dav/context.ts';
 import type { CollectionRecord, Store, UserRecord } from '../storage/index.ts';
+import { mailtoAddress } from '../principals/hrefs.ts';
 import { normalizeAddress } from './itip/model.ts';
 
 export function addressSet(user: UserRecord, config: AppConfig): Set<string> {
@@ -20,9 +21,8 @@ export async function ownerOf(ctx: DavContext, collection: CollectionRecord): Pr
 /** The local user a calendar user address belongs to, or null when it is someone elsewhere. */
 export async function findLocalUser(store: Store, config: AppConfig, address: string): Promise<UserRecord | null> {
   const normalized = normalizeAddress(address);
-  const match = /^mailto:(.+)$/.exec(normalized);
-  if (!match) return null;
-  const email = decodeURIComponent(match[1]!);
+  const email = mailtoAddress(normalized);
+  if (email === null) return null;
   const candidates: (UserRecord | undefined)[] = [await store.users.findByEmail(email)];
   const at = email.lastIndexOf('@');
   if (at > 0) {

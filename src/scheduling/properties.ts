@@ -11,9 +11,6 @@ import { parseICalendar } from '../ical/parse.ts';
 
 const isInbox = (r: DavResource): r is Extract<DavResource, { kind: 'collection' }> => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
 
-/** Names that are never calendars in a home (Cyrus's scheduling and attachment collections). */
-const NOT_CALENDARS = new Set(['Inbox', 'Outbox', 'Attachments']);
-
 export const SCHEDULING_PROPERTIES: PropertyDef[] = [
   {
     name: caldav('schedule-default-calendar-URL'),
@@ -26,7 +23,8 @@ export const SCHEDULING_PROPERTIES: PropertyDef[] = [
       const path = hrefToPath(textContent(hrefs[0]!).trim(), ctx.url);
       const home = resource.collection.parentPath ?? '';
       const name = path?.startsWith(home) ? path.slice(home.length) : null;
-      if (!path || !name || !/^[^/]+\/$/.test(name) || NOT_CALENDARS.has(name.slice(0, -1))) {
+      // A direct child of the home that is a calendar (not the Inbox, the Outbox or Attachments).
+      if (!path || !name || !/^[^/]+\/$/.test(name)) {
         return invalid('The default calendar must be one of your calendars (RFC 6638 §9.2)');
       }
       const calendar = await ctx.deps.store.collections.get(path);

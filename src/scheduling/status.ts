@@ -3,7 +3,7 @@
 import type { AppDeps } from '../dav/context.ts';
 import type { WriteEvent } from '../dav/content.ts';
 import { strongEtag } from '../dav/content.ts';
-import { PreconditionFailedError } from '../storage/index.ts';
+import { PreconditionFailedError, storedIndexOf } from '../storage/index.ts';
 import { setScheduleStatus } from './itip/merge.ts';
 import { parseCalendar } from './itip/model.ts';
 
@@ -30,15 +30,8 @@ export async function recordStatuses(
         data,
         etag: await strongEtag(data),
         size: new TextEncoder().encode(data).byteLength,
-        index: stored.uid === null || stored.componentType === null ? null : {
-          uid: stored.uid,
-          componentType: stored.componentType,
-          firstStart: stored.firstStart,
-          lastEnd: stored.lastEnd,
-          isRecurring: stored.isRecurring,
-          hasFloating: stored.hasFloating,
-          organizer: stored.organizer,
-        },
+        // Only SCHEDULE-STATUS changes: the object occupies the same time as before.
+        index: storedIndexOf(stored),
         scheduleTag: stored.scheduleTag,
       },
       { etag: stored.etag },

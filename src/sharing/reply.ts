@@ -1,9 +1,9 @@
 // Answering an invitation (draft-pot-webdav-resource-sharing §5.4 DAV:invite-reply POSTed to
 // the notification; CalendarServer CS:invite-reply POSTed to the calendar home, naming the
 // notification in CS:in-reply-to). Accepting makes the calendar appear in the sharee's home.
-import { requireAccess } from '../acl/check.ts';
-import { effectiveRights } from '../acl/evaluate.ts';
+import { requireAccess, rightsOfUser } from '../acl/check.ts';
 import { hasAllRights } from '../acl/rights.ts';
+import type { AppConfig } from '../config.ts';
 import type { DavContext } from '../dav/context.ts';
 import { badRequest, conflict, DavError, notFound } from '../dav/errors.ts';
 import { encodePath, hrefToPath } from '../dav/path.ts';
@@ -69,7 +69,7 @@ async function answer(ctx: DavContext, sharee: string, collectionId: number, rep
   let status: InviteStatus = 'invite-declined';
   let aliasPath: string | null = null;
   if (reply.accepted) {
-    if (!stillShared(collection, sharee)) throw new DavError(403, undefined, 'The invitation was withdrawn');
+    if (!stillShared(collection, sharee, ctx.deps.config)) throw new DavError(403, undefined, 'The invitation was withdrawn');
     aliasPath = aliasPathFor(sharee, collection);
     // A sharee's copy starts transparent, so shared events do not make them busy (Cyrus does the same).
     const transparent = serializeDeadProperty(el(caldav('schedule-calendar-transp'), el(caldav('transparent'))));
@@ -97,8 +97,8 @@ async function answer(ctx: DavContext, sharee: string, collectionId: number, rep
 }
 
 /** The sharee can still read the calendar: a share revoked through the ACL cannot be accepted. */
-function stillShared(collection: CollectionRecord, sharee: string): boolean {
-  return hasAllRights(effectiveRights(collection.acl, { user: sharee, groups: [], isServerAdmin: false, isOwner: false }), 'lr');
+function stillShared(collection: CollectionRecord, sharee: string, config: AppConfig): boolean {
+  return hasAllRights(rightsOfUser(collection, { name: sharee, isAdmin: false }, config), 'lr');
 }
 
 function parseInviteReply(text: string): InviteReply {

@@ -40,11 +40,6 @@ export function parseShareRequest(text: string): ShareRequest {
   throw badRequest('The body must be a DAV:share-resource or CS:share element');
 }
 
-/** Whether an XML body is a sharing request (rather than a reply to an invitation). */
-export function isShareRoot(root: XmlElement): boolean {
-  return root.name === dav('share-resource') || root.name === calserver('share');
-}
-
 // --- Internal helpers ---
 
 function parseSharee(sharee: XmlElement): ShareInstruction {

@@ -39,6 +39,9 @@ export async function handleShare(ctx: DavContext, resource: Extract<DavContext[
   }
   const now = ctx.deps.now();
   await ctx.deps.store.collections.setAcl(collection.path, formatAclString(acl), now);
+  // What every invitation says about the calendar and its sharer, read once.
+  const sharerName = collection.owner === null ? null : (await ctx.deps.store.users.get(collection.owner))?.displayname ?? collection.owner;
+  const collectionProps = await invitedCollectionProps(ctx, collection);
   for (const { instruction, sharee } of resolved) {
     // Invitations are for users; a public calendar has no owner to name its "<owner>.<calendar>"
     // alias after, so its users just get the rights and read it at its own URL.
@@ -53,12 +56,12 @@ export async function handleShare(ctx: DavContext, resource: Extract<DavContext[
     const share = await ctx.deps.store.shares.get(collection.id, name);
     const document = inviteNotification(now, {
       sharer: collection.owner,
-      sharerName: (await ctx.deps.store.users.get(collection.owner))?.displayname ?? collection.owner,
+      sharerName: sharerName ?? collection.owner,
       sharedPath: collection.path,
       status: share?.status ?? 'invite-noresponse',
       access: instruction.access,
       comment: instruction.comment,
-      collectionProps: await invitedCollectionProps(ctx, collection),
+      collectionProps,
     });
     await storeNotification(ctx.deps, name, inviteName(collection.id), toXml(document));
   }

@@ -1,7 +1,7 @@
 // Who a sharing request names (draft-pot-webdav-resource-sharing §5.3.1, Cyrus `dav_post_share`):
 // a mailto: address, a principal URL, or the DAV: pseudo-principals Cyrus accepts there.
 import type { AppConfig } from '../config.ts';
-import { principalFromHref } from '../principals/hrefs.ts';
+import { mailtoAddress, principalFromHref } from '../principals/hrefs.ts';
 import type { Store, UserRecord } from '../storage/index.ts';
 
 export type Sharee =
@@ -16,7 +16,8 @@ export async function resolveSharee(store: Store, config: AppConfig, text: strin
   if (value === 'DAV:unauthenticated') return { type: 'unauthenticated' };
   if (value === 'DAV:authenticated') return { type: 'authenticated' };
   if (/^mailto:/i.test(value)) {
-    const user = await userByAddress(store, config, decodeURIComponent(value.slice(7)));
+    const address = mailtoAddress(value);
+    const user = address === null ? null : await userByAddress(store, config, address);
     return user ? { type: 'user', user } : null;
   }
   const principal = principalFromHref(value, requestUrl);

@@ -2,6 +2,7 @@
 import { guard, prefixUpperBound, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
 import { AlreadyExistsError, StorageConflictError } from './errors.ts';
 import { toCollection, type CollectionKind, type CollectionRecord } from './records.ts';
+import { aliasCleanup } from './shares.ts';
 
 export interface NewCollection {
   path: string;
@@ -63,12 +64,12 @@ export class CollectionRepo {
 
   /** Deletes a collection and everything below it, atomically. */
   async delete(path: string): Promise<void> {
-    await writeBatch(this.db, deleteTreeStatements(path));
+    await writeBatch(this.db, await deleteTreeStatements(this.db, path));
   }
 
   /** Renames a collection tree (MOVE); with `replace`, an existing destination tree is removed first. */
   async move(from: string, to: string, toParent: string, replace: boolean, now: number): Promise<void> {
-    const statements: InStatement[] = replace ? deleteTreeStatements(to) : [];
+    const statements: InStatement[] = replace ? await deleteTreeStatements(this.db, to) : [];
     const range = [from, prefixUpperBound(from)];
     const rewrite = `? || substr(path, ${from.length + 1})`;
     statements.push(
@@ -91,7 +92,7 @@ export class CollectionRepo {
    * collection and its properties. One batch; new collections get fresh sync identities.
    */
   async copyTree(from: string, to: string, toParent: string, owner: string | null, deep: boolean, replace: boolean, now: number): Promise<void> {
-    const statements: InStatement[] = replace ? deleteTreeStatements(to) : [];
+    const statements: InStatement[] = replace ? await deleteTreeStatements(this.db, to) : [];
     const range = deep ? [from, prefixUpperBound(from)] : [from, from + '\u0000'];
     const rewrite = `? || substr(path, ${from.length + 1})`;
     statements.push(
@@ -105,9 +106,9 @@ export class CollectionRepo {
       },
       ...(deep ? [{
         sql: `INSERT INTO resources (collection_id, name, content_type, data, etag, size, modseq, created_at, modified_at,
-                uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag, has_floating)
+                uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag)
               SELECT target.id, r.name, r.content_type, r.data, r.etag, r.size, 1, ?, ?, r.uid, r.component_type,
-                r.first_start, r.last_end, r.is_recurring, r.organizer, r.schedule_tag, r.has_floating
+                r.first_start, r.last_end, r.is_recurring, r.organizer, r.schedule_tag
               FROM resources r JOIN collections source ON r.collection_id = source.id
               JOIN collections target ON target.path = ? || substr(source.path, ${from.length + 1})
               WHERE source.path >= ? AND source.path < ?`,
@@ -162,10 +163,18 @@ function insertStatements(collection: NewCollection, now: number, ignoreExisting
   return statements;
 }
 
-function deleteTreeStatements(path: string): InStatement[] {
+/**
+ * Statements that remove a collection tree with everything in it, including the shares of its
+ * collections and what their sharees kept at the aliases: a share dies with its collection, and a
+ * new collection that reuses the id must not inherit it.
+ */
+export async function deleteTreeStatements(db: DbClient, path: string): Promise<InStatement[]> {
   const range = [path, prefixUpperBound(path)];
   const inTree = 'SELECT id FROM collections WHERE path >= ? AND path < ?';
+  const aliases = await queryRows(db, `SELECT alias_path FROM shares WHERE alias_path IS NOT NULL AND collection_id IN (${inTree})`, range);
   return [
+    ...aliases.flatMap((row) => aliasCleanup(String(row.alias_path))),
+    { sql: `DELETE FROM shares WHERE collection_id IN (${inTree})`, args: range },
     { sql: `DELETE FROM instances WHERE collection_id IN (${inTree})`, args: range },
     { sql: `DELETE FROM resources WHERE collection_id IN (${inTree})`, args: range },
     { sql: `DELETE FROM tombstones WHERE collection_id IN (${inTree})`, args: range },

@@ -48,7 +48,6 @@ export interface ResourceMeta {
   firstStart: number | null;
   lastEnd: number | null;
   isRecurring: boolean;
-  hasFloating: boolean;
   organizer: string | null;
   scheduleTag: string | null;
 }
@@ -65,10 +64,19 @@ export interface CalendarObjectIndex {
   firstStart: number | null;
   lastEnd: number | null;
   isRecurring: boolean;
-  hasFloating: boolean;
   organizer: string | null;
   /** The rows of the time-range index; undefined keeps those stored (on COPY and MOVE, the source's). */
   timeIndex?: TimeIndex | undefined;
+}
+
+/**
+ * The index a stored object already has, for writing it again with its instances unchanged
+ * (no timeIndex: the stored rows stay); null for a resource that is not a calendar object.
+ */
+export function storedIndexOf(meta: ResourceMeta): CalendarObjectIndex | null {
+  if (meta.uid === null || meta.componentType === null) return null;
+  const { uid, componentType, firstStart, lastEnd, isRecurring, organizer } = meta;
+  return { uid, componentType, firstStart, lastEnd, isRecurring, organizer };
 }
 
 /** A closed span of time in UTC milliseconds; null is unbounded on that side. */
@@ -142,7 +150,7 @@ export interface OutboundRecord extends NewOutboundMessage {
 }
 
 export const RESOURCE_META_COLUMNS =
-  'id, collection_id, name, content_type, etag, size, modseq, created_at, modified_at, uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag, has_floating';
+  'id, collection_id, name, content_type, etag, size, modseq, created_at, modified_at, uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag';
 
 export function toUser(row: Row): UserRecord {
   return {
@@ -194,7 +202,6 @@ export function resourceMetaFromValues(v: unknown[]): ResourceMeta {
     isRecurring: Number(v[13]) === 1,
     organizer: nullableString(v[14]),
     scheduleTag: nullableString(v[15]),
-    hasFloating: Number(v[16]) === 1,
   };
 }
 

@@ -1,11 +1,12 @@
 // Resources inside collections: calendar objects (with their indexed calendar metadata) and files.
 // Every change bumps the collection's modseq, which is what sync tokens, CTags and collection
 // ETags are made of (RFC 6578), and leaves a tombstone when a name disappears.
-import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
+import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement, type Row } from './db.ts';
 import { PreconditionFailedError, StorageConflictError, UidConflictError } from './errors.ts';
 import { busyInstancesSql, busyOf, clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
 import {
   RESOURCE_META_COLUMNS,
+  storedIndexOf,
   toResource,
   toResourceMeta,
   resourceMetaFromValues,
@@ -79,30 +80,24 @@ export class ResourceRepo {
   }
 
   async getMany(collectionId: number, names: readonly string[]): Promise<ResourceRecord[]> {
-    const found: ResourceRecord[] = [];
-    for (let offset = 0; offset < names.length; offset += 500) {
-      const chunk = names.slice(offset, offset + 500);
-      const rows = await queryRows(
-        this.db,
-        `SELECT ${RESOURCE_META_COLUMNS}, data FROM resources WHERE collection_id = ? AND name IN (${chunk.map(() => '?').join(',')})`,
-        [collectionId, ...chunk],
-      );
-      found.push(...rows.map(toResource));
-    }
-    return found;
+    return (await this.rowsByName(collectionId, names, `${RESOURCE_META_COLUMNS}, data`)).map(toResource);
   }
 
   /** Metadata of the named members (sync-collection reports etags, not bodies). */
   async getManyMeta(collectionId: number, names: readonly string[]): Promise<ResourceMeta[]> {
-    const found: ResourceMeta[] = [];
+    return (await this.rowsByName(collectionId, names, RESOURCE_META_COLUMNS)).map(toResourceMeta);
+  }
+
+  /** The named members' rows, in chunks that stay below SQLite's limit on bound parameters. */
+  private async rowsByName(collectionId: number, names: readonly string[], columns: string): Promise<Row[]> {
+    const found: Row[] = [];
     for (let offset = 0; offset < names.length; offset += 500) {
       const chunk = names.slice(offset, offset + 500);
-      const rows = await queryRows(
-        this.db,
-        `SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? AND name IN (${chunk.map(() => '?').join(',')})`,
-        [collectionId, ...chunk],
-      );
-      found.push(...rows.map(toResourceMeta));
+      const rows = await queryRows(this.db, `SELECT ${columns} FROM resources WHERE collection_id = ? AND name IN (${chunk.map(() => '?').join(',')})`, [
+        collectionId,
+        ...chunk,
+      ]);
+      found.push(...rows);
     }
     return found;
   }
@@ -208,9 +203,9 @@ export class ResourceRepo {
       await writeBatch(this.db, [
         expectationGuard(collection.id, name, { etag }),
         {
-          sql: `UPDATE resources SET uid = ?, component_type = ?, first_start = ?, last_end = ?, is_recurring = ?, organizer = ?, has_floating = ?
+          sql: `UPDATE resources SET uid = ?, component_type = ?, first_start = ?, last_end = ?, is_recurring = ?, organizer = ?
                 WHERE collection_id = ? AND name = ?`,
-          args: [index.uid, index.componentType, index.firstStart, index.lastEnd, index.isRecurring ? 1 : 0, index.organizer, index.hasFloating ? 1 : 0, collection.id, name],
+          args: [index.uid, index.componentType, index.firstStart, index.lastEnd, index.isRecurring ? 1 : 0, index.organizer, collection.id, name],
         },
         ...replaceSpansStatements(collection.id, name, index.timeIndex ?? null),
       ]);
@@ -243,7 +238,7 @@ export class ResourceRepo {
   ): Promise<void> {
     const record = await this.get(source.collection.id, source.name);
     if (!record) throw new StorageConflictError('The source resource disappeared');
-    let index = target.index === undefined ? indexOf(record) : target.index;
+    let index = target.index === undefined ? storedIndexOf(record) : target.index;
     // The copy occupies the same time as the source: its index rows are carried over.
     if (index && !index.timeIndex) index = { ...index, timeIndex: spansFromRows(await queryRows(this.db, SPANS_OF_RESOURCE_SQL, [record.id])) };
     const sourcePath = source.collection.path + source.name;
@@ -324,31 +319,17 @@ function upsertStatement(collectionId: number, name: string, write: ResourceWrit
   const index = write.index ?? null;
   return {
     sql: `INSERT INTO resources (collection_id, name, content_type, data, etag, size, modseq, created_at, modified_at,
-            uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag, has_floating)
-          VALUES (?, ?, ?, ?, ?, ?, (SELECT modseq FROM collections WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag)
+          VALUES (?, ?, ?, ?, ?, ?, (SELECT modseq FROM collections WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (collection_id, name) DO UPDATE SET
             content_type = excluded.content_type, data = excluded.data, etag = excluded.etag, size = excluded.size,
             modseq = excluded.modseq, modified_at = excluded.modified_at, uid = excluded.uid,
             component_type = excluded.component_type, first_start = excluded.first_start, last_end = excluded.last_end,
-            is_recurring = excluded.is_recurring, organizer = excluded.organizer, schedule_tag = excluded.schedule_tag,
-            has_floating = excluded.has_floating${returning ? ` RETURNING ${RESOURCE_META_COLUMNS}` : ''}`,
+            is_recurring = excluded.is_recurring, organizer = excluded.organizer, schedule_tag = excluded.schedule_tag${returning ? ` RETURNING ${RESOURCE_META_COLUMNS}` : ''}`,
     args: [
       collectionId, name, write.contentType, write.data, write.etag, write.size, collectionId, now, now,
       index?.uid ?? null, index?.componentType ?? null, index?.firstStart ?? null, index?.lastEnd ?? null,
-      index?.isRecurring ? 1 : 0, index?.organizer ?? null, write.scheduleTag ?? null, index?.hasFloating ? 1 : 0,
+      index?.isRecurring ? 1 : 0, index?.organizer ?? null, write.scheduleTag ?? null,
     ],
-  };
-}
-
-function indexOf(record: ResourceMeta): CalendarObjectIndex | null {
-  if (record.uid === null || record.componentType === null) return null;
-  return {
-    uid: record.uid,
-    componentType: record.componentType,
-    firstStart: record.firstStart,
-    lastEnd: record.lastEnd,
-    isRecurring: record.isRecurring,
-    hasFloating: record.hasFloating,
-    organizer: record.organizer,
   };
 }

@@ -105,7 +105,8 @@ function aliased(row: Row): CollectionRecord {
   return { ...toCollection(row), path: aliasPath, parentPath: trimmed.slice(0, trimmed.lastIndexOf('/') + 1) };
 }
 
-function aliasCleanup(aliasPath: string): InStatement[] {
+/** Removes what a sharee kept at an alias path (their properties of the share, locks). */
+export function aliasCleanup(aliasPath: string): InStatement[] {
   const range = [aliasPath, prefixUpperBound(aliasPath)];
   return [
     { sql: 'DELETE FROM properties WHERE path >= ? AND path < ?', args: range },

@@ -1,7 +1,8 @@
 // Users: name, password hash, contact address.
-import { queryRow, queryRows, writeBatch, prefixUpperBound, type DbClient } from './db.ts';
+import { queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
 import { AlreadyExistsError, NotFoundError, StorageConflictError } from './errors.ts';
 import { toUser, type UserRecord } from './records.ts';
+import { deleteTreeStatements } from './collections.ts';
 
 export class UserRepo {
   constructor(private readonly db: DbClient) {}
@@ -53,19 +54,12 @@ export class UserRepo {
   /** Removes the user and everything under the homes given (their calendars and files), atomically. */
   async delete(name: string, homePaths: readonly string[]): Promise<void> {
     if (!(await this.get(name))) throw new NotFoundError(`No user ${name}`);
-    const statements = [{ sql: 'DELETE FROM users WHERE name = ?', args: [name] }];
-    for (const home of homePaths) {
-      const range = [home, prefixUpperBound(home)];
-      const inRange = 'SELECT id FROM collections WHERE path >= ? AND path < ?';
-      statements.push(
-        { sql: `DELETE FROM instances WHERE collection_id IN (${inRange})`, args: range },
-        { sql: `DELETE FROM resources WHERE collection_id IN (${inRange})`, args: range },
-        { sql: `DELETE FROM tombstones WHERE collection_id IN (${inRange})`, args: range },
-        { sql: 'DELETE FROM collections WHERE path >= ? AND path < ?', args: range },
-        { sql: 'DELETE FROM properties WHERE path >= ? AND path < ?', args: range },
-        { sql: 'DELETE FROM locks WHERE path >= ? AND path < ?', args: range },
-      );
-    }
+    const statements: InStatement[] = [
+      { sql: 'DELETE FROM users WHERE name = ?', args: [name] },
+      // What others shared with the user; the aliases themselves are in the user's home.
+      { sql: 'DELETE FROM shares WHERE sharee = ?', args: [name] },
+    ];
+    for (const home of homePaths) statements.push(...(await deleteTreeStatements(this.db, home)));
     await writeBatch(this.db, statements);
   }
 }

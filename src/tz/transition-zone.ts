@@ -2,6 +2,7 @@
 // every instant after the last transition (RFC 8536 §3.2–3.3). Offsets come from a binary search.
 import { yearOfSeconds } from './civil.ts';
 import { posixTransitionsForYear, type PosixTransition, type PosixTz } from './posix-tz.ts';
+import { firstAtOrAfter, lastAtOrBefore } from './sorted.ts';
 import type { Zone } from './zone.ts';
 
 export interface TimeType {
@@ -50,18 +51,7 @@ export class TransitionZone implements Zone {
   typeAt(utcSeconds: number): TimeType {
     const times = this.times;
     if (this.footerStd && utcSeconds > this.lastTableSeconds) return this.footerTypeAt(utcSeconds);
-    let low = 0;
-    let high = times.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if ((times[mid] as number) <= utcSeconds) {
-        found = mid;
-        low = mid + 1;
-      } else {
-        high = mid - 1;
-      }
-    }
+    const found = lastAtOrBefore(times, utcSeconds);
     const index = found < 0 ? 0 : (this.typeIndexes[found] as number);
     return this.types[index] ?? this.footerStd ?? UTC_TYPE;
   }
@@ -70,7 +60,7 @@ export class TransitionZone implements Zone {
   transitionsBetween(fromSeconds: number, toSeconds: number): Transition[] {
     const result: Transition[] = [];
     const times = this.times;
-    let i = lowerBound(times, fromSeconds);
+    let i = firstAtOrAfter(times, fromSeconds);
     for (; i < times.length && (times[i] as number) < toSeconds; i++) {
       const from = i === 0 ? this.types[0] : this.types[this.typeIndexes[i - 1] as number];
       const to = this.types[this.typeIndexes[i] as number];
@@ -123,15 +113,3 @@ export class TransitionZone implements Zone {
 }
 
 const UTC_TYPE: TimeType = { utcOffset: 0, isDst: false, abbr: 'UTC' };
-
-/** First index whose value is >= target. */
-function lowerBound(values: readonly number[], target: number): number {
-  let low = 0;
-  let high = values.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if ((values[mid] as number) < target) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}

@@ -2,6 +2,7 @@
 // (DTSTART, RDATE, RRULE, less EXDATE) up to 2100 becomes a transition, expanded once per instance.
 import ICAL from 'ical.js';
 import { daysFromCivil, SECONDS_PER_DAY } from './civil.ts';
+import { lastAtOrBefore } from './sorted.ts';
 import type { Zone } from './zone.ts';
 
 /** Onsets after this instant are not expanded; the offset then stays as it was. */
@@ -30,19 +31,7 @@ class VtimezoneZone implements Zone {
 
   offsetAtUtc(utcMs: number): number {
     const times = this.times ?? this.expand();
-    const seconds = Math.floor(utcMs / 1000);
-    let low = 0;
-    let high = times.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if ((times[mid] as number) <= seconds) {
-        found = mid;
-        low = mid + 1;
-      } else {
-        high = mid - 1;
-      }
-    }
+    const found = lastAtOrBefore(times, Math.floor(utcMs / 1000));
     return found < 0 ? this.initialOffset : (this.offsets[found] as number);
   }
 

@@ -63,10 +63,25 @@ export function compilePattern(pattern: string): (name: string) => boolean {
     throw new TzdistError('invalid-pattern', 'the pattern must contain more than wildcards');
   }
   const normalize = (text: string) => text.toLowerCase().replace(/ /g, '_');
-  const body = normalize(pattern)
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = pattern.includes('*') ? new RegExp(`^${body}$`) : new RegExp(body);
-  return (name) => regex.test(normalize(name));
+  const parts = normalize(pattern).split('*');
+  if (parts.length === 1) return (name) => normalize(name).includes(parts[0]!);
+  // Matched piece by piece rather than as a regular expression: "a*****!" would compile to a
+  // pattern whose backtracking takes minutes, and anyone may send it.
+  return (name) => globMatches(parts, normalize(name));
+}
+
+/** Whether `text` is parts[0], then anything, then parts[1], …, ending with the last part. */
+function globMatches(parts: readonly string[], text: string): boolean {
+  const first = parts[0]!;
+  const last = parts[parts.length - 1]!;
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) return false;
+  const end = text.length - last.length;
+  let position = first.length;
+  // The leftmost place for each middle piece leaves the most room for the ones after it.
+  for (const part of parts.slice(1, -1)) {
+    const at = text.indexOf(part, position);
+    if (at === -1 || at + part.length > end) return false;
+    position = at + part.length;
+  }
+  return true;
 }

@@ -1,11 +1,10 @@
 // What the calendar management page shows about each calendar of a home (the columns of Cyrus's
 // calendar admin page), read through the same listing, properties and rights checks as PROPFIND.
-import { hasAccess } from '../acl/check.ts';
-import { effectiveRights } from '../acl/evaluate.ts';
+import { hasAccess, rightsOfUser } from '../acl/check.ts';
 import { shareAccessFromRights } from '../acl/privileges.ts';
-import { parseAclString, type AclEntry } from '../acl/rights.ts';
+import { hasAllRights } from '../acl/rights.ts';
 import { componentsFromElement } from '../caldav/components.ts';
-import { listChildren } from '../dav/children.ts';
+import { listChildCollections } from '../dav/children.ts';
 import type { DavContext } from '../dav/context.ts';
 import { encodePath, hrefToPath, lastSegment } from '../dav/path.ts';
 import { loadDeadProperties } from '../dav/properties/compute.ts';
@@ -14,6 +13,7 @@ import type { DavResource } from '../dav/resource.ts';
 import { childElements, textContent, type XmlElement } from '../dav/xml/element.ts';
 import { appleIcal, caldav, dav } from '../dav/xml/names.ts';
 import { isSharedAlias } from '../sharing/alias.ts';
+import { sharees } from '../sharing/properties.ts';
 import type { CollectionRecord, InviteStatus } from '../storage/index.ts';
 
 export type CollectionResource = Extract<DavResource, { kind: 'collection' }>;
@@ -60,7 +60,7 @@ export interface Invitation {
 
 /** The readable calendars of a home, sorted by calendar-order then name (as Cyrus sorts them). */
 export async function loadCalendars(ctx: DavContext, home: CollectionResource): Promise<CalendarSummary[]> {
-  const children = await listChildren(ctx, home);
+  const children = await listChildCollections(ctx, home);
   const calendars = children.filter(
     (child): child is CollectionResource => child.kind === 'collection' && child.collection.kind === 'calendar' && hasAccess(ctx, child, 'read'),
   );
@@ -80,7 +80,7 @@ export async function loadInvitations(ctx: DavContext, user: string): Promise<In
   const invitations: Invitation[] = [];
   for (const share of pending) {
     const collection = await ctx.deps.store.collections.getById(share.collectionId);
-    const access = collection ? shareAccessFromRights(effectiveRights(collection.acl, { user, groups: [], isServerAdmin: false, isOwner: false })) : 'no-access';
+    const access = collection ? shareAccessFromRights(rightsOfUser(collection, { name: user, isAdmin: false }, ctx.deps.config)) : 'no-access';
     if (!collection || access === 'no-access') continue;
     const stored = (await ctx.deps.store.properties.get(collection.path)).get(dav('displayname'));
     const name = stored ? textContent(deserializeDeadProperty(stored)).trim() : '';
@@ -103,10 +103,9 @@ async function summarize(ctx: DavContext, calendar: CollectionResource, props: M
     const element = props.get(name);
     return element ? textContent(element).trim() : '';
   };
-  const acl = safeAcl(record.acl);
   const sharedBy = isSharedAlias(record) ? record.owner : null;
   const canShare = sharedBy === null && hasAccess(ctx, calendar, 'admin');
-  const [usage, sharees] = await Promise.all([ctx.deps.store.resources.countAndSize(record.id), canShare ? shareesOf(ctx, record, acl) : []]);
+  const [usage, sharees] = await Promise.all([ctx.deps.store.resources.countAndSize(record.id), canShare ? shareesOf(ctx, record) : []]);
   const componentSet = props.get(caldav('supported-calendar-component-set'));
   const order = Number.parseInt(text(appleIcal('calendar-order')), 10);
   const owner = record.owner;
@@ -123,7 +122,8 @@ async function summarize(ctx: DavContext, calendar: CollectionResource, props: M
     timezone: text(caldav('calendar-timezone-id')) || null,
     transparent: transp !== undefined && childElements(transp).some((c) => c.name === caldav('transparent')),
     isDefault,
-    isPublic: acl.some((entry) => entry.identifier === 'anyone' && !entry.negative && entry.rights.includes('l') && entry.rights.includes('r')),
+    // What an anonymous request may do, negative entries included (sharing with DAV:authenticated is `anyone` less `anonymous`).
+    isPublic: hasAllRights(rightsOfUser(record, null, ctx.deps.config), 'lr'),
     sharedBy,
     count: usage.count,
     bytes: usage.bytes,
@@ -138,18 +138,11 @@ async function summarize(ctx: DavContext, calendar: CollectionResource, props: M
   };
 }
 
-/** Users other than the owner who hold read rights by an ACL entry, with the invitation state if any. */
-async function shareesOf(ctx: DavContext, record: CollectionRecord, acl: readonly AclEntry[]): Promise<Sharee[]> {
+/** The users the calendar is shared with (as DAV:invite lists them), with the invitation state if any. */
+async function shareesOf(ctx: DavContext, record: CollectionRecord): Promise<Sharee[]> {
   const invitations = new Map((await ctx.deps.store.shares.listForCollection(record.id)).map((share) => [share.sharee, share.status]));
-  return acl
-    .filter((entry) => !entry.negative && entry.identifier !== record.owner && !['anyone', 'anonymous'].includes(entry.identifier))
-    .flatMap((entry) => {
-      const access = shareAccessFromRights(entry.rights);
-      if (entry.identifier.startsWith('group:') || access === 'no-access') return [];
-      return [{ user: entry.identifier, access, status: invitations.get(entry.identifier) ?? null }];
-    });
+  return sharees(record, ctx.deps.config).map((sharee) => ({ ...sharee, status: invitations.get(sharee.user) ?? null }));
 }
-
 
 /** The calendar DELETE refuses to remove (caldav/rules.ts): the Inbox's default, else Default/. */
 function defaultCalendarPath(ctx: DavContext, homePath: string, stored: XmlElement | undefined): string {
@@ -162,14 +155,6 @@ function storedPath(record: CollectionRecord): string {
   if (!isSharedAlias(record)) return record.path;
   const segment = lastSegment(record.path);
   return `/${segment.slice(segment.indexOf('.') + 1)}/`;
-}
-
-function safeAcl(text: string): AclEntry[] {
-  try {
-    return parseAclString(text);
-  } catch {
-    return [];
-  }
 }
 
 function compareCalendars(a: CalendarSummary, b: CalendarSummary): number {

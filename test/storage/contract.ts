@@ -279,6 +279,26 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       expect(await inRange(other)).toEqual([]);
     });
 
+    it('a share dies with its collection, and with its sharee', async () => {
+      const calendar = await newCalendar();
+      const sharee = `s${RUN}-${++sequence}`;
+      const alias = `/dav/calendars/user/${sharee}/shared/`;
+      await store.shares.invite(calendar.id, sharee, null, NOW);
+      await store.shares.accept(calendar.id, sharee, alias, calendar.path, new Map([['{DAV:}displayname', 'Shared']]), NOW);
+      expect((await store.shares.listSubscriptions(sharee)).map((c) => c.path)).toEqual([alias]);
+      await store.collections.delete(calendar.path);
+      expect(await store.shares.listForSharee(sharee)).toEqual([]);
+      expect(await store.shares.findByAlias(alias)).toBeUndefined();
+      expect((await store.properties.get(alias)).size).toBe(0);
+
+      const other = await newCalendar();
+      await store.users.create({ name: sharee, passwordHash: 'h', email: null, displayname: null }, NOW);
+      await store.shares.invite(other.id, sharee, null, NOW);
+      await store.shares.accept(other.id, sharee, alias, other.path, new Map(), NOW);
+      await store.users.delete(sharee, [`/dav/calendars/user/${sharee}/`]);
+      expect(await store.shares.listForCollection(other.id)).toEqual([]);
+    });
+
     it('creates, updates and deletes users (with their homes) atomically', async () => {
       const name = `user${RUN}-${++sequence}`;
       await store.users.create({ name, passwordHash: 'h', email: `${name}@example.com`, displayname: null }, NOW);
@@ -308,7 +328,7 @@ function calendarWrite(uid: string, etag: string, firstStart: number | null = 10
     etag,
     size: data.length,
     index: {
-      uid, componentType: 'VEVENT', firstStart, lastEnd, isRecurring: false, hasFloating: false, organizer: null,
+      uid, componentType: 'VEVENT', firstStart, lastEnd, isRecurring: false, organizer: null,
       timeIndex: timeIndex ?? { spans: [{ start: firstStart, end: lastEnd, exact: true }] },
     },
   };

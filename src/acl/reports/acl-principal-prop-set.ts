@@ -5,10 +5,9 @@ import { badRequest, conditionError } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { computePropstats } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
-import { principalPath } from '../../dav/urls.ts';
+import { groupPrincipalPath, principalFromPath, principalPath } from '../../dav/urls.ts';
 import { childElements, findChild } from '../../dav/xml/element.ts';
 import { dav } from '../../dav/xml/names.ts';
-import { groupPrincipalPath } from '../../principals/hrefs.ts';
 import { storedCollection } from '../../sharing/alias.ts';
 import { requireAccess } from '../check.ts';
 import { collectionAces } from '../properties.ts';
@@ -29,14 +28,14 @@ export const ACL_PRINCIPAL_PROP_SET: ReportDef = {
     const collection = await storedCollection(ctx, resource.collection);
     const responses: MultistatusResponse[] = [];
     for (const path of principalPaths(ctx, collection)) {
-      const user = /^\/dav\/principals\/user\/([^/]+)\/$/.exec(path)?.[1];
-      const record = user === undefined ? undefined : await ctx.deps.store.users.get(user);
+      const principal = principalFromPath(path);
+      const record = principal?.type === 'user' ? await ctx.deps.store.users.get(principal.name) : undefined;
       if (!record) {
         responses.push({ path, status: 404 });
         continue;
       }
-      const principal = { kind: 'principal' as const, path, user: record };
-      responses.push({ path, propstats: await computePropstats(ctx, services.properties, principal, { type: 'prop', names }, new Map()) });
+      const member = { kind: 'principal' as const, path, user: record };
+      responses.push({ path, propstats: await computePropstats(ctx, services.properties, member, { type: 'prop', names }, new Map()) });
     }
     return multistatusResponse(responses);
   },

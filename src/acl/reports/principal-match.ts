@@ -2,7 +2,7 @@
 // current user: DAV:self matches principals that are the user; DAV:principal-property matches
 // members whose property (DAV:owner, say) points at the user's principal.
 import { hasAccess, requireAccess } from '../check.ts';
-import { listChildren } from '../../dav/children.ts';
+import { listChildCollections } from '../../dav/children.ts';
 import type { DavContext } from '../../dav/context.ts';
 import { badRequest } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
@@ -10,9 +10,9 @@ import { computePropstats, loadDeadProperties } from '../../dav/properties/compu
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
 import type { DavServices } from '../../dav/services.ts';
-import { principalPath } from '../../dav/urls.ts';
 import { childElements, findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
 import { dav, type ClarkName } from '../../dav/xml/names.ts';
+import { principalFromHref } from '../../principals/hrefs.ts';
 
 /**
  * Members are searched this many levels down, and only collections and principals are: "at any
@@ -31,15 +31,18 @@ export const PRINCIPAL_MATCH: ReportDef = {
     if ((self === undefined) === (principalProperty === undefined)) throw badRequest('principal-match needs exactly one of DAV:self and DAV:principal-property');
     const prop = findChild(body, dav('prop'));
     const names = prop ? childElements(prop).map((e) => e.name) : [];
-    const me = ctx.principal ? principalPath(ctx.principal.name) : null;
+    const me = ctx.principal?.name;
     const property = principalProperty ? childElements(principalProperty)[0]?.name : undefined;
     if (principalProperty && property === undefined) throw badRequest('DAV:principal-property needs a property');
-    const found: DavResource[] = [];
-    if (me !== null) await collect(ctx, services, ctx.resource, 0, found, (member, value) => (property === undefined ? member.kind === 'principal' && member.path === me : value.includes(me)), property);
-    const dead = await loadDeadProperties(ctx, found);
+    const found: Member[] = [];
+    if (me !== undefined) {
+      const matches = (member: DavResource, users: string[]) => (property === undefined ? member.kind === 'principal' && member.user.name === me : users.includes(me));
+      const dead = (await loadDeadProperties(ctx, [ctx.resource])).get(ctx.resource.path) ?? new Map();
+      await collect(ctx, services, { resource: ctx.resource, dead }, 0, found, matches, property);
+    }
     const responses: MultistatusResponse[] = [];
-    for (const member of found) {
-      responses.push({ path: member.path, propstats: await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map()) });
+    for (const { resource, dead } of found) {
+      responses.push({ path: resource.path, propstats: await computePropstats(ctx, services.properties, resource, { type: 'prop', names }, dead) });
     }
     return multistatusResponse(responses);
   },
@@ -47,26 +50,36 @@ export const PRINCIPAL_MATCH: ReportDef = {
 
 // --- Internal helpers ---
 
+/** A member with its dead properties, read once for its whole level. */
+interface Member {
+  resource: DavResource;
+  dead: Map<string, XmlElement>;
+}
+
 async function collect(
   ctx: DavContext,
   services: DavServices,
-  resource: DavResource,
+  member: Member,
   level: number,
-  found: DavResource[],
-  test: (member: DavResource, hrefs: string[]) => boolean,
+  found: Member[],
+  matches: (member: DavResource, users: string[]) => boolean,
   property: ClarkName | undefined,
 ): Promise<void> {
-  if (test(resource, property === undefined ? [] : await hrefsOf(ctx, services, resource, property))) found.push(resource);
+  const resource = member.resource;
+  if (matches(resource, property === undefined ? [] : await usersNamedBy(ctx, services, member, property))) found.push(member);
   if (level >= MAX_LEVELS || (resource.kind !== 'virtual' && resource.kind !== 'collection')) return;
-  for (const child of await listChildren(ctx, resource)) {
-    if (child.kind !== 'resource' && hasAccess(ctx, child, 'read')) await collect(ctx, services, child, level + 1, found, test, property);
-  }
+  const children = (await listChildCollections(ctx, resource)).filter((child) => hasAccess(ctx, child, 'read'));
+  const dead = await loadDeadProperties(ctx, children);
+  for (const child of children) await collect(ctx, services, { resource: child, dead: dead.get(child.path) ?? new Map() }, level + 1, found, matches, property);
 }
 
-async function hrefsOf(ctx: DavContext, services: DavServices, resource: DavResource, property: ClarkName): Promise<string[]> {
-  const dead = (await loadDeadProperties(ctx, [resource])).get(resource.path) ?? new Map();
-  const [propstat] = await computePropstats(ctx, services.properties, resource, { type: 'prop', names: [property] }, dead);
+/** The users whose principals the member's property names (hrefs that are no user principal, or unreadable, count for nothing). */
+async function usersNamedBy(ctx: DavContext, services: DavServices, member: Member, property: ClarkName): Promise<string[]> {
+  const [propstat] = await computePropstats(ctx, services.properties, member.resource, { type: 'prop', names: [property] }, member.dead);
   const element: XmlElement | undefined = propstat?.status === 200 ? propstat.props[0] : undefined;
   if (!element) return [];
-  return childElements(element).filter((e) => e.name === dav('href')).map((e) => decodeURI(textContent(e).trim()));
+  return childElements(element).flatMap((e) => {
+    const principal = e.name === dav('href') ? principalFromHref(textContent(e).trim(), ctx.url) : null;
+    return principal?.type === 'user' ? [principal.name] : [];
+  });
 }

@@ -21,7 +21,6 @@ const RECURRENCE_PROPERTIES = new Set(['rrule', 'rdate', 'exdate', 'exrule']);
 /** The property holding each recurring type's end, when it has one. */
 const END_PROPERTY: Record<string, string> = { vevent: 'dtend', vtodo: 'due' };
 
-/** A new VCALENDAR holding one component per overlapping instance (the input is not modified). */
 /** The instances of one component type overlapping the range, under the request's limits. */
 export function instancesInRange(vcalendar: Component, componentName: string, range: UtcRange, limits: ExpandLimits): Instance[] {
   return expandInstances(vcalendar, {
@@ -34,6 +33,7 @@ export function instancesInRange(vcalendar: Component, componentName: string, ra
   });
 }
 
+/** A new VCALENDAR holding one component per overlapping instance (the input is not modified). */
 export function expandCalendar(vcalendar: Component, range: UtcRange, limits: ExpandLimits): JCalComponent {
   const ctx: TimeContext = { vcalendar, floatingZone: limits.floatingZone };
   const source = jcalOf(vcalendar);

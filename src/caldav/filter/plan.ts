@@ -1,10 +1,11 @@
 // What a CALDAV:filter (RFC 4791 §9.7) lets storage decide from the indexed columns alone, so that
 // only the objects the index cannot rule on are parsed and matched (sabre's requirePostFilter).
+import { CALENDAR_COMPONENTS } from '../../config.ts';
 import type { TimeRange } from '../../ical/time-range.ts';
 import type { CalendarFilter, CompFilter } from './ast.ts';
 
 /** Component types that make up a calendar object resource (RFC 4791 §4.1: one type per object). */
-const OBJECT_TYPES = new Set(['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VAVAILABILITY', 'VPOLL']);
+const OBJECT_TYPES = new Set<string>(CALENDAR_COMPONENTS);
 
 export interface FilterPlan {
   /** Only objects of this type can match. */

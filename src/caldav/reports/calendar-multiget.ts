@@ -12,6 +12,7 @@ import { childElements, findChild, findChildren, textContent } from '../../dav/x
 import { caldav, dav } from '../../dav/xml/names.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 import { calendarDataProvider } from './calendar-data.ts';
+import { parseCalendarDataRequest } from '../calendar-data/request.ts';
 import { calendarZone } from '../calendar-zone.ts';
 import { recurrenceLimits } from '../limits.ts';
 import { wantsTimezones } from '../timezones-by-reference.ts';
@@ -26,7 +27,7 @@ export const CALENDAR_MULTIGET: ReportDef = {
     requireAccess(ctx, resource, 'read');
     const prop = findChild(body, dav('prop'));
     const names = prop ? childElements(prop).map((e) => e.name) : [];
-    const dataRequest = prop ? findChild(prop, caldav('calendar-data')) : undefined;
+    const dataRequest = parseCalendarDataRequest(prop ? findChild(prop, caldav('calendar-data')) : undefined);
     const hrefs = findChildren(body, dav('href')).map((h) => textContent(h).trim());
     if (hrefs.length === 0) throw badRequest('calendar-multiget needs at least one DAV:href');
     const base = resource.kind === 'collection' ? resource.path : resource.path;

@@ -2,14 +2,14 @@
 // matching a filter. The filter's component type and time range pre-filter on indexed columns;
 // only the candidates are parsed and matched.
 import { hasAccess, requireAccess } from '../../acl/check.ts';
-import { listChildren } from '../../dav/children.ts';
+import { listChildCollections } from '../../dav/children.ts';
 import type { DavContext } from '../../dav/context.ts';
 import { conditionError, type Precondition } from '../../dav/errors.ts';
 import { streamingMultistatus, type MultistatusResponse } from '../../dav/multistatus.ts';
-import { computePropstats, loadDeadProperties, needsDeadProperties, type PropRequest } from '../../dav/properties/compute.ts';
+import { computePropstats, loadDeadProperties, needsDeadProperties, propRequestOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
-import { childElements, findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
+import { findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
 import { caldav, dav } from '../../dav/xml/names.ts';
 import { FilterError, parseCalendarFilter } from '../filter/parse.ts';
 import { matchCalendarObject } from '../filter/match.ts';
@@ -22,6 +22,7 @@ import { calendarZone, zoneFromCalendarText } from '../calendar-zone.ts';
 import { wantsTimezones } from '../timezones-by-reference.ts';
 import { UTC_ZONE, type Zone } from '../../tz/zone.ts';
 import { calendarDataProvider } from './calendar-data.ts';
+import { parseCalendarDataRequest } from '../calendar-data/request.ts';
 import { recurrenceLimits } from '../limits.ts';
 import { preferences } from '../../dav/prefer.ts';
 
@@ -33,7 +34,8 @@ export const CALENDAR_QUERY: ReportDef = {
       throw conditionError({ name: '{DAV:}supported-report' }, 'calendar-query works on calendars and calendar homes');
     }
     requireAccess(ctx, resource, 'read');
-    const request = parsePropRequest(body);
+    // DAV:prop, propname and allprop are optional here (RFC 4791 §9.5); without one, all properties.
+    const request = propRequestOf(body) ?? { type: 'allprop' as const, include: [] };
     const filterElement = findChild(body, caldav('filter'));
     if (!filterElement) throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-filter' }, 'calendar-query needs a CALDAV:filter (RFC 4791 §9.7)');
     const filter = parseFilter(filterElement);
@@ -41,7 +43,7 @@ export const CALENDAR_QUERY: ReportDef = {
     const plan = planFilter(filter);
     const depth = (ctx.request.headers.get('depth') ?? '0').trim();
     const matchOptions = recurrenceLimits(ctx.deps.config);
-    const dataRequest = findChild(findChild(body, dav('prop')) ?? body, caldav('calendar-data'));
+    const dataRequest = parseCalendarDataRequest(findChild(findChild(body, dav('prop')) ?? body, caldav('calendar-data')));
     const timezones = wantsTimezones(ctx.request);
 
     const calendars = await targetCalendars(ctx, resource, depth);
@@ -87,13 +89,6 @@ export const CALENDAR_QUERY: ReportDef = {
   },
 };
 
-function parsePropRequest(body: XmlElement): PropRequest {
-  const prop = findChild(body, dav('prop'));
-  if (prop) return { type: 'prop', names: childElements(prop).map((e) => e.name) };
-  if (findChild(body, dav('propname'))) return { type: 'propname' };
-  return { type: 'allprop', include: [] };
-}
-
 function parseFilter(element: XmlElement): CalendarFilter {
   try {
     return parseCalendarFilter(element);
@@ -131,7 +126,7 @@ async function targetCalendars(ctx: DavContext, resource: Extract<DavResource, {
   if (collection.kind === 'calendar') return depth === '0' ? [] : [collection];
   if (collection.kind !== 'calendar-home' || depth === '0') return [];
   // The home's members include the shared calendars its user accepted, at their alias paths.
-  const children = await listChildren(ctx, resource);
+  const children = await listChildCollections(ctx, resource);
   return children.flatMap((child) => (child.kind === 'collection' && child.collection.kind === 'calendar' && hasAccess(ctx, child, 'read') ? [child.collection] : []));
 }
 

@@ -9,8 +9,12 @@ import type { ResourceRecord } from '../../storage/index.ts';
 /** Renders a collection for GET (calendar export, web page, folder listing); null means 405. */
 export type CollectionRenderer = (ctx: DavContext, resource: DavResource) => Promise<Response | null>;
 
-/** Rewrites a stored body on its way out (RFC 7809 puts referenced time zones back). */
-export type BodyTransform = (ctx: DavContext, record: ResourceRecord) => string | Uint8Array;
+/**
+ * Rewrites a stored body on its way out (RFC 7809 puts referenced time zones back). `vary` names
+ * the request headers the result depends on, whether or not this request changed anything: a
+ * shared cache must not hand one form to a client that asked for the other.
+ */
+export type BodyTransform = (ctx: DavContext, record: ResourceRecord) => { body: string | Uint8Array; vary?: string };
 
 export async function handleGetHead(ctx: DavContext, renderCollection: CollectionRenderer, transformBody?: BodyTransform): Promise<Response> {
   const resource = ctx.resource;
@@ -38,10 +42,12 @@ export async function handleGetHead(ctx: DavContext, renderCollection: Collectio
   // Resolution loaded the whole record; fetch again only if something handed us metadata alone.
   const record = 'data' in meta ? (meta as ResourceRecord) : await ctx.deps.store.resources.get(resource.collection.id, resource.name);
   if (!record) throw notFound();
-  const body = transformBody ? transformBody(ctx, record) : record.data;
+  const out = transformBody ? transformBody(ctx, record) : { body: record.data };
+  if (out.vary) headers.Vary = out.vary;
+  let body = out.body;
   if (body !== record.data) {
-    headers['Content-Length'] = String(typeof body === 'string' ? new TextEncoder().encode(body).byteLength : body.byteLength);
-    headers.Vary = 'CalDAV-Timezones';
+    if (typeof body === 'string') body = new TextEncoder().encode(body);
+    headers['Content-Length'] = String(body.byteLength);
   }
   if (ctx.request.method === 'HEAD') return new Response(null, { status: 200, headers });
   return new Response(body as BodyInit, { status: 200, headers });

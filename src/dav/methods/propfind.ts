@@ -5,9 +5,8 @@ import { childPages } from '../children.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conditionError, notFound } from '../errors.ts';
 import { streamingMultistatus, type MultistatusResponse } from '../multistatus.ts';
-import { computePropstats, loadDeadProperties, needsDeadProperties, type PropRequest } from '../properties/compute.ts';
+import { computePropstats, loadDeadProperties, needsDeadProperties, propRequestOf, type PropRequest } from '../properties/compute.ts';
 import type { PropertyRegistry } from '../properties/registry.ts';
-import { childElements, findChild } from '../xml/element.ts';
 import { dav } from '../xml/names.ts';
 import { parseXml } from '../xml/parse.ts';
 import { preferences } from '../prefer.ts';
@@ -52,12 +51,7 @@ export function parsePropfindBody(text: string): PropRequest {
   if (text.trim() === '') return { type: 'allprop', include: [] };
   const root = parseXml(text);
   if (root.name !== dav('propfind')) throw badRequest('The PROPFIND body must be a DAV:propfind element');
-  const prop = findChild(root, dav('prop'));
-  if (prop) return { type: 'prop', names: childElements(prop).map((e) => e.name) };
-  if (findChild(root, dav('propname'))) return { type: 'propname' };
-  if (findChild(root, dav('allprop'))) {
-    const include = findChild(root, dav('include'));
-    return { type: 'allprop', include: include ? childElements(include).map((e) => e.name) : [] };
-  }
-  throw badRequest('DAV:propfind must contain prop, propname or allprop');
+  const request = propRequestOf(root);
+  if (!request) throw badRequest('DAV:propfind must contain prop, propname or allprop');
+  return request;
 }

@@ -4,11 +4,26 @@ import { hasAccess } from '../../acl/check.ts';
 import type { DavContext } from '../context.ts';
 import type { Propstat } from '../multistatus.ts';
 import type { DavResource } from '../resource.ts';
-import { el, type XmlElement, type XmlNode } from '../xml/element.ts';
+import { childElements, el, findChild, type XmlElement, type XmlNode } from '../xml/element.ts';
 import { dav, type ClarkName } from '../xml/names.ts';
 import { deserializeDeadProperty, type PropertyDef, type PropertyRegistry, type PropertyValue } from './registry.ts';
 
 export type PropRequest = { type: 'allprop'; include: ClarkName[] } | { type: 'propname' } | { type: 'prop'; names: ClarkName[] };
+
+/**
+ * The properties a PROPFIND or REPORT body asks for (RFC 4918 §14.20): DAV:prop, DAV:propname, or
+ * DAV:allprop with an optional DAV:include; undefined when the element holds none of them.
+ */
+export function propRequestOf(element: XmlElement): PropRequest | undefined {
+  const prop = findChild(element, dav('prop'));
+  if (prop) return { type: 'prop', names: childElements(prop).map((e) => e.name) };
+  if (findChild(element, dav('propname'))) return { type: 'propname' };
+  if (findChild(element, dav('allprop'))) {
+    const include = findChild(element, dav('include'));
+    return { type: 'allprop', include: include ? childElements(include).map((e) => e.name) : [] };
+  }
+  return undefined;
+}
 
 /** Properties only an administrator of the resource may read (RFC 3744 §5.5: DAV:acl needs read-acl). */
 const ADMIN_ONLY = new Set<ClarkName>([dav('acl'), dav('inherited-acl-set')]);

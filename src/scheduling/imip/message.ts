@@ -1,5 +1,6 @@
 // iMIP messages (RFC 6047 §2): an RFC 5322 mail whose multipart/alternative body carries a short
 // text summary for people and a text/calendar part with the iTIP METHOD for calendar programs.
+import { mailtoAddress } from '../../principals/hrefs.ts';
 import type { ICAL } from '../../ical/parse.ts';
 import { MASTER, componentsByKey, type ItipMessage } from '../itip/model.ts';
 
@@ -22,8 +23,8 @@ export interface ImipOptions {
 
 /** The e-mail address of a mailto: calendar user address, or null for other schemes. */
 export function mailAddress(calendarAddress: string): string | null {
-  const match = /^mailto:(.+@.+)$/i.exec(calendarAddress.trim());
-  return match ? decodeURIComponent(match[1]!) : null;
+  const address = mailtoAddress(calendarAddress);
+  return address !== null && /^.+@.+$/.test(address) ? address : null;
 }
 
 export function buildImipMessage(message: ItipMessage, options: ImipOptions): ImipEnvelope {

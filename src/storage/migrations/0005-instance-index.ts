@@ -16,8 +16,10 @@ export const MIGRATION_0005 = [
   )`,
   `CREATE INDEX instances_range ON instances (collection_id, span_class, span_start)`,
   `CREATE INDEX instances_resource ON instances (resource_id)`,
-  // The span columns of `resources` are no longer searched, only read: their index is dead weight on every write.
+  // The span columns of `resources` are no longer searched, only read: their index is dead weight
+  // on every write. has_floating (migration 0004) served the span-based decision this replaces.
   `DROP INDEX resources_time`,
+  `ALTER TABLE resources DROP COLUMN has_floating`,
   // Objects stored before this index existed get their whole span, marked inexact: queries parse
   // them as before until they are next written.
   `INSERT INTO instances (resource_id, collection_id, span_class, span_start, span_end, exact)

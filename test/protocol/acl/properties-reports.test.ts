@@ -147,4 +147,15 @@ describe('RFC 3744 §9.3 principal-match', () => {
     expect(hrefs).toContain('/dav/calendars/user/bob/');
     expect(hrefs).toContain('/dav/calendars/user/bob/Default/');
   });
+
+  it('reads principal hrefs absolute or relative, and a malformed one as no principal rather than an error', async () => {
+    const manager = (href: string) =>
+      `<D:propertyupdate xmlns:D="DAV:" xmlns:X="urn:example:org"><D:set><D:prop><X:manager><D:href>${href}</D:href></X:manager></D:prop></D:set></D:propertyupdate>`;
+    await t.request('MKCALENDAR', '/dav/calendars/user/bob/Team/', { user: 'bob', expect: 201 });
+    await t.request('PROPPATCH', '/dav/calendars/user/bob/Team/', { user: 'bob', body: manager('http://orrery.test/dav/principals/user/bob/'), expect: 207 });
+    await t.request('PROPPATCH', '/dav/calendars/user/bob/Default/', { user: 'bob', body: manager('/dav/principals/user/%E0%A4%A/'), expect: 207 });
+    const body = '<D:principal-match xmlns:D="DAV:" xmlns:X="urn:example:org"><D:principal-property><X:manager/></D:principal-property><D:prop><D:resourcetype/></D:prop></D:principal-match>';
+    const response = await t.request('REPORT', '/dav/calendars/user/bob/', { user: 'bob', headers: { Depth: '0' }, body, expect: 207 });
+    expect([...parseMultistatus(await response.text()).keys()]).toEqual(['/dav/calendars/user/bob/Team/']);
+  });
 });

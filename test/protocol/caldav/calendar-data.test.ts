@@ -104,6 +104,16 @@ describe('RFC 4791 §9.6 calendar-data request errors', () => {
     expect(await response.text()).toContain('supported-calendar-data');
   });
 
+  it('is answered before a calendar-query starts its multistatus, even when nothing matches', async () => {
+    for (const range of ['20260301T000000Z" end="20260401T000000Z', '19700101T000000Z" end="19700102T000000Z']) {
+      const body = `<C:calendar-query xmlns:D="DAV:" ${C}><D:prop><C:calendar-data content-type="application/calendar+xml"/></D:prop>` +
+        `<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="${range}"/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
+      const response = await t.request('REPORT', CAL, { body, headers: { Depth: '1' } });
+      expect(response.status).toBe(415);
+      expect(await response.text()).toContain('supported-calendar-data');
+    }
+  });
+
   it.each([
     ['expand without end', '<C:calendar-data><C:expand start="20260301T000000Z"/></C:calendar-data>'],
     ['expand with a local time', '<C:calendar-data><C:expand start="20260301T000000" end="20260401T000000Z"/></C:calendar-data>'],

@@ -26,7 +26,7 @@ describe('reindexing calendar objects', () => {
     const before = (await t.store.resources.getMeta(calendar.id, 'weekly.ics'))!;
     expect((await t.store.resources.candidatesInRange(calendar.id, thisWeek()))[0]?.rangeSettled).toBe(true);
     // What an object stored before the instance index looks like: one inexact row for its span.
-    const wholeSpan = { uid: before.uid!, componentType: 'VEVENT', firstStart: before.firstStart, lastEnd: before.lastEnd, isRecurring: true, hasFloating: false, organizer: null };
+    const wholeSpan = { uid: before.uid!, componentType: 'VEVENT', firstStart: before.firstStart, lastEnd: before.lastEnd, isRecurring: true, organizer: null };
     await t.store.resources.reindex(calendar, 'weekly.ics', before.etag, { ...wholeSpan, timeIndex: { spans: [{ start: before.firstStart, end: before.lastEnd, exact: false }] } });
     expect((await t.store.resources.candidatesInRange(calendar.id, thisWeek()))[0]?.rangeSettled).toBe(false);
 
@@ -42,7 +42,7 @@ describe('reindexing calendar objects', () => {
   it('leaves an object alone when it changed while it was being read', async () => {
     const calendar = (await t.store.collections.get(CAL))!;
     const meta = (await t.store.resources.getMeta(calendar.id, 'weekly.ics'))!;
-    const index = { uid: meta.uid!, componentType: 'VEVENT', firstStart: 0, lastEnd: 1, isRecurring: true, hasFloating: false, organizer: null, timeIndex: { spans: [] } };
+    const index = { uid: meta.uid!, componentType: 'VEVENT', firstStart: 0, lastEnd: 1, isRecurring: true, organizer: null, timeIndex: { spans: [] } };
     expect(await t.store.resources.reindex(calendar, 'weekly.ics', '"an older etag"', index)).toBe(false);
     expect((await t.store.resources.getMeta(calendar.id, 'weekly.ics'))!.firstStart).toBe(meta.firstStart);
   });

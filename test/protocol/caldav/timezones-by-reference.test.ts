@@ -32,6 +32,8 @@ describe('RFC 7809 §3 calendar-no-timezone', () => {
     const bare = await t.request('GET', `${CAL}tz1.ics`, { headers: { 'CalDAV-Timezones': 'F' }, expect: 200 });
     expect(await bare.text()).not.toContain('BEGIN:VTIMEZONE');
     expect(bare.headers.get('etag')).toBe(put.headers.get('etag'));
+    // Both forms depend on the header, so a shared cache must key on it either way.
+    expect([full.headers.get('vary'), bare.headers.get('vary')]).toEqual(['CalDAV-Timezones', 'CalDAV-Timezones']);
   });
 
   it('rewrites an alias TZID to the canonical zone', async () => {
@@ -46,6 +48,16 @@ describe('RFC 7809 §3 calendar-no-timezone', () => {
     const body = zoned('tz3', 'Custom/Office', zone);
     await t.request('PUT', `${CAL}tz3.ics`, { body, headers: ICS, expect: 201 });
     expect(await (await t.request('GET', `${CAL}tz3.ics`, { expect: 200 })).text()).toBe(body);
+  });
+
+  it('exports the calendar with each zone once: catalogue zones put back whole, custom ones as stored', async () => {
+    const text = await (await t.request('GET', CAL, { expect: 200 })).text();
+    const zones = [...text.matchAll(/BEGIN:VTIMEZONE\r\nTZID:([^\r\n]+)/g)].map((m) => m[1]);
+    expect(zones.sort()).toEqual(['America/New_York', 'Custom/Office']);
+    // Whole, not truncated to the objects' years: one zone serves every object of the export.
+    expect(text).toContain(vtimezoneText('America/New_York')!.split(/\r?\n/)[3]);
+    expect(text.match(/BEGIN:VEVENT/g)).toHaveLength(3);
+    expect(text.startsWith('BEGIN:VCALENDAR\r\n') && text.endsWith('END:VCALENDAR\r\n')).toBe(true);
   });
 
   it('calendar-timezone-id is validated and yields calendar-timezone; the home lists the service', async () => {

@@ -78,7 +78,7 @@ describe('RFC 6638 scheduling Inbox and Outbox', () => {
       expect: 201,
     });
     const response = await t.request('POST', outboxPath('alice'), {
-      body: freeBusyRequest([BOB, CAROL, 'mailto:someone@elsewhere.example']),
+      body: freeBusyRequest([BOB, CAROL, 'mailto:someone@elsewhere.example', 'mailto:%zz@example.com']),
       headers: { 'Content-Type': 'text/calendar' },
       expect: 200,
     });
@@ -94,6 +94,7 @@ describe('RFC 6638 scheduling Inbox and Outbox', () => {
       expect(busy, who).toEqual(['2030-01-10T10:00:00Z/2030-01-10T11:00:00Z']);
     }
     expect(textContent(findChild(answers.get('mailto:someone@elsewhere.example')!, caldav('request-status'))!)).toMatch(/^3\.7/);
+    expect(textContent(findChild(answers.get('mailto:%zz@example.com')!, caldav('request-status'))!)).toMatch(/^3\.7/);
   });
 
   it('§5 free-busy of a recipient who took away schedule-query-freebusy (9) is refused with 3.8', async () => {

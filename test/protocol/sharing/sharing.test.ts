@@ -46,6 +46,9 @@ describe('draft-pot-webdav-resource-sharing §5.3 share-resource', () => {
     const before = (await t.store.collections.get(ALICE_CAL))!.acl;
     const response = await t.request('POST', ALICE_CAL, { user: 'alice', headers: SHARING, body: shareBody('mailto:nobody@elsewhere.example', 'read'), expect: 403 });
     expect(await response.text()).toContain('recognized-principal');
+    // An address whose percent-encoding does not decode names nobody either.
+    const garbled = await t.request('POST', ALICE_CAL, { user: 'alice', headers: SHARING, body: shareBody('mailto:%zz@example.com', 'read'), expect: 403 });
+    expect(await garbled.text()).toContain('recognized-principal');
     expect((await t.store.collections.get(ALICE_CAL))!.acl).toBe(before);
   });
 

@@ -91,6 +91,14 @@ describe('RFC 7808 §5.4 find', () => {
     expect(await find('calcutta')).toEqual(['Asia/Kolkata']);
   });
 
+  it('matches several wildcards in order, and a pattern of many of them at once', async () => {
+    expect(await find('america/*w*ork')).toEqual(['America/New_York']);
+    expect(await find('a*ica/*w*k')).toEqual(['Africa/Windhoek', 'America/Dawson_Creek', 'America/New_York']);
+    // Compiled to a regular expression, these backtracked for minutes (past the test's timeout).
+    expect(await find(`a${'*'.repeat(30)}!`)).toEqual([]);
+    expect(await find(`${'*a'.repeat(30)}*`)).toEqual([]);
+  });
+
   it('treats regular-expression characters literally', async () => {
     expect(await find('Etc/GMT+5')).toEqual(['Etc/GMT+5']);
     expect(await find('America/.*')).toEqual([]);

@@ -35,6 +35,21 @@ describe('the owner\'s view', () => {
   });
 });
 
+describe('the public marker', () => {
+  it('follows what an anonymous request may do, negative entries included', async () => {
+    for (const [name, sharee] of [['everyone', 'DAV:all'], ['members', 'DAV:authenticated']]) {
+      await t.request('MKCOL', `${ALICE}${name}/`, { headers: XML, body: mkcalendarBody(''), expect: 201 });
+      await t.request('POST', `${ALICE}${name}/`, { headers: SHARING_TYPE, body: SHARE(sharee!, 'read'), expect: 204 });
+    }
+    const html = (await getPage(t)).html;
+    expect(card(html, `${ALICE}everyone/`)).toContain('class="badge public"');
+    await t.request('PROPFIND', `${ALICE}everyone/`, { user: null, headers: { Depth: '0' }, expect: 207 });
+    // Shared with DAV:authenticated: `anyone` less `anonymous`, which an anonymous request cannot read.
+    expect(card(html, `${ALICE}members/`)).not.toContain('class="badge public"');
+    await t.request('PROPFIND', `${ALICE}members/`, { user: null, headers: { Depth: '0' }, expect: 401 });
+  });
+});
+
 describe('a sharee\'s view (draft-pot-webdav-resource-sharing)', () => {
   it('lists unanswered invitations, and the shared calendars once accepted, marked as shared', async () => {
     const before = await getPage(t, 'bob');
