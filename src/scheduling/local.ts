@@ -8,11 +8,12 @@ import { strongEtag } from '../dav/content.ts';
 import type { AppDeps } from '../dav/context.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import type { CollectionRecord, UserRecord } from '../storage/index.ts';
-import { addressSet } from './addresses.ts';
+import { addressSet, findLocalUser } from './addresses.ts';
 import { copyName, defaultCalendar, findCopy, newScheduleTag, readCalendar, writeCopy } from './copies.ts';
 import { applyCancel, applyReply, applyRequest } from './itip/merge.ts';
+import { checkAuthority } from './itip/authority.ts';
 import { classify } from './itip/classify.ts';
-import type { ItipMessage } from './itip/model.ts';
+import { normalizeAddress, type ItipMessage } from './itip/model.ts';
 
 /** RFC 6638 §3.2.9 request-status codes the server writes as SCHEDULE-STATUS. */
 export const STATUS = {
@@ -23,7 +24,7 @@ export const STATUS = {
   tempFailure: '5.1',
   permFailure: '5.2',
   noScheduling: '5.3',
-  /** The message would change who organizes an existing event (Cyrus answers 5.3 too). */
+  /** The message names another organizer than the recipient's copy has (Cyrus answers 5.3 too). */
   rejected: '5.3',
 } as const;
 
@@ -57,12 +58,22 @@ export async function deliverLocally(
   const operation = message.method === 'REPLY' ? 'schedule-deliver-reply' : 'schedule-deliver-invite';
   if (!isOperationAllowed(operation, 'schedule-inbox', rights)) return { status: STATUS.noAuthority };
 
+  // The sender speaks only for themselves: a message's originator is one of their own addresses.
+  if (!addressSet(sender, deps.config).has(normalizeAddress(message.originator))) {
+    deps.logger.info('Scheduling message refused: the originator is not the sender', { sender: sender.name, originator: message.originator, uid: message.uid });
+    return { status: STATUS.noAuthority };
+  }
   const existing = await findCopy(deps.store, recipient.name, message.uid);
+  const current = existing ? readCalendar(existing.record.data) : null;
+  const refusal = await checkAuthority({ stored: current, message, sameUser: sameCalendarUser(deps) });
+  if (refusal) {
+    deps.logger.info('Scheduling message refused', { method: message.method, uid: message.uid, sender: sender.name, recipient: recipient.name, reason: refusal.message });
+    return { status: refusal.reason === 'organizer-mismatch' ? STATUS.rejected : STATUS.noAuthority };
+  }
   const result: LocalDelivery = {};
   if (message.method === 'REQUEST') {
     // A refresh only updates copies that exist: an attendee who deleted theirs does not get it back.
     if (options.refresh && !existing) return { status: STATUS.delivered };
-    const current = existing ? readCalendar(existing.record.data) : null;
     if (current && classify(current, addressSet(recipient, deps.config)).kind === 'organizer') return { status: STATUS.rejected };
     const merged = applyRequest(current, message.calendar, { recipient: message.recipient, apple: deps.config.caldav_allowscheduling === 'apple' });
     if (merged) {
@@ -80,8 +91,7 @@ export async function deliverLocally(
       }, now);
     }
   } else if (message.method === 'CANCEL') {
-    if (existing) {
-      const current = readCalendar(existing.record.data);
+    if (existing && current) {
       if (classify(current, addressSet(recipient, deps.config)).kind !== 'attendee') return { status: STATUS.rejected };
       await writeCopy(deps.store, deps.config, {
         collection: existing.collection,
@@ -91,8 +101,7 @@ export async function deliverLocally(
         scheduleTag: newScheduleTag(),
       }, now);
     }
-  } else if (existing) {
-    const current = readCalendar(existing.record.data);
+  } else if (existing && current) {
     const role = classify(current, addressSet(recipient, deps.config));
     if (role.kind !== 'organizer') return { status: STATUS.rejected };
     const merged = applyReply(current, message.calendar, message.originator);
@@ -110,6 +119,28 @@ export async function deliverLocally(
   }
   if (!options.refresh) await storeInInbox(deps, inbox, message, now);
   return { status: STATUS.delivered, ...result };
+}
+
+/**
+ * Whether two calendar user addresses name the same person: equal addresses, or two addresses of
+ * one local user (mailto: and the principal URL, or two e-mail addresses).
+ */
+function sameCalendarUser(deps: AppDeps): (a: string, b: string) => Promise<boolean> {
+  const owners = new Map<string, Promise<string | null>>();
+  const ownerOf = (address: string) => {
+    const key = normalizeAddress(address);
+    let owner = owners.get(key);
+    if (!owner) {
+      owner = findLocalUser(deps.store, deps.config, key).then((user) => user?.name ?? null);
+      owners.set(key, owner);
+    }
+    return owner;
+  };
+  return async (a, b) => {
+    if (normalizeAddress(a) === normalizeAddress(b)) return true;
+    const [first, second] = await Promise.all([ownerOf(a), ownerOf(b)]);
+    return first !== null && first === second;
+  };
 }
 
 /** The scheduling message itself, kept in the Inbox for the recipient's client (RFC 6638 §4.1). */
