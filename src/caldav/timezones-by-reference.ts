@@ -105,10 +105,14 @@ const ZONE_BLOCKS = new Map<string, string>();
 /** Zones × years actually used stay far below this; the bound only guards against odd input. */
 const ZONE_BLOCK_LIMIT = 5000;
 
-function renameTzids(component: ICAL.Component, renames: ReadonlyMap<string, string>): void {
-  for (const property of component.getAllProperties()) {
-    const tzid = property.getParameter('tzid');
-    if (typeof tzid === 'string' && renames.has(tzid)) property.setParameter('tzid', renames.get(tzid)!);
+function renameTzids(root: ICAL.Component, renames: ReadonlyMap<string, string>): void {
+  const pending = [root];
+  while (pending.length > 0) {
+    const component = pending.pop()!;
+    for (const property of component.getAllProperties()) {
+      const tzid = property.getParameter('tzid');
+      if (typeof tzid === 'string' && renames.has(tzid)) property.setParameter('tzid', renames.get(tzid)!);
+    }
+    for (const child of component.getAllSubcomponents()) pending.push(child);
   }
-  for (const child of component.getAllSubcomponents()) renameTzids(child, renames);
 }

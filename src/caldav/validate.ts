@@ -1,10 +1,14 @@
-// Calendar object validation on PUT (RFC 4791 §4.1, §5.3.2.1): one component type, one UID,
-// no METHOD, sane DTSTART/DTEND/DURATION, component allowed in the collection, dates in range.
+// Calendar object validation on PUT (RFC 4791 §4.1, §5.3.2.1): bounded nesting and size, values
+// that follow their grammar, complete VTIMEZONEs, one component type, one UID, no METHOD, sane
+// DTSTART/DTEND/DURATION, component allowed in the collection, dates in range.
 import { CALENDAR_COMPONENTS, type AppConfig } from '../config.ts';
 import { conditionError } from '../dav/errors.ts';
 import { ICAL, InvalidICalendarError, parseICalendar, parseJCal } from '../ical/parse.ts';
 import { computeIndex } from './object-index.ts';
 import { TooManyInstances } from '../ical/recurrence.ts';
+import { checkStructure, checkTimezones } from '../ical/structure.ts';
+import { checkTimeValues } from '../ical/value-check.ts';
+import { readingValues } from '../ical/zones.ts';
 import type { CalendarObjectIndex } from '../storage/index.ts';
 
 export interface ValidatedObject {
@@ -26,13 +30,22 @@ export function validateCalendarObject(
   if (mediaType !== 'text/calendar' && mediaType !== 'application/calendar+json') {
     throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-data' }, `Calendar objects must be sent as text/calendar, not ${mediaType ?? 'without a Content-Type'}`);
   }
+  const valueChecks = { recurrenceRules: !config.caldav_accept_invalid_rrules };
   let vcalendar: ICAL.Component;
   try {
     vcalendar = mediaType === 'application/calendar+json' ? parseJCal(body) : parseICalendar(body);
   } catch (error) {
+    // ical.js refuses some malformed values (BYHOUR=24, say) while parsing, with a terse message:
+    // the value checks name the component, property and value instead when they find the cause.
+    if (mediaType === 'text/calendar') asInvalidData(() => checkTimeValues(body, valueChecks));
     throw invalidData(error instanceof InvalidICalendarError ? error.message : 'The iCalendar data cannot be parsed');
   }
+  // The shape is checked first: serialising jCal, and every later walk, recurse per nesting level.
+  asInvalidData(() => checkStructure(vcalendar.jCal));
   const text = mediaType === 'application/calendar+json' ? vcalendar.toString() : body;
+  // Values before anything reads them: ical.js throws, or reads garbage, on a malformed one.
+  asInvalidData(() => checkTimeValues(text, valueChecks));
+  asInvalidData(() => checkTimezones(vcalendar.jCal));
   if (vcalendar.getFirstProperty('method')) {
     throw invalidObject('A calendar object resource must not contain a METHOD property (RFC 4791 §4.1)');
   }
@@ -48,14 +61,7 @@ export function validateCalendarObject(
   if (uids.size !== 1 || uids.has(null) || uids.has('')) {
     throw invalidObject('Every component of a calendar object resource must carry the same, non-empty UID (RFC 4791 §4.1)');
   }
-  const recurrenceIds = new Set<string>();
-  for (const component of components) {
-    const rid = component.getFirstProperty('recurrence-id');
-    const key = rid ? String(rid.getFirstValue()) : 'master';
-    if (recurrenceIds.has(key)) throw invalidObject('Two components share one RECURRENCE-ID');
-    recurrenceIds.add(key);
-    checkTimes(component, config);
-  }
+  asInvalidData(() => readingValues(() => checkComponents(components, config)));
   let index: CalendarObjectIndex;
   try {
     index = computeIndex(vcalendar, components, config, nowUtcMs);
@@ -67,6 +73,17 @@ export function validateCalendarObject(
     throw error;
   }
   return { text, vcalendar, index };
+}
+
+function checkComponents(components: ICAL.Component[], config: AppConfig): void {
+  const recurrenceIds = new Set<string>();
+  for (const component of components) {
+    const rid = component.getFirstProperty('recurrence-id');
+    const key = rid ? String(rid.getFirstValue()) : 'master';
+    if (recurrenceIds.has(key)) throw invalidObject('Two components share one RECURRENCE-ID');
+    recurrenceIds.add(key);
+    checkTimes(component, config);
+  }
 }
 
 function checkTimes(component: ICAL.Component, config: AppConfig): void {
@@ -95,6 +112,16 @@ function checkTimes(component: ICAL.Component, config: AppConfig): void {
     if (compact > config.caldav_maxdatetime) {
       throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}max-date-time' }, `${property!.name.toUpperCase()} is later than the server's maximum ${config.caldav_maxdatetime}`);
     }
+  }
+}
+
+/** Runs a check whose InvalidICalendarError is the client's mistake: valid-calendar-data. */
+function asInvalidData<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof InvalidICalendarError) throw invalidData(error.message);
+    throw error;
   }
 }
 

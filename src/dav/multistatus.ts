@@ -3,6 +3,8 @@ import { el, type XmlElement } from './xml/element.ts';
 import { dav } from './xml/names.ts';
 import { toXml, XmlStreamWriter } from './xml/serialize.ts';
 import { encodePath } from './path.ts';
+import { timeSlicer } from './time-slice.ts';
+import { errorText, type Logger } from './context.ts';
 
 export interface Propstat {
   status: number;
@@ -55,34 +57,57 @@ export function multistatusResponse(responses: readonly MultistatusResponse[], e
   });
 }
 
+/** Where a streamed multistatus reports a failure that ends it early: the request-URI and the log. */
+export interface StreamFailure {
+  path: string;
+  logger: Logger;
+}
+
 /**
  * A 207 whose body is produced as the responses are: a 10,000-member listing is never held as
  * one string, and the client starts reading while the server still works. `trailer` (e.g. the
- * sync-token) is asked for after the last response.
+ * sync-token) is asked for after the last response. The status line is sent before the responses
+ * are computed, so producers answer a member they cannot compute with an error response of its own;
+ * should the producer itself fail, `failure` ends the document with a 500 response for the
+ * request-URI and no trailer (a sync-token would claim a listing that is not complete), rather than
+ * with a body cut off mid-element.
  */
 export function streamingMultistatus(
   responses: AsyncIterable<MultistatusResponse> | Iterable<MultistatusResponse>,
   trailer: () => readonly XmlElement[] = () => [],
   headers: Record<string, string> = {},
+  failure?: StreamFailure,
 ): Response {
   const writer = new XmlStreamWriter(dav('multistatus'));
   const encoder = new TextEncoder();
   const iterator = Symbol.asyncIterator in responses ? responses[Symbol.asyncIterator]() : (responses as Iterable<MultistatusResponse>)[Symbol.iterator]();
   let started = false;
+  const pause = timeSlicer();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       let chunk = started ? '' : writer.start();
       started = true;
-      // Batch a few responses per chunk: one enqueue per response costs more than the XML.
-      for (let i = 0; i < 64; i++) {
-        const next = await iterator.next();
-        if (next.done) {
-          for (const element of trailer()) chunk += writer.child(element);
-          controller.enqueue(encoder.encode(chunk + writer.end()));
-          controller.close();
-          return;
+      try {
+        // Batch a few responses per chunk: one enqueue per response costs more than the XML.
+        for (let i = 0; i < 64; i++) {
+          await pause();
+          const next = await iterator.next();
+          if (next.done) {
+            for (const element of trailer()) chunk += writer.child(element);
+            controller.enqueue(encoder.encode(chunk + writer.end()));
+            controller.close();
+            return;
+          }
+          chunk += writer.child(responseElement(next.value));
         }
-        chunk += writer.child(responseElement(next.value));
+      } catch (error) {
+        if (!failure) throw error;
+        failure.logger.error('A multistatus ended early', { href: failure.path, error: errorText(error) });
+        const description = el(dav('responsedescription'), 'The server failed while producing this answer; it is incomplete');
+        chunk += writer.child(responseElement({ path: failure.path, status: 500, extra: [description] }));
+        controller.enqueue(encoder.encode(chunk + writer.end()));
+        controller.close();
+        return;
       }
       controller.enqueue(encoder.encode(chunk));
     },

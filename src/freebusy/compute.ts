@@ -11,14 +11,16 @@ import { busyTypeOf, clipToRange, coalesceBusyPeriods, type BusyPeriod, type Fre
 export type { BusyPeriod, BusyType, FreeBusyRange } from './periods.ts';
 export { coalesceBusyPeriods } from './periods.ts';
 
-/** An object as stored (iCalendar text) or already parsed. */
-export type FreeBusyInput = string | Component;
+/** An object as stored (iCalendar text, with its path when the caller knows it) or already parsed. */
+export type FreeBusyInput = string | Component | { path: string; data: string };
 
 export interface FreeBusyLimits {
   /** Iteration steps allowed per object (caldav_max_instances). */
   maxInstances: number;
   /** Unbounded recurrences are not followed past this instant (caldav_maxdatetime). */
   horizonUtcMs: number;
+  /** Told about an object that could not be read for a reason other than malformed iCalendar. */
+  onUnreadable?: ((error: unknown, path: string | undefined) => void) | undefined;
 }
 
 /** One calendar's objects, with how to read them. */
@@ -54,12 +56,13 @@ export function computeFreeBusy(sources: Iterable<FreeBusySource>, range: FreeBu
       if (clipped) busy.push({ type: period.type, ...clipped });
     }
     for (const input of source.objects) {
-      // An object that does not parse, or holds a malformed value, contributes nothing rather than
-      // failing the whole lookup (stored objects were validated; this guards older data).
+      // An object that does not parse, holds a malformed value, or otherwise cannot be read
+      // contributes nothing rather than failing the whole lookup (stored objects were validated
+      // when written; this guards data older versions accepted).
       try {
-        readObject(typeof input === 'string' ? parseICalendar(input) : input, range, expandLimits, busy, windows);
+        readObject(parseInput(input), range, expandLimits, busy, windows);
       } catch (error) {
-        if (!(error instanceof InvalidICalendarError)) throw error;
+        if (!(error instanceof InvalidICalendarError)) limits.onUnreadable?.(error, typeof input === 'string' || input instanceof ICAL.Component ? undefined : input.path);
       }
     }
   }
@@ -72,6 +75,11 @@ export function computeBusyPeriods(objects: Iterable<FreeBusyInput>, range: Free
 }
 
 // --- Internal helpers ---
+
+function parseInput(input: FreeBusyInput): Component {
+  if (typeof input === 'string') return parseICalendar(input);
+  return input instanceof ICAL.Component ? input : parseICalendar(input.data);
+}
 
 function readObject(
   vcalendar: Component,

@@ -1,6 +1,7 @@
 // Loads the calendars a free-busy lookup reads: their candidate objects for the range (indexed
 // prefilter), calendar-timezone for floating times (RFC 4791 §5.2.2) and schedule-calendar-transp
 // (RFC 6638 §9.1). Shared by the free-busy-query REPORT, the Freebusy URL and the Outbox.
+import { errorText, type Logger } from '../dav/context.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { childElements } from '../dav/xml/element.ts';
 import { caldav } from '../dav/xml/names.ts';
@@ -38,10 +39,15 @@ export async function loadFreeBusySources(
     // range it does not list are parsed (an instance found both ways merges with itself).
     const periods = await store.resources.busyInstances(calendar.id, range);
     const records = await store.resources.candidatesInRange(calendar.id, { ...range, unlistedOnly: true });
-    const objects = records.map((r) => (typeof r.data === 'string' ? r.data : new TextDecoder().decode(r.data)));
+    const objects = records.map((r) => ({ path: calendar.path + r.name, data: typeof r.data === 'string' ? r.data : new TextDecoder().decode(r.data) }));
     sources.push({ objects, periods, floatingZone: calendarZone(props?.get(CALENDAR_TIMEZONE_ID), props?.get(CALENDAR_TIMEZONE)) });
   }
   return sources;
+}
+
+/** Logs the objects a lookup had to leave out (FreeBusyLimits.onUnreadable), naming each. */
+export function logUnreadable(logger: Logger): (error: unknown, path: string | undefined) => void {
+  return (error, path) => logger.error('A calendar object was left out of free-busy time', { href: path, error: errorText(error) });
 }
 
 /** Whether a stored schedule-calendar-transp value is CALDAV:transparent. */

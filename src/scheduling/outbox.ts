@@ -12,7 +12,7 @@ import { caldav, dav } from '../dav/xml/names.ts';
 import { toXml } from '../dav/xml/serialize.ts';
 import { computeFreeBusy, type FreeBusyRange, type FreeBusySource } from '../freebusy/compute.ts';
 import { renderFreeBusy } from '../freebusy/render.ts';
-import { loadFreeBusySources } from '../freebusy/sources.ts';
+import { loadFreeBusySources, logUnreadable } from '../freebusy/sources.ts';
 import { mediaType, readBodyText } from '../http/body.ts';
 import { InvalidICalendarError, parseICalendar, type ICAL } from '../ical/parse.ts';
 import { resolveProperty, zoneContext } from '../ical/zones.ts';
@@ -94,6 +94,7 @@ async function freeBusyOf(
   if (availability) sources.push({ objects: [textContent(deserializeDeadProperty(availability))] });
   const periods = computeFreeBusy(sources, range, {
     ...recurrenceLimits(config),
+    onUnreadable: logUnreadable(ctx.deps.logger),
   });
   const data = renderFreeBusy(periods, {
     range,

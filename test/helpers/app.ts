@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
-import { createApp } from '../../src/app.ts';
+import { createApp, type AppOptions } from '../../src/app.ts';
 import { parseConfig, type AppConfig } from '../../src/config.ts';
 import { createStore, migrate, type Store } from '../../src/storage/index.ts';
 import { addUser } from '../../src/users.ts';
@@ -30,7 +30,7 @@ export interface RequestOptions {
   expect?: number;
 }
 
-export async function makeTestApp(entries: Record<string, string> = {}, users = ['alice', 'bob', 'carol']): Promise<TestApp> {
+export async function makeTestApp(entries: Record<string, string> = {}, users = ['alice', 'bob', 'carol'], options: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'orrery-test-'));
   const dbUrl = `file:${join(dir, 'test.db')}`;
   const client = createClient({ url: dbUrl });
@@ -38,7 +38,7 @@ export async function makeTestApp(entries: Record<string, string> = {}, users = 
   const store = createStore(client);
   const config = parseConfig({ httpmodules: 'caldav freebusy tzdist webdav', ...entries });
   for (const user of users) await addUser(store, user, PASSWORD, `${user}@example.com`, Date.UTC(2026, 0, 1));
-  const app = createApp(config, store);
+  const app = createApp(config, store, options);
   return {
     app,
     store,

@@ -14,19 +14,7 @@ export function jcalOf(component: ICAL.Component): JCalComponent {
 
 /** A deep copy, so the copy can be edited while the parsed object stays as it was. */
 export function cloneJCal(component: JCalComponent): JCalComponent {
-  // jCal is only arrays, plain objects and primitives: copying them directly is several times
-  // faster than structuredClone, which matters when expand copies a component per instance.
-  return deepCopy(component) as JCalComponent;
-}
-
-function deepCopy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(deepCopy);
-  if (value !== null && typeof value === 'object') {
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) copy[key] = deepCopy((value as Record<string, unknown>)[key]);
-    return copy;
-  }
-  return value;
+  return copyValue(component, 0) as JCalComponent;
 }
 
 export function serializeJCal(vcalendar: JCalComponent, mediaType: 'text/calendar' | 'application/calendar+json'): string {
@@ -59,6 +47,47 @@ export function parseJCalTime(value: string): { local: LocalDateTime; isDate: bo
 }
 
 // --- Internal helpers ---
+
+/**
+ * Array nesting copied by recursion before the copy goes on with its own stack. Real objects stay
+ * far below it (a component is two levels: itself and its list of subcomponents); data stored
+ * before nesting was bounded can be thousands of components deep.
+ */
+const RECURSION_LIMIT = 64;
+
+/**
+ * jCal is only arrays, plain objects and primitives: copying them directly is several times faster
+ * than structuredClone, which matters when expand copies a component per instance.
+ */
+function copyValue(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= RECURSION_LIMIT) return copyWithoutRecursion(value);
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = copyValue(value[i], depth + 1);
+    return copy;
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = copyValue((value as Record<string, unknown>)[key], depth + 1);
+  return copy;
+}
+
+function copyWithoutRecursion(root: object): unknown {
+  const shallow = (value: object): Record<string | number, unknown> => (Array.isArray(value) ? value.slice() : { ...value }) as Record<string | number, unknown>;
+  const copy = shallow(root);
+  const pending = [copy];
+  while (pending.length > 0) {
+    const container = pending.pop()!;
+    for (const key of Array.isArray(container) ? container.keys() : Object.keys(container)) {
+      const value = container[key];
+      if (value === null || typeof value !== 'object') continue;
+      const child = shallow(value);
+      container[key] = child;
+      pending.push(child);
+    }
+  }
+  return copy;
+}
 
 function pad(value: number): string {
   return String(value).padStart(2, '0');

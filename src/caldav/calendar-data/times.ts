@@ -20,8 +20,13 @@ export interface TimeContext {
  * (and floating ones when a floating zone is known) to UTC, dropping the TZID parameter.
  */
 export function convertTimesToUtc(component: JCalComponent, ctx: TimeContext): void {
-  for (const property of component[1]) convertProperty(property, ctx);
-  for (const sub of component[2]) convertTimesToUtc(sub, ctx);
+  // Its own stack rather than recursion: stored data can nest deeper than the call stack allows.
+  const pending = [component];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    for (const property of next[1]) convertProperty(property, ctx);
+    for (const sub of next[2]) pending.push(sub);
+  }
 }
 
 /** The form a value of this property is written in after expansion. */

@@ -25,7 +25,8 @@ export function calendarDataProvider(
       return { element: el(caldav('calendar-data'), readingValues(() => renderCalendarData(text, dataRequest, options, parsed)), attributes) };
     } catch (error) {
       // Stored objects were validated on PUT; one that no longer parses (or holds a value ical.js
-      // rejects when read) is returned as stored rather than failing the whole multistatus.
+      // rejects when read) is returned as stored rather than failing the whole multistatus. Any
+      // other failure is this property's alone: computePropstats answers it with a 500 propstat.
       if (error instanceof InvalidICalendarError) return { element: el(caldav('calendar-data'), text) };
       throw error;
     }

@@ -35,7 +35,7 @@ export async function handlePropfind(ctx: DavContext, registry: PropertyRegistry
   }
   const headers: Record<string, string> = { Vary: 'Brief, Prefer' };
   if (prefer.applied.length > 0) headers['Preference-Applied'] = prefer.applied.join(', ');
-  return streamingMultistatus(responses(), () => [], headers);
+  return streamingMultistatus(responses(), () => [], headers, { path: resource.path, logger: ctx.deps.logger });
 }
 
 /** PROPFIND Depth: 0 or 1; infinity is refused as RFC 4918 §9.1 allows, and is the default. */

@@ -161,6 +161,19 @@ describe('computeFreeBusy over several calendars', () => {
     );
     expect(show(periods)).toEqual(['BUSY 20250310T090000Z/20250310T100000Z', 'BUSY 20250310T130000Z/20250310T140000Z']);
   });
+
+  it('leaves out an object it cannot read, and names it to onUnreadable', () => {
+    // Stored before VTIMEZONEs were checked: ical.js throws a TypeError reading the DTSTART.
+    const brokenZone = ics([
+      'BEGIN:VTIMEZONE', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0100', 'END:STANDARD', 'END:VTIMEZONE',
+      'BEGIN:VEVENT', 'UID:broken', 'DTSTAMP:20250101T000000Z', 'DTSTART;TZID=Custom:20250310T090000', 'DURATION:PT1H', 'END:VEVENT',
+    ]);
+    const unreadable: (string | undefined)[] = [];
+    const objects = [{ path: '/cal/broken.ics', data: brokenZone }, { path: '/cal/fine.ics', data: vevent(':20250311T090000Z', ':20250311T100000Z') }];
+    const periods = computeFreeBusy([{ objects }], RANGE, { ...LIMITS, onUnreadable: (_error, path) => void unreadable.push(path) });
+    expect(show(periods)).toEqual(['BUSY 20250311T090000Z/20250311T100000Z']);
+    expect(unreadable).toEqual(['/cal/broken.ics']);
+  });
 });
 
 describe('coalesceBusyPeriods', () => {
