@@ -1,5 +1,5 @@
 // Request bodies: read with a size limit (413) so a huge upload never sits in memory whole.
-import { payloadTooLarge } from '../dav/errors.ts';
+import { badRequest, payloadTooLarge } from '../dav/errors.ts';
 
 export async function readBodyBytes(request: Request, limitBytes: number, what = 'request body'): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
@@ -11,7 +11,14 @@ export async function readBodyBytes(request: Request, limitBytes: number, what =
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let read: ReadableStreamReadResult<Uint8Array>;
+    try {
+      read = await reader.read();
+    } catch (error) {
+      // The body stopped arriving: the client went away, or an adapter's request timeout ended it.
+      throw badRequest(`The ${what} could not be read in full: ${(error as Error).message}`);
+    }
+    const { done, value } = read;
     if (done) break;
     total += value.byteLength;
     if (total > limitBytes) {

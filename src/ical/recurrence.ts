@@ -1,13 +1,15 @@
 // Recurrence expansion (RFC 5545 §3.8.5 RRULE/RDATE/EXDATE, §3.8.4.4 RECURRENCE-ID and
 // RANGE=THISANDFUTURE) into instances with effective start and end (RFC 4791 §9.9), always bounded.
 import ICAL from 'ical.js';
-import { localAsUtcMs, UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
+import { UTC_ZONE, type Zone } from '../tz/zone.ts';
 import { endResolver, instanceOverlaps, type EndResolver, type TimeRange } from './time-range.ts';
 import {
-  addDuration, daysInMonth, fieldsOf, formatResolved, fromLocal, readingValues, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
+  addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveProperty, resolveTime, tzidOf, zoneContext,
   type ResolvedTime, type ZoneContext,
 } from './zones.ts';
 import { dateKey, exclusions, groupByUid, keyOf, untilInstant, type Group } from './recurrence-set.ts';
+import type { ExpansionBudget } from './expansion-budget.ts';
+import { countsPeriods, skipAheadStart } from './skip-ahead.ts';
 
 export interface Instance {
   /** The component whose properties the instance has: the master, or the override that replaces it. */
@@ -45,6 +47,14 @@ export interface ExpandOptions {
   horizonUtcMs: number;
   /** 'truncate' (default) stops quietly at the limit; 'throw' raises TooManyInstances when a bounded set exceeds it. */
   onLimit?: 'truncate' | 'throw' | undefined;
+  /** The request's work allowance, shared with its other expansions; spent steps are taken from it. */
+  budget?: ExpansionBudget | undefined;
+  /**
+   * Iteration stops as soon as an instance overlapping the range satisfies this, for callers that
+   * only ask whether one exists (time-range filters): a series of a million instances then costs
+   * one step instead of max-instances. The instances returned are then only those found so far.
+   */
+  stopAt?: ((instance: Instance) => boolean) | undefined;
 }
 
 /**
@@ -63,6 +73,10 @@ export function expandInstances(vcalendar: ICAL.Component, opts: ExpandOptions):
  * the rule-check budget) cut it short. Unbounded rules ending at the horizon count as complete.
  */
 export function expandInstanceSet(vcalendar: ICAL.Component, opts: ExpandOptions): { instances: Instance[]; complete: boolean } {
+  if (opts.budget?.exhausted) {
+    opts.budget.truncated = true;
+    return { instances: [], complete: false };
+  }
   const name = (opts.componentName ?? primaryComponentName(vcalendar) ?? '').toLowerCase();
   const ctx = zoneContext(vcalendar, opts.floatingZone ?? UTC_ZONE);
   const run: Run = {
@@ -73,11 +87,17 @@ export function expandInstanceSet(vcalendar: ICAL.Component, opts: ExpandOptions
     maxInstances: opts.maxInstances,
     throwOnLimit: opts.onLimit === 'throw',
     ruleChecksLeft: MAX_RULE_CHECKS,
+    budget: opts.budget,
+    stopAt: opts.stopAt,
+    stopped: false,
     truncated: false,
     out: [],
   };
   readingValues(() => {
-    for (const group of groupByUid(name ? vcalendar.getAllSubcomponents(name) : [])) expandGroup(group, run);
+    for (const group of groupByUid(name ? vcalendar.getAllSubcomponents(name) : [])) {
+      if (run.stopped) break;
+      expandGroup(group, run);
+    }
   });
   const instances = run.out.sort((a, b) => a.startUtcMs - b.startUtcMs || (a.recurrenceId ?? '').localeCompare(b.recurrenceId ?? ''));
   return { instances, complete: !run.truncated };
@@ -102,14 +122,6 @@ export function isRecurrenceMaster(component: ICAL.Component): boolean {
 /** ical.js candidate checks allowed per expansion: about a second of work on the slowest rules. */
 const MAX_RULE_CHECKS = 100_000;
 
-const FIXED_PERIOD_MS: Partial<Record<string, number>> = {
-  SECONDLY: 1000,
-  MINUTELY: 60_000,
-  HOURLY: 3_600_000,
-  DAILY: 86_400_000,
-  WEEKLY: 7 * 86_400_000,
-};
-
 class RuleChecksExhausted extends Error {}
 
 interface Run {
@@ -121,6 +133,10 @@ interface Run {
   throwOnLimit: boolean;
   /** Candidate checks ical.js may still make inside next() (a rule whose BY parts rarely match spins there). */
   ruleChecksLeft: number;
+  budget: ExpansionBudget | undefined;
+  stopAt: ((instance: Instance) => boolean) | undefined;
+  /** stopAt was satisfied: nothing more is iterated. */
+  stopped: boolean;
   /** A limit stopped the expansion before the set was complete. */
   truncated: boolean;
   out: Instance[];
@@ -133,7 +149,6 @@ interface Override {
   key: string;
   thisAndFuture: boolean;
   instance: Instance;
-  used: boolean;
 }
 
 /** A member of the master's recurrence set: its original start, and its end when an RDATE PERIOD gives one. */
@@ -145,33 +160,31 @@ interface Occurrence {
 function expandGroup(group: Group, run: Run): void {
   const overrides = group.overrides.flatMap((c) => readOverride(c, run) ?? []);
   overrides.forEach(() => takeStep(run, true));
+  // Every override is an instance at its own time, whether the rule yields its RECURRENCE-ID or
+  // not (an unused one still counts), so all are emitted first and replace the occurrence they name.
+  for (const override of overrides) emit(run, override.instance);
   const master = group.master;
   const dtstart = master && resolveProperty(master, 'dtstart', run.ctx);
   const ends = master && endResolver(master, run.ctx);
   if (!master || !dtstart || !ends || (!isRecurrenceMaster(master) && overrides.length === 0)) {
     if (master) emit(run, singleInstance(master, dtstart, ends, run.ctx));
-    for (const override of overrides) emit(run, override.instance);
     return;
   }
-  const byKey = new Map(overrides.map((o) => [o.key, o] as const));
+  if (run.stopped) return;
+  const overridden = new Set(overrides.map((o) => o.key));
   const futures = overrides.filter((o) => o.thisAndFuture).sort((a, b) => a.rid.utcMs - b.rid.utcMs);
-  for (const occurrence of occurrences(master, dtstart, ends, futures, run)) {
-    const override = byKey.get(keyOf(occurrence.start));
-    if (override) {
-      override.used = true;
-      emit(run, override.instance);
-      continue;
-    }
-    emit(run, occurrenceInstance(master, occurrence, ends, futures));
+  const instanceOf = (occurrence: Occurrence) => (overridden.has(keyOf(occurrence.start)) ? undefined : occurrenceInstance(master, occurrence, ends, futures));
+  for (const occurrence of occurrences(master, dtstart, ends, futures, run, instanceOf)) {
+    const instance = instanceOf(occurrence);
+    if (instance) emit(run, instance);
   }
-  for (const override of overrides) if (!override.used) emit(run, override.instance);
 }
 
 function occurrenceInstance(master: ICAL.Component, occurrence: Occurrence, ends: EndResolver, futures: Override[]): Instance {
   const start = occurrence.start;
   const base = { recurrenceId: formatResolved(start), isFloating: start.isFloating || ends.isFloating, isAllDay: start.isDate };
   // RANGE=THISANDFUTURE: later instances take the override's properties, shifted as it was (§3.8.4.4).
-  const future = findLast(futures, (f) => f.rid.utcMs < start.utcMs);
+  const future = lastBefore(futures, start.utcMs);
   if (future) {
     const startUtcMs = start.utcMs + (future.instance.startUtcMs - future.rid.utcMs);
     const lengthMs = future.instance.endUtcMs - future.instance.startUtcMs;
@@ -181,12 +194,30 @@ function occurrenceInstance(master: ICAL.Component, occurrence: Occurrence, ends
   return { ...base, component: master, startUtcMs: start.utcMs, endUtcMs, isOverride: false };
 }
 
-/** DTSTART, the RRULE occurrences within the window, and RDATEs, less EXDATEs, deduplicated and sorted. */
-function occurrences(master: ICAL.Component, dtstart: ResolvedTime, ends: EndResolver, futures: Override[], run: Run): Occurrence[] {
+/**
+ * DTSTART, the RRULE occurrences within the window, and RDATEs, less EXDATEs, deduplicated and
+ * sorted. With stopAt, iteration ends at the first occurrence whose instance (per `instanceOf`,
+ * undefined when an override replaces it) satisfies it.
+ */
+function occurrences(
+  master: ICAL.Component,
+  dtstart: ResolvedTime,
+  ends: EndResolver,
+  futures: Override[],
+  run: Run,
+  instanceOf: (occurrence: Occurrence) => Instance | undefined,
+): Occurrence[] {
+  const excluded = exclusions(master, run.ctx);
+  const isExcluded = (o: Occurrence) => excluded.instants.has(o.start.utcMs) || excluded.dates.has(dateKey(o.start));
   const found = new Map<string, Occurrence>();
   const add = (occurrence: Occurrence) => {
     const key = keyOf(occurrence.start);
-    if (!found.has(key)) found.set(key, occurrence);
+    if (found.has(key)) return;
+    found.set(key, occurrence);
+    if (run.stopAt && !isExcluded(occurrence)) {
+      const instance = instanceOf(occurrence);
+      if (instance && inRange(run, instance) && run.stopAt(instance)) run.stopped = true;
+    }
   };
   takeStep(run, true);
   add({ start: dtstart });
@@ -206,12 +237,13 @@ function occurrences(master: ICAL.Component, dtstart: ResolvedTime, ends: EndRes
   const window = iterationWindow(dtstart, ends, futures, run);
   const rules = master.getAllProperties('rrule').map((p) => p.getFirstValue()).filter((r): r is ICAL.Recur => r instanceof ICAL.Recur);
   for (const rule of rules.sort((a, b) => Number(isUnbounded(a)) - Number(isUnbounded(b)))) {
-    for (const start of ruleStarts(rule, dtstart, window, run)) add({ start });
+    if (run.stopped) break;
+    for (const start of ruleStarts(rule, dtstart, window, run)) {
+      add({ start });
+      if (run.stopped) break;
+    }
   }
-  const excluded = exclusions(master, run.ctx);
-  return [...found.values()]
-    .filter((o) => !excluded.instants.has(o.start.utcMs) && !excluded.dates.has(dateKey(o.start)))
-    .sort((a, b) => a.start.utcMs - b.start.utcMs);
+  return [...found.values()].filter((o) => !isExcluded(o)).sort((a, b) => a.start.utcMs - b.start.utcMs);
 }
 
 /** Original starts an RRULE yields up to the window's end, iterated in wall-clock time by ical.js. */
@@ -220,16 +252,23 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtc
   const untilUtcMs = recur.until ? untilInstant(recur.until, dtstart, run.ctx) : Infinity;
   const stopUtcMs = Math.min(window.toUtcMs, untilUtcMs, unbounded ? run.horizonUtcMs : Infinity);
   const rule = prepareRule(recur, dtstart);
-  const from = window.fromUtcMs !== undefined && !recur.count ? skipAheadStart(rule, dtstart, window.fromUtcMs) : undefined;
+  const skip = window.fromUtcMs !== undefined && (!recur.count || countsPeriods(recur)) ? skipAheadStart(rule, dtstart, window.fromUtcMs) : undefined;
+  if (skip && rule.count) {
+    // One occurrence per period: the periods skipped are occurrences the COUNT has used up.
+    if (skip.periods >= rule.count) return;
+    rule.count -= skip.periods;
+  }
   let iterator: ICAL.RecurIterator;
   try {
-    iterator = rule.iterator(ICAL.Time.fromData({ ...(from ?? dtstart.local), isDate: dtstart.isDate }));
+    iterator = rule.iterator(ICAL.Time.fromData({ ...(skip?.start ?? dtstart.local), isDate: dtstart.isDate }));
   } catch {
     return; // ical.js rejects some malformed rules: such a rule adds nothing
   }
   const check = iterator.check_contracting_rules.bind(iterator);
+  const budget = run.budget;
   iterator.check_contracting_rules = () => {
     if (--run.ruleChecksLeft < 0) throw new RuleChecksExhausted();
+    if (budget && --budget.ruleChecksLeft < 0) throw new RuleChecksExhausted();
     return check();
   };
   for (;;) {
@@ -237,8 +276,10 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtc
     try {
       next = iterator.next();
     } catch (error) {
+      if (!(error instanceof RuleChecksExhausted)) return;
+      if (budget && budget.ruleChecksLeft < 0) budgetSpent(run);
       // A rule that needs this many checks is too costly to keep, bounded or not.
-      if (error instanceof RuleChecksExhausted) limitReached(run, false, 'The recurrence rule is too costly to expand');
+      else limitReached(run, false, 'The recurrence rule is too costly to expand');
       return;
     }
     if (!next) return;
@@ -262,34 +303,6 @@ function prepareRule(recur: ICAL.Recur, dtstart: ResolvedTime): ICAL.Recur {
     if (!has('BYMONTH')) rule.setComponent('BYMONTH', [dtstart.local.month]);
   }
   return rule;
-}
-
-/**
- * A start for iterating a rule without COUNT from just before `fromUtcMs` instead of from DTSTART:
- * DTSTART moved by a whole number of INTERVAL periods (one period short of the target), so every
- * default taken from DTSTART and the phase of the interval stay the same. The moved start itself is
- * yielded by ical.js even if it is not an occurrence; the window's slack keeps it out of the range.
- */
-function skipAheadStart(rule: ICAL.Recur, dtstart: ResolvedTime, fromUtcMs: number): LocalDateTime | undefined {
-  const start = dtstart.local;
-  const target = utcMsToLocal(dtstart.zone, fromUtcMs);
-  const interval = Math.max(1, rule.interval || 1);
-  const fixedMs = FIXED_PERIOD_MS[rule.freq];
-  if (fixedMs !== undefined) {
-    if (dtstart.isDate && fixedMs < FIXED_PERIOD_MS.DAILY!) return undefined;
-    const periods = Math.floor((localAsUtcMs(target) - localAsUtcMs(start)) / (fixedMs * interval));
-    return periods > 0 ? shiftLocal(start, periods * fixedMs * interval) : undefined;
-  }
-  const monthsPerPeriod = (rule.freq === 'YEARLY' ? 12 : 1) * interval;
-  const monthsApart = (target.year - start.year) * 12 + target.month - start.month;
-  // Back off one more period when the day does not exist in the moved month (31st, 29 February).
-  for (let periods = Math.floor(monthsApart / monthsPerPeriod) - 1; periods > 0; periods--) {
-    const monthIndex = start.month - 1 + periods * monthsPerPeriod;
-    const year = start.year + Math.floor(monthIndex / 12);
-    const month = (monthIndex % 12) + 1;
-    if (start.day <= daysInMonth(year, month)) return { ...start, year, month };
-  }
-  return undefined;
 }
 
 /** Where rule iteration may start (skipping ahead) and must stop, given the range and override shifts. */
@@ -333,14 +346,16 @@ function readOverride(component: ICAL.Component, run: Run): Override | undefined
     isAllDay: dtstart.isDate,
   };
   const thisAndFuture = String(property.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE';
-  return { component, rid, key: keyOf(rid), thisAndFuture, instance, used: false };
+  return { component, rid, key: keyOf(rid), thisAndFuture, instance };
 }
 
 
 
 function takeStep(run: Run, bounded: boolean): boolean {
+  if (run.budget && run.budget.stepsLeft <= 0) return budgetSpent(run);
   if (run.stepsLeft > 0) {
     run.stepsLeft--;
+    if (run.budget) run.budget.stepsLeft--;
     return true;
   }
   return limitReached(run, !bounded);
@@ -349,13 +364,28 @@ function takeStep(run: Run, bounded: boolean): boolean {
 function limitReached(run: Run, unbounded: boolean, message?: string): false {
   if (run.throwOnLimit && !unbounded) throw new TooManyInstances(run.maxInstances, message);
   run.truncated = true;
+  if (run.budget) run.budget.truncated = true;
   return false;
 }
 
-function emit(run: Run, instance: Instance): void {
+/** The request's budget is spent: this expansion and every later one stop where they are. */
+function budgetSpent(run: Run): false {
+  run.truncated = true;
+  run.stopped = true;
+  run.budget!.exhausted = true;
+  run.budget!.truncated = true;
+  return false;
+}
+
+function inRange(run: Run, instance: Instance): boolean {
   const { startUtcMs, endUtcMs } = run.range;
-  if (startUtcMs === undefined && endUtcMs === undefined) run.out.push(instance);
-  else if (instanceOverlaps(instance, run.range)) run.out.push(instance);
+  return (startUtcMs === undefined && endUtcMs === undefined) || instanceOverlaps(instance, run.range);
+}
+
+function emit(run: Run, instance: Instance): void {
+  if (!inRange(run, instance)) return;
+  run.out.push(instance);
+  if (run.stopAt?.(instance)) run.stopped = true;
 }
 
 
@@ -366,7 +396,14 @@ export function isUnbounded(recur: ICAL.Recur): boolean {
 
 
 
-function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
-  for (let i = items.length - 1; i >= 0; i--) if (test(items[i] as T)) return items[i];
-  return undefined;
+/** The last of the overrides (sorted by RECURRENCE-ID) whose RECURRENCE-ID is before `utcMs`: a binary search, once per occurrence. */
+function lastBefore(futures: readonly Override[], utcMs: number): Override | undefined {
+  let low = 0;
+  let high = futures.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (futures[middle]!.rid.utcMs < utcMs) low = middle + 1;
+    else high = middle;
+  }
+  return low > 0 ? futures[low - 1] : undefined;
 }

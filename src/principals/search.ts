@@ -6,11 +6,11 @@ import { calendarUserAddresses } from '../caldav/properties.ts';
 import type { DavContext } from '../dav/context.ts';
 import { badRequest, conditionError } from '../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../dav/multistatus.ts';
-import { computePropstats } from '../dav/properties/compute.ts';
+import { computePropstats, propNamesOf } from '../dav/properties/compute.ts';
 import type { ReportDef } from '../dav/reports/registry.ts';
 import type { DavResource } from '../dav/resource.ts';
 import { calendarHomePath, principalPath } from '../dav/urls.ts';
-import { childElements, el, findChild, findChildren, textContent, type XmlElement } from '../dav/xml/element.ts';
+import { el, findChild, findChildren, textContent, type XmlElement } from '../dav/xml/element.ts';
 import { caldav, dav, type ClarkName } from '../dav/xml/names.ts';
 import { toXml } from '../dav/xml/serialize.ts';
 import type { AppConfig } from '../config.ts';
@@ -44,7 +44,7 @@ export const PRINCIPAL_PROPERTY_SEARCH: ReportDef = {
     if (searches.length === 0) throw badRequest('principal-property-search needs at least one DAV:property-search');
     const anyOf = body.attributes.test === 'anyof';
     const prop = findChild(body, dav('prop'));
-    const names = prop ? childElements(prop).map((e) => e.name) : [];
+    const names = propNamesOf(prop);
     const responses: MultistatusResponse[] = [];
     for (const user of await visibleUsers(ctx)) {
       const results = searches.map((search) => matches(search, user, ctx.deps.config));
@@ -102,7 +102,7 @@ function parseSearch(element: XmlElement): PropertySearch {
   const prop = findChild(element, dav('prop'));
   const match = findChild(element, dav('match'));
   if (!prop || !match) throw badRequest('DAV:property-search needs DAV:prop and DAV:match');
-  const names = childElements(prop).map((e) => e.name);
+  const names = propNamesOf(prop);
   for (const name of names) {
     if (!SEARCHABLE.has(name)) throw badRequest(`${name} is not searchable; see DAV:principal-search-property-set`);
   }

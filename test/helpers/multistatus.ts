@@ -11,7 +11,8 @@ export interface ParsedResponse {
 }
 
 export function parseMultistatus(xml: string): Map<string, ParsedResponse> {
-  const root = parseXml(xml);
+  // A response, unlike a request body, may hold any number of elements (a listing of thousands).
+  const root = parseXml(xml, { maxElements: Infinity });
   if (root.name !== dav('multistatus')) throw new Error(`Not a multistatus: ${root.name}`);
   const result = new Map<string, ParsedResponse>();
   for (const response of findChildren(root, dav('response'))) {

@@ -3,10 +3,10 @@
 import type { DavContext } from '../../dav/context.ts';
 import { badRequest, conditionError } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
-import { computePropstats } from '../../dav/properties/compute.ts';
+import { computePropstats, propNamesOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import { groupPrincipalPath, principalFromPath, principalPath } from '../../dav/urls.ts';
-import { childElements, findChild } from '../../dav/xml/element.ts';
+import { findChild } from '../../dav/xml/element.ts';
 import { dav } from '../../dav/xml/names.ts';
 import { storedCollection } from '../../sharing/alias.ts';
 import { requireAccess } from '../check.ts';
@@ -24,7 +24,7 @@ export const ACL_PRINCIPAL_PROP_SET: ReportDef = {
     const depth = ctx.request.headers.get('depth');
     if (depth !== null && depth.trim() !== '0') throw badRequest('acl-principal-prop-set is defined for Depth: 0 only');
     const prop = findChild(body, dav('prop'));
-    const names = prop ? childElements(prop).map((e) => e.name) : [];
+    const names = propNamesOf(prop);
     const collection = await storedCollection(ctx, resource.collection);
     const responses: MultistatusResponse[] = [];
     for (const path of principalPaths(ctx, collection)) {

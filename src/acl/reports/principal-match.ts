@@ -6,7 +6,7 @@ import { listChildCollections } from '../../dav/children.ts';
 import type { DavContext } from '../../dav/context.ts';
 import { badRequest } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
-import { computePropstats, loadDeadProperties } from '../../dav/properties/compute.ts';
+import { computePropstats, loadDeadProperties, propNamesOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
 import type { DavServices } from '../../dav/services.ts';
@@ -30,7 +30,7 @@ export const PRINCIPAL_MATCH: ReportDef = {
     const principalProperty = findChild(body, dav('principal-property'));
     if ((self === undefined) === (principalProperty === undefined)) throw badRequest('principal-match needs exactly one of DAV:self and DAV:principal-property');
     const prop = findChild(body, dav('prop'));
-    const names = prop ? childElements(prop).map((e) => e.name) : [];
+    const names = propNamesOf(prop);
     const me = ctx.principal?.name;
     const property = principalProperty ? childElements(principalProperty)[0]?.name : undefined;
     if (principalProperty && property === undefined) throw badRequest('DAV:principal-property needs a property');

@@ -4,6 +4,7 @@ import { ICAL, type Component } from '../../ical/parse.ts';
 import { endResolver, instanceOverlaps } from '../../ical/time-range.ts';
 import { resolveProperty, resolveZone, zoneContext } from '../../ical/zones.ts';
 import { localToUtcMs, UTC_ZONE } from '../../tz/zone.ts';
+import { chargeExpandedObject } from '../../ical/expansion-budget.ts';
 import { instancesInRange, type ExpandLimits } from './expand.ts';
 import { jcalOf, parseJCalTime, type JCalComponent, type JCalProperty } from './jcal.ts';
 import type { UtcRange } from './request.ts';
@@ -51,6 +52,7 @@ export function limitRecurrenceSet(vcalendar: Component, range: UtcRange, limits
     };
     if (instanceOverlaps(originalInstance, range)) kept.push(jcalOf(component));
   }
+  if (limits.budget) chargeExpandedObject(limits.budget);
   const source = jcalOf(vcalendar);
   return [source[0], source[1], kept];
 }

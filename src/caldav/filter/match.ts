@@ -2,7 +2,8 @@
 // time-range and its child filters are tested on the same component: the instances a master or an
 // override contributes are that component's own, so conditions correlate per component.
 import ICAL from 'ical.js';
-import { expandInstances, type Instance } from '../../ical/recurrence.ts';
+import type { ExpansionBudget } from '../../ical/expansion-budget.ts';
+import { expandInstanceSet, type Instance } from '../../ical/recurrence.ts';
 import {
   alarmOverlaps, alarmReachMs, availabilityOverlaps, freeBusyOverlaps, instantOverlaps, propertyOverlaps, type TimeRange,
 } from '../../ical/time-range.ts';
@@ -17,12 +18,14 @@ export interface MatchOptions {
   floatingZone?: Zone | undefined;
   horizonUtcMs: number;
   maxInstances: number;
+  /** The request's recurrence budget (caldav/limits.ts), shared with its other objects. */
+  budget?: ExpansionBudget | undefined;
 }
 
 /** Whether the object matches; an object with a malformed value that the filter reaches does not. */
 export function matchCalendarObject(filter: CalendarFilter, vcalendar: ICAL.Component, opts: MatchOptions): boolean {
   if (vcalendar.name !== 'vcalendar' || filter.root.isNotDefined) return false;
-  const ctx: MatchContext = { zones: zoneContext(vcalendar, opts.floatingZone), opts, instances: new Map() };
+  const ctx: MatchContext = { zones: zoneContext(vcalendar, opts.floatingZone), opts };
   try {
     return readingValues(() => matchChildren(filter.root, vcalendar, ctx));
   } catch (error) {
@@ -36,7 +39,6 @@ export function matchCalendarObject(filter: CalendarFilter, vcalendar: ICAL.Comp
 interface MatchContext {
   zones: ZoneContext;
   opts: MatchOptions;
-  instances: Map<string, Instance[]>;
 }
 
 const DAY_MS = 86_400_000;
@@ -63,7 +65,7 @@ function componentInRange(component: ICAL.Component, parent: ICAL.Component, ran
     case 'vevent':
     case 'vtodo':
     case 'vjournal':
-      return instancesOf(component, range, ctx).length > 0;
+      return searchInstances(component, range, ctx, () => true).found;
     case 'vfreebusy':
       return freeBusyOverlaps(component, range, ctx.zones);
     case 'vavailability':
@@ -71,9 +73,10 @@ function componentInRange(component: ICAL.Component, parent: ICAL.Component, ran
     case 'valarm': {
       if (!TIMED_BY_INSTANCE.has(parent.name)) return false;
       // Triggers lie within the alarm's reach of an instance's start or end: widen by it.
+      // An absolute trigger needs no instance; a relative one is tested on each instance in turn.
+      if (alarmOverlaps(component, [], range, ctx.zones)) return true;
       const reach = alarmReachMs(component) + 2 * DAY_MS;
-      const parentInstances = instancesOf(parent, widen(range, reach), ctx);
-      return alarmOverlaps(component, parentInstances, range, ctx.zones);
+      return searchInstances(parent, widen(range, reach), ctx, (instance) => alarmOverlaps(component, [instance], range, ctx.zones)).found;
     }
     default:
       return false;
@@ -109,11 +112,11 @@ function matchParamFilter(filter: ParamFilter, property: ICAL.Property): boolean
 function propertyInRange(property: ICAL.Property, component: ICAL.Component, range: TimeRange, ctx: MatchContext): boolean {
   const name = property.name;
   if (TIMED_BY_INSTANCE.has(component.name) && (name === 'dtstart' || name === 'dtend' || name === 'due')) {
-    const instances = instancesOf(component, widen(range, 2 * DAY_MS), ctx);
-    if (instances.some((i) => i.recurrenceId !== null)) {
-      const isDate = property.getFirstValue() instanceof ICAL.Time && (property.getFirstValue() as ICAL.Time).isDate;
-      return instances.some((i) => valueInRange(name === 'dtstart' ? i.startUtcMs : i.endUtcMs, isDate, range));
-    }
+    const isDate = property.getFirstValue() instanceof ICAL.Time && (property.getFirstValue() as ICAL.Time).isDate;
+    const inRange = (i: Instance) => i.recurrenceId !== null && valueInRange(name === 'dtstart' ? i.startUtcMs : i.endUtcMs, isDate, range);
+    const { found, instances } = searchInstances(component, widen(range, 2 * DAY_MS), ctx, inRange);
+    if (found) return true;
+    if (instances.some((i) => i.recurrenceId !== null)) return false;
   }
   return propertyOverlaps(property, range, ctx.zones);
 }
@@ -122,7 +125,7 @@ function propertyInRange(property: ICAL.Property, component: ICAL.Component, ran
 function effectiveEndInRange(name: string, component: ICAL.Component, range: TimeRange, ctx: MatchContext): boolean {
   const standsIn = (name === 'DTEND' && component.name === 'vevent') || (name === 'DUE' && component.name === 'vtodo');
   if (!standsIn || !component.hasProperty('dtstart') || !component.hasProperty('duration')) return false;
-  return instancesOf(component, widen(range, 2 * DAY_MS), ctx).some((i) => instantOverlaps(i.endUtcMs, range));
+  return searchInstances(component, widen(range, 2 * DAY_MS), ctx, (i) => instantOverlaps(i.endUtcMs, range)).found;
 }
 
 function valueInRange(utcMs: number, isDate: boolean, range: TimeRange): boolean {
@@ -130,23 +133,26 @@ function valueInRange(utcMs: number, isDate: boolean, range: TimeRange): boolean
   return (range.startUtcMs ?? -Infinity) < utcMs + DAY_MS && (range.endUtcMs ?? Infinity) > utcMs;
 }
 
-/** Instances of this very component (master or override) overlapping the range, expanded once per range. */
-function instancesOf(component: ICAL.Component, range: TimeRange, ctx: MatchContext): Instance[] {
-  const vcalendar = ctx.zones.vcalendar;
-  const key = `${component.name}|${range.startUtcMs ?? ''}|${range.endUtcMs ?? ''}`;
-  let all = ctx.instances.get(key);
-  if (!all) {
-    all = expandInstances(vcalendar, {
-      componentName: component.name,
-      rangeStartUtcMs: range.startUtcMs,
-      rangeEndUtcMs: range.endUtcMs,
-      floatingZone: ctx.zones.floatingZone,
-      maxInstances: ctx.opts.maxInstances,
-      horizonUtcMs: ctx.opts.horizonUtcMs,
-    });
-    ctx.instances.set(key, all);
-  }
-  return all.filter((instance) => instance.component === component);
+/**
+ * Whether this very component (master or override) has an instance overlapping the range that
+ * passes `test`. Iteration stops at the first one, so a series with a million instances in the
+ * range costs one step; `instances` are the component's instances found until then (all of them
+ * within the limits when none passes).
+ */
+function searchInstances(component: ICAL.Component, range: TimeRange, ctx: MatchContext, test: (instance: Instance) => boolean): { found: boolean; instances: Instance[] } {
+  const wanted = (instance: Instance) => instance.component === component && test(instance);
+  const { instances } = expandInstanceSet(ctx.zones.vcalendar, {
+    componentName: component.name,
+    rangeStartUtcMs: range.startUtcMs,
+    rangeEndUtcMs: range.endUtcMs,
+    floatingZone: ctx.zones.floatingZone,
+    maxInstances: ctx.opts.maxInstances,
+    horizonUtcMs: ctx.opts.horizonUtcMs,
+    budget: ctx.opts.budget,
+    stopAt: wanted,
+  });
+  const own = instances.filter((instance) => instance.component === component);
+  return { found: own.some(wanted), instances: own };
 }
 
 function widen(range: TimeRange, byMs: number): TimeRange {

@@ -5,16 +5,17 @@ import type { DavContext } from '../../dav/context.ts';
 import { badRequest, conditionError } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { hrefToPath, parentPath, lastSegment } from '../../dav/path.ts';
-import { computePropstats, loadDeadProperties } from '../../dav/properties/compute.ts';
+import { computePropstats, loadDeadProperties, propNamesOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
-import { childElements, findChild, findChildren, textContent } from '../../dav/xml/element.ts';
+import { findChild, findChildren, textContent } from '../../dav/xml/element.ts';
 import { caldav, dav } from '../../dav/xml/names.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 import { calendarDataProvider } from './calendar-data.ts';
 import { parseCalendarDataRequest } from '../calendar-data/request.ts';
 import { calendarZone } from '../calendar-zone.ts';
-import { recurrenceLimits } from '../limits.ts';
+import { limitsReachedResponse, reportLimits, requireRangesWithinLimits } from '../limits.ts';
+import { timeSlicer } from '../../dav/time-slice.ts';
 import { wantsTimezones } from '../timezones-by-reference.ts';
 
 export const CALENDAR_MULTIGET: ReportDef = {
@@ -26,8 +27,9 @@ export const CALENDAR_MULTIGET: ReportDef = {
     }
     requireAccess(ctx, resource, 'read');
     const prop = findChild(body, dav('prop'));
-    const names = prop ? childElements(prop).map((e) => e.name) : [];
+    const names = propNamesOf(prop);
     const dataRequest = parseCalendarDataRequest(prop ? findChild(prop, caldav('calendar-data')) : undefined);
+    requireRangesWithinLimits(dataRequest, ctx.deps.config);
     const hrefs = findChildren(body, dav('href')).map((h) => textContent(h).trim());
     if (hrefs.length === 0) throw badRequest('calendar-multiget needs at least one DAV:href');
     const base = resource.kind === 'collection' ? resource.path : resource.path;
@@ -35,8 +37,13 @@ export const CALENDAR_MULTIGET: ReportDef = {
     const wanted = new Map<string, string>();
     const responses: MultistatusResponse[] = [];
     const order: { path: string; name?: string }[] = [];
+    const seen = new Set<string>();
     for (const href of hrefs) {
       const path = hrefToPath(href, ctx.url);
+      // One response per resource: an href listed again would repeat the same (possibly large,
+      // possibly expanded) calendar data.
+      if (seen.has(path ?? href)) continue;
+      seen.add(path ?? href);
       if (path === null || (resource.kind === 'collection' ? parentPath(path) !== base : path !== base)) {
         order.push({ path: path ?? href });
         continue;
@@ -46,15 +53,18 @@ export const CALENDAR_MULTIGET: ReportDef = {
       order.push({ path, name });
     }
     const props = await ctx.deps.store.properties.get(collection.path);
+    const limits = reportLimits(ctx.deps.config);
     const provide = calendarDataProvider(dataRequest, {
-      ...recurrenceLimits(ctx.deps.config),
+      ...limits,
       floatingZone: calendarZone(props.get(caldav('calendar-timezone-id')), props.get(caldav('calendar-timezone'))),
       timezones: wantsTimezones(ctx.request),
     });
     const records = new Map((await ctx.deps.store.resources.getMany(collection.id, [...wanted.keys()])).map((r) => [r.name, r]));
     const members: DavResource[] = [...records.values()].map((r) => ({ kind: 'resource', path: collection.path + r.name, collection, name: r.name, meta: r }));
     const dead = await loadDeadProperties(ctx, members);
+    const pause = timeSlicer();
     for (const entry of order) {
+      await pause();
       if (entry.name === undefined) {
         responses.push({ path: entry.path, status: 403 });
         continue;
@@ -62,6 +72,12 @@ export const CALENDAR_MULTIGET: ReportDef = {
       const record = records.get(entry.name);
       if (!record) {
         responses.push({ path: entry.path, status: 404 });
+        continue;
+      }
+      if (limits.budget.exhausted) {
+        // Expansions have used up what one request may compute: the objects after the one that
+        // spent it are not expanded at all rather than answered with a silently empty expansion.
+        responses.push(limitsReachedResponse(entry.path, ctx.deps.config));
         continue;
       }
       const member: DavResource = { kind: 'resource', path: collection.path + record.name, collection, name: record.name, meta: record };

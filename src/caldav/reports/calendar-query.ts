@@ -3,7 +3,7 @@
 // only the candidates are parsed and matched.
 import { hasAccess, requireAccess } from '../../acl/check.ts';
 import { listChildCollections } from '../../dav/children.ts';
-import type { DavContext } from '../../dav/context.ts';
+import { errorText, type DavContext } from '../../dav/context.ts';
 import { conditionError, type Precondition } from '../../dav/errors.ts';
 import { streamingMultistatus, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { computePropstats, loadDeadProperties, needsDeadProperties, propRequestOf } from '../../dav/properties/compute.ts';
@@ -23,7 +23,8 @@ import { wantsTimezones } from '../timezones-by-reference.ts';
 import { UTC_ZONE, type Zone } from '../../tz/zone.ts';
 import { calendarDataProvider } from './calendar-data.ts';
 import { parseCalendarDataRequest } from '../calendar-data/request.ts';
-import { recurrenceLimits } from '../limits.ts';
+import { limitsReachedResponse, reportLimits, requireRangesWithinLimits } from '../limits.ts';
+import { timeSlicer } from '../../dav/time-slice.ts';
 import { preferences } from '../../dav/prefer.ts';
 
 export const CALENDAR_QUERY: ReportDef = {
@@ -42,8 +43,12 @@ export const CALENDAR_QUERY: ReportDef = {
     const queryZone = parseQueryZone(body);
     const plan = planFilter(filter);
     const depth = (ctx.request.headers.get('depth') ?? '0').trim();
-    const matchOptions = recurrenceLimits(ctx.deps.config);
+    // The filter and CALDAV:expand have a budget each: a filter that spends its own still leaves
+    // the objects it matched something to be expanded with.
+    const matchOptions = reportLimits(ctx.deps.config);
+    const renderLimits = reportLimits(ctx.deps.config);
     const dataRequest = parseCalendarDataRequest(findChild(findChild(body, dav('prop')) ?? body, caldav('calendar-data')));
+    requireRangesWithinLimits(dataRequest, ctx.deps.config);
     const timezones = wantsTimezones(ctx.request);
 
     const calendars = await targetCalendars(ctx, resource, depth);
@@ -51,32 +56,66 @@ export const CALENDAR_QUERY: ReportDef = {
     // calendar-data is computed here rather than by the registry; the rest decides about dead properties.
     const wantsDead = needsDeadProperties(services.properties, request.type === 'prop' ? { type: 'prop', names: request.names.filter((n) => n !== caldav('calendar-data')) } : request);
 
+    const pause = timeSlicer();
+    const spent = () => matchOptions.budget.exhausted || renderLimits.budget.exhausted;
+    /** Objects were left out because a budget ran out before their turn. */
+    let cutShort = false;
+
     async function* responses(): AsyncGenerator<MultistatusResponse> {
       for (const calendar of calendars) {
+        if (spent()) {
+          cutShort = true;
+          break;
+        }
         const floatingZone = queryZone ?? (await floatingZoneOf(ctx, calendar));
-        const provide = calendarDataProvider(dataRequest, { ...matchOptions, floatingZone, timezones });
+        const provide = calendarDataProvider(dataRequest, { ...renderLimits, floatingZone, timezones });
         const candidates: (ResourceRecord & { rangeSettled?: boolean })[] =
           resource.kind === 'resource'
             ? await ctx.deps.store.resources.getMany(calendar.id, [resource.name])
             : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, ...plan.timeRange });
         const matched: ResourceRecord[] = [];
         const parsed = new Map<ResourceRecord, ICAL.Component>();
+        const unmatchable = new Set<ResourceRecord>();
         for (const record of candidates) {
+          // Past the budget, whether the rest match is not known: they are left out, and the
+          // answer ends saying it is incomplete.
+          if (matchOptions.budget.exhausted) {
+            cutShort = true;
+            break;
+          }
+          await pause();
           // The index settles most objects; only the rest are parsed (once) and matched.
           const decided = decideFromIndex(plan, { componentType: record.componentType, rangeSettled: record.rangeSettled === true });
           if (decided === false) continue;
           if (decided === undefined) {
             const vcalendar = parseRecord(record);
-            if (!vcalendar || !matchCalendarObject(filter, vcalendar, { ...matchOptions, floatingZone })) continue;
-            parsed.set(record, vcalendar);
+            if (!vcalendar) continue;
+            try {
+              if (!matchCalendarObject(filter, vcalendar, { ...matchOptions, floatingZone })) continue;
+              parsed.set(record, vcalendar);
+            } catch (error) {
+              // Stored data today's checks would refuse can make matching fail: the object gets a
+              // 500 response of its own instead of being left out unseen or ending the stream.
+              ctx.deps.logger.error('A calendar object could not be matched against the filter', { href: calendar.path + record.name, error: errorText(error) });
+              unmatchable.add(record);
+            }
           }
           matched.push(record);
         }
         const members: DavResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
         const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map();
         for (let i = 0; i < members.length; i++) {
+          // The object that spent the budget has been answered with what was expanded of it.
+          if (renderLimits.budget.exhausted) {
+            cutShort = true;
+            break;
+          }
           const member = members[i]!;
           const record = matched[i]!;
+          if (unmatchable.has(record)) {
+            yield { path: member.path, status: 500 };
+            continue;
+          }
           let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map(), (name) =>
             name === caldav('calendar-data') ? provide(record, parsed.get(record)) : null,
           );
@@ -84,8 +123,9 @@ export const CALENDAR_QUERY: ReportDef = {
           yield { path: member.path, propstats };
         }
       }
+      if (cutShort || matchOptions.budget.truncated || renderLimits.budget.truncated) yield limitsReachedResponse(resource.path, ctx.deps.config);
     }
-    return streamingMultistatus(responses());
+    return streamingMultistatus(responses(), () => [], {}, { path: resource.path, logger: ctx.deps.logger });
   },
 };
 

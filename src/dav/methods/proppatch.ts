@@ -8,7 +8,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
 import { multistatusResponse, type Propstat } from '../multistatus.ts';
 import { loadDeadProperties } from '../properties/compute.ts';
-import { PROTECTED, serializeDeadProperty, type PropertyRegistry } from '../properties/registry.ts';
+import { PROTECTED, serializeDeadProperty, type PropertyContext, type PropertyDef, type PropertyRegistry, type WriteCheck } from '../properties/registry.ts';
 import { childElements, el, type XmlElement } from '../xml/element.ts';
 import { dav, orrery } from '../xml/names.ts';
 import { parseXml } from '../xml/parse.ts';
@@ -31,11 +31,20 @@ export async function handleProppatch(ctx: DavContext, registry: PropertyRegistr
   const dead = (await loadDeadProperties(ctx, [resource])).get(resource.path) ?? new Map();
   const failures = new Map<string, { status: number; error?: XmlElement[] }>();
   const set = new Map<string, string>();
-  const removed: string[] = [];
+  const removed = new Set<string>();
+  // A property's check depends only on the instruction and the stored state, so an instruction
+  // repeated (a body can hold thousands) is checked once; the order of sets and removals still counts.
+  const checked = new Map<string, WriteCheck>();
   for (const { action, property } of instructions) {
     const def = registry.find(property.name, resource);
-    const problem = def && def.write !== 'protected' && action === 'set' ? await def.write(property, { ctx, resource, dead }) : null;
-    if (def?.write === 'protected' || problem === PROTECTED) {
+    const serialized = action === 'set' ? serializeDeadProperty(property) : '';
+    const key = `${action} ${property.name} ${serialized}`;
+    let problem = checked.get(key);
+    if (problem === undefined) {
+      problem = await checkInstruction(def, action, property, { ctx, resource, dead });
+      checked.set(key, problem);
+    }
+    if (problem === PROTECTED) {
       failures.set(property.name, { status: 403, error: [el(dav('cannot-modify-protected-property'))] });
       continue;
     }
@@ -48,12 +57,11 @@ export async function handleProppatch(ctx: DavContext, registry: PropertyRegistr
       continue;
     }
     if (action === 'set') {
-      set.set(property.name, serializeDeadProperty(property));
-      const earlierRemoval = removed.indexOf(property.name);
-      if (earlierRemoval !== -1) removed.splice(earlierRemoval, 1);
+      set.set(property.name, serialized);
+      removed.delete(property.name);
     } else {
       set.delete(property.name);
-      removed.push(property.name);
+      removed.add(property.name);
     }
   }
   const names = [...new Set(instructions.map((i) => i.property.name))];
@@ -66,7 +74,7 @@ export async function handleProppatch(ctx: DavContext, registry: PropertyRegistr
     if (dependent.length > 0) propstats.push({ status: 424, props: dependent.map((name) => el(name)) });
   } else {
     const collectionId = resource.kind === 'collection' ? resource.collection.id : undefined;
-    await ctx.deps.store.properties.patch(resource.path, set, removed, {
+    await ctx.deps.store.properties.patch(resource.path, set, [...removed], {
       ...(collectionId === undefined ? {} : { bumpCollectionId: collectionId }),
       mustExist: collectionExists(resource.kind === 'collection' ? resource.path : resource.collection.path),
       now: ctx.deps.now(),
@@ -75,6 +83,12 @@ export async function handleProppatch(ctx: DavContext, registry: PropertyRegistr
     propstats.push({ status: 200, props: names.map((name) => el(name)) });
   }
   return multistatusResponse([{ path: resource.path, propstats }]);
+}
+
+/** What the property's definition says about the instruction: null when it may be applied. */
+async function checkInstruction(def: PropertyDef | undefined, action: Instruction['action'], property: XmlElement, context: PropertyContext): Promise<WriteCheck> {
+  if (def?.write === 'protected') return PROTECTED;
+  return def && action === 'set' ? await def.write(property, context) : null;
 }
 
 function parseProppatch(text: string): Instruction[] {

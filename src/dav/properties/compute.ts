@@ -1,12 +1,13 @@
 // Property retrieval for PROPFIND and REPORTs: one resource at a time, dead properties prefetched
 // per batch of resources so a Depth 1 listing stays at a constant number of queries.
 import { hasAccess } from '../../acl/check.ts';
-import type { DavContext } from '../context.ts';
+import { errorText, type DavContext } from '../context.ts';
+import { badRequest } from '../errors.ts';
 import type { Propstat } from '../multistatus.ts';
 import type { DavResource } from '../resource.ts';
 import { childElements, el, findChild, type XmlElement, type XmlNode } from '../xml/element.ts';
 import { dav, type ClarkName } from '../xml/names.ts';
-import { deserializeDeadProperty, type PropertyDef, type PropertyRegistry, type PropertyValue } from './registry.ts';
+import { deserializeDeadProperty, type PropertyContext, type PropertyDef, type PropertyRegistry, type PropertyValue } from './registry.ts';
 
 export type PropRequest = { type: 'allprop'; include: ClarkName[] } | { type: 'propname' } | { type: 'prop'; names: ClarkName[] };
 
@@ -16,13 +17,35 @@ export type PropRequest = { type: 'allprop'; include: ClarkName[] } | { type: 'p
  */
 export function propRequestOf(element: XmlElement): PropRequest | undefined {
   const prop = findChild(element, dav('prop'));
-  if (prop) return { type: 'prop', names: childElements(prop).map((e) => e.name) };
+  if (prop) return { type: 'prop', names: propNamesOf(prop) };
   if (findChild(element, dav('propname'))) return { type: 'propname' };
   if (findChild(element, dav('allprop'))) {
-    const include = findChild(element, dav('include'));
-    return { type: 'allprop', include: include ? childElements(include).map((e) => e.name) : [] };
+    return { type: 'allprop', include: propNamesOf(findChild(element, dav('include'))) };
   }
   return undefined;
+}
+
+/**
+ * Most distinct properties one request may name. Each is computed for every resource of the
+ * answer: 100 of them over a 10,000-member collection is already a million values and about a
+ * second of work. Clients name a few dozen at most (discovery on a calendar home), and two to
+ * five when they list calendar objects.
+ */
+export const MAX_REQUESTED_PROPERTIES = 100;
+
+/**
+ * The property names a DAV:prop (or DAV:include) lists, each once, in order of first mention.
+ * Every name is computed for every resource of the answer, so a name repeated thousands of times
+ * would otherwise multiply the work of a whole listing (and the size of its answer) by as much.
+ */
+export function propNamesOf(prop: XmlElement | undefined): ClarkName[] {
+  if (!prop) return [];
+  const names = new Set<ClarkName>();
+  for (const child of childElements(prop)) names.add(child.name);
+  if (names.size > MAX_REQUESTED_PROPERTIES) {
+    throw badRequest(`A request may name at most ${MAX_REQUESTED_PROPERTIES} different properties; this one names ${names.size}`);
+  }
+  return [...names];
 }
 
 /** Properties only an administrator of the resource may read (RFC 3744 §5.5: DAV:acl needs read-acl). */
@@ -61,6 +84,7 @@ export async function computePropstats(
   const found: XmlElement[] = [];
   const missing: XmlElement[] = [];
   const forbidden: XmlElement[] = [];
+  const failed: XmlElement[] = [];
   const names =
     request.type === 'allprop'
       ? [...new Set([...registry.allpropNames(resource), ...dead.keys(), ...request.include])]
@@ -70,15 +94,17 @@ export async function computePropstats(
       forbidden.push(el(name));
       continue;
     }
-    const special = extra ? await extra(name) : null;
-    if (special !== null && special !== undefined) {
-      found.push(toPropElement(name, special));
+    let value: PropertyValue;
+    try {
+      value = await propertyValue({ ctx, resource, dead }, registry, name, extra);
+    } catch (error) {
+      // A property that cannot be computed (calendar data an older version stored, say) fails on
+      // its own with 500: the resource's other properties, and the rest of a streamed multistatus
+      // whose status line is already sent, are still answered.
+      ctx.deps.logger.error('A property could not be computed', { href: resource.path, property: name, error: errorText(error) });
+      failed.push(el(name));
       continue;
     }
-    const def = registry.find(name, resource);
-    let value: PropertyValue;
-    if (def) value = await def.get({ ctx, resource, dead });
-    else value = dead.has(name) ? { element: dead.get(name)! } : undefined;
     if (value === undefined) {
       if (request.type === 'prop') missing.push(el(name));
     } else {
@@ -86,10 +112,25 @@ export async function computePropstats(
     }
   }
   const propstats: Propstat[] = [];
-  if (found.length > 0 || (missing.length === 0 && forbidden.length === 0)) propstats.push({ status: 200, props: found });
+  if (found.length > 0 || (missing.length === 0 && forbidden.length === 0 && failed.length === 0)) propstats.push({ status: 200, props: found });
   if (forbidden.length > 0) propstats.push({ status: 403, props: forbidden });
   if (missing.length > 0) propstats.push({ status: 404, props: missing });
+  if (failed.length > 0) propstats.push({ status: 500, props: failed });
   return propstats;
+}
+
+/** A property's value from the caller's `extra`, else its live definition, else the dead property store. */
+async function propertyValue(
+  pc: PropertyContext,
+  registry: PropertyRegistry,
+  name: ClarkName,
+  extra: ((name: ClarkName) => Promise<PropertyValue | null> | PropertyValue | null) | undefined,
+): Promise<PropertyValue> {
+  const special = extra ? await extra(name) : null;
+  if (special !== null && special !== undefined) return special;
+  const def = registry.find(name, pc.resource);
+  if (def) return def.get(pc);
+  return pc.dead.has(name) ? { element: pc.dead.get(name)! } : undefined;
 }
 
 export function toPropElement(name: ClarkName, value: Exclude<PropertyValue, undefined>): XmlElement {

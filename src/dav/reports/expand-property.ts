@@ -24,7 +24,14 @@ export const EXPAND_PROPERTY: ReportDef = {
 };
 
 async function expand(ctx: DavContext, services: DavServices, resource: DavResource, requested: XmlElement[], level: number): Promise<Propstat[]> {
-  const names = requested.map((p) => clark(p.attributes.namespace ?? 'DAV:', p.attributes.name ?? ''));
+  // Each property once, with the nesting of its first mention: a repeated DAV:property would
+  // otherwise repeat the whole expansion below it.
+  const specs = new Map<string, XmlElement>();
+  for (const spec of requested) {
+    const name = clark(spec.attributes.namespace ?? 'DAV:', spec.attributes.name ?? '');
+    if (!specs.has(name)) specs.set(name, spec);
+  }
+  const names = [...specs.keys()];
   const dead = (await loadDeadProperties(ctx, [resource])).get(resource.path) ?? new Map();
   const propstats = await computePropstats(ctx, services.properties, resource, { type: 'prop', names }, dead);
   if (level >= MAX_DEPTH) return propstats;
@@ -32,7 +39,7 @@ async function expand(ctx: DavContext, services: DavServices, resource: DavResou
     if (propstat.status !== 200) continue;
     for (let i = 0; i < propstat.props.length; i++) {
       const prop = propstat.props[i]!;
-      const spec = requested.find((r) => clark(r.attributes.namespace ?? 'DAV:', r.attributes.name ?? '') === prop.name);
+      const spec = specs.get(prop.name);
       const nested = spec ? findChildren(spec, dav('property')) : [];
       const hrefs = childElements(prop).filter((c) => c.name === dav('href'));
       if (nested.length === 0 || hrefs.length === 0) continue;

@@ -5,11 +5,11 @@ import type { DavContext } from '../context.ts';
 import { badRequest, conditionError } from '../errors.ts';
 import type { MultistatusResponse } from '../multistatus.ts';
 import { streamingMultistatus } from '../multistatus.ts';
-import { computePropstats, loadDeadProperties, needsDeadProperties } from '../properties/compute.ts';
+import { computePropstats, loadDeadProperties, needsDeadProperties, propNamesOf } from '../properties/compute.ts';
 import { syncToken } from '../properties/webdav.ts';
 import type { DavResource } from '../resource.ts';
 import type { ResourceMeta } from '../../storage/index.ts';
-import { childElements, el, findChild, textContent } from '../xml/element.ts';
+import { el, findChild, textContent } from '../xml/element.ts';
 import { dav } from '../xml/names.ts';
 import type { ReportDef } from './registry.ts';
 
@@ -24,7 +24,7 @@ export const SYNC_COLLECTION: ReportDef = {
     const level = textContent(findChild(body, dav('sync-level')) ?? el(dav('sync-level'), '1')).trim();
     if (level !== '1') throw conditionError({ name: '{DAV:}supported-report' }, 'Only sync-level 1 is supported');
     const prop = findChild(body, dav('prop'));
-    const names = prop ? childElements(prop).map((e) => e.name) : [];
+    const names = propNamesOf(prop);
     const limitElement = findChild(body, dav('limit'));
     const limit = limitElement ? parseLimit(textContent(findChild(limitElement, dav('nresults')) ?? limitElement)) : undefined;
     const collection = resource.collection;
@@ -40,13 +40,14 @@ export const SYNC_COLLECTION: ReportDef = {
     }
     const asMember = (meta: ResourceMeta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta });
     const token = (modseq: number) => [el(dav('sync-token'), syncToken({ syncId: collection.syncId, modseq }))];
+    const failure = { path: resource.path, logger: ctx.deps.logger };
     if (since === 0 && limit === undefined) {
       // A whole initial sync: the members a page at a time, as the response is sent. The token is
       // the state read before the first page, so whatever changes meanwhile is in the next sync.
       async function* everything(): AsyncGenerator<MultistatusResponse> {
         for await (const metas of store.resources.iterateMeta(collection.id)) yield* respond(metas.map(asMember));
       }
-      return streamingMultistatus(everything(), () => token(collection.modseq));
+      return streamingMultistatus(everything(), () => token(collection.modseq), {}, failure);
     }
     const fetched = await store.resources.changesSince(collection.id, since, limit === undefined ? undefined : limit + 1);
     // RFC 6578 §3.4: an initial sync lists the members only, never removed ones.
@@ -65,7 +66,7 @@ export const SYNC_COLLECTION: ReportDef = {
       for (const change of page) if (change.deleted) yield { path: collection.path + change.name, status: 404 };
       if (truncated) yield { path: collection.path, status: 507, error: el(dav('number-of-matches-within-limits')) };
     }
-    return streamingMultistatus(responses(), () => token(nextModseq));
+    return streamingMultistatus(responses(), () => token(nextModseq), {}, failure);
   },
 };
 

@@ -1,0 +1,20 @@
+// Cooperative time slicing for long answers. A report over thousands of objects is mostly
+// synchronous work (parsing, matching, expanding, serializing) between awaits that resolve at
+// once, so without a pause it holds the event loop until it is done and every other request on
+// the process waits. Giving the loop a turn every few milliseconds lets them through meanwhile.
+
+/** Milliseconds of work between two turns given to the event loop. */
+const SLICE_MS = 20;
+
+/**
+ * A pause to await between units of work: it gives the event loop a turn (a timer, so that I/O
+ * callbacks run too) once SLICE_MS have passed since the last one, and costs nothing otherwise.
+ */
+export function timeSlicer(): () => Promise<void> {
+  let sliceStart = performance.now();
+  return async () => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    sliceStart = performance.now();
+  };
+}
