@@ -1,6 +1,7 @@
 // Deno-side settings: the same ORRERY_* variables and imapd.conf-style file as the Node adapter,
 // read through Deno's own APIs.
 import { configEntriesFromEnv, parseConfig, parseImapdConf, type AppConfig } from '../../src/config.ts';
+import { connectionLimitsFromEnv, type ConnectionLimits } from '../../src/http/connection-limits.ts';
 
 export const DEFAULT_DB_URL = 'file:data/orrery.db';
 
@@ -9,6 +10,7 @@ export interface DenoSettings {
   port: number;
   database: { url: string; authToken?: string | undefined; syncUrl?: string | undefined };
   config: AppConfig;
+  connections: ConnectionLimits;
   bootstrap: { user?: string | undefined; password?: string | undefined };
 }
 
@@ -23,6 +25,7 @@ export function loadSettings(env: Record<string, string>): DenoSettings {
     port,
     database: { url: env.ORRERY_DB ?? DEFAULT_DB_URL, authToken: env.ORRERY_DB_AUTH_TOKEN, syncUrl: env.ORRERY_DB_SYNC_URL },
     config,
+    connections: connectionLimitsFromEnv(env),
     bootstrap: { user: env.ORRERY_BOOTSTRAP_USER, password: env.ORRERY_BOOTSTRAP_PASSWORD },
   };
 }

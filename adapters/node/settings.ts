@@ -2,6 +2,7 @@
 // an optional imapd.conf-style file. Every adapter reads the same ORRERY_* variables.
 import { readFileSync } from 'node:fs';
 import { configEntriesFromEnv, parseConfig, parseImapdConf, type AppConfig } from '../../src/config.ts';
+import { connectionLimitsFromEnv, type ConnectionLimits } from '../../src/http/connection-limits.ts';
 import { DEFAULT_DB_URL, type DatabaseSettings } from './database.ts';
 
 export interface NodeSettings {
@@ -9,6 +10,8 @@ export interface NodeSettings {
   port: number;
   database: DatabaseSettings;
   config: AppConfig;
+  /** Timeouts and the connection cap; the defaults of src/http/connection-limits.ts when absent. */
+  connections?: ConnectionLimits;
 }
 
 export function loadSettings(env: NodeJS.ProcessEnv, flags: { host?: string; port?: string; db?: string; config?: string } = {}): NodeSettings {
@@ -22,5 +25,6 @@ export function loadSettings(env: NodeJS.ProcessEnv, flags: { host?: string; por
     port,
     database: { url: flags.db ?? env.ORRERY_DB ?? DEFAULT_DB_URL, authToken: env.ORRERY_DB_AUTH_TOKEN, syncUrl: env.ORRERY_DB_SYNC_URL },
     config,
+    connections: connectionLimitsFromEnv(env),
   };
 }
