@@ -7,7 +7,7 @@ import { DavError, needPrivileges, notFound } from '../dav/errors.ts';
 import { encodePath } from '../dav/path.ts';
 import type { DavResource } from '../dav/resource.ts';
 import type { CollectionRecord, CollectionKind as StoredKind } from '../storage/index.ts';
-import { effectiveRights, isOperationAllowed, privilegeForOperation, type AclOperation } from './evaluate.ts';
+import { effectiveRights, isOperationAllowed, METHOD_PRIVILEGES, privilegeForOperation, type AclOperation } from './evaluate.ts';
 import type { CollectionKind } from './privileges.ts';
 import { hasAllRights, type Rights } from './rights.ts';
 
@@ -81,6 +81,11 @@ export function requireAccess(ctx: DavContext, resource: DavResource, operation:
   if (resource.kind !== 'virtual' && resource.kind !== 'principal' && !canLookUp) throw notFound();
   const kind = kindOf(resource) ?? 'principal';
   throw needPrivileges(encodePath(privilegeTarget(resource)), privilegeForOperation(effectiveOperation(resource, operation), kind));
+}
+
+/** 403 need-privileges for `operation` on the collection at `href`, judged without looking at it. */
+export function refusedAt(href: string, operation: AclOperation): DavError {
+  return needPrivileges(href, METHOD_PRIVILEGES[operation].privilege);
 }
 
 export function unauthorized(ctx: DavContext): DavError {

@@ -8,6 +8,7 @@ import type { DavResource } from '../dav/resource.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import { childElements, el, textContent, type XmlElement } from '../dav/xml/element.ts';
 import { appleIcal, caldav } from '../dav/xml/names.ts';
+import { linkTo } from '../http/public-url.ts';
 import type { UserRecord } from '../storage/index.ts';
 import { componentSetElement, componentsFromElement, SUPPORTED_COMPONENT_SET } from './components.ts';
 import { canonicalTzid, vtimezoneText } from '../tz/catalogue.ts';
@@ -118,7 +119,7 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
       name: caldav('timezone-service-set'),
       appliesTo: (r) => r.kind === 'collection' && r.collection.kind === 'calendar-home' && config.httpmodules.has('tzdist'),
       write: 'protected',
-      get: ({ ctx }) => el('{DAV:}href', `${ctx.url.origin}/tzdist`),
+      get: () => el('{DAV:}href', linkTo(config, '/tzdist')),
     },
     {
       name: caldav('schedule-calendar-transp'),

@@ -29,6 +29,13 @@ export interface DavContext {
   /** The authenticated user, or null for an anonymous request. */
   principal: Principal | null;
   resource: DavResource;
+  /** The calendar or home `resource` hides when the principal may read only its busy time (ResourceView). */
+  freeBusyTarget: DavResource | null;
+}
+
+/** An unexpected error as a log field: its stack where there is one. */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 export const SILENT_LOGGER: Logger = { info: () => undefined, error: () => undefined };

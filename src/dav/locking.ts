@@ -2,14 +2,20 @@
 // resource needs one of the covering locks' tokens in the If header, else 423.
 import type { LockRecord } from '../storage/index.ts';
 import type { DavContext } from './context.ts';
+import type { ResourceView } from './resource.ts';
+import type { DavServices } from './services.ts';
 import { conditionError, preconditionFailed } from './errors.ts';
 import { evaluateIf, parseIfHeader, submittedTokens, type ResourceState } from './if-header.ts';
 import { encodePath, hrefToPath, parentPath } from './path.ts';
 import { collectionEtag } from './properties/webdav.ts';
 import { resolveResource } from './resolve.ts';
 
-/** Evaluates the If header, if any (412 when no list holds). Runs once per request, before the handler. */
-export async function checkIfHeader(ctx: DavContext): Promise<void> {
+/**
+ * Evaluates the If header, if any (412 when no list holds). Runs once per request, before the
+ * handler. Each resource it names is judged as the principal may know it (`visible`): what they
+ * may not see has no entity tag and no locks, exactly like a URL that maps to nothing.
+ */
+export async function checkIfHeader(ctx: DavContext, requestView: ResourceView, visible: DavServices['visible']): Promise<void> {
   const header = ctx.request.headers.get('if');
   if (!header) return;
   const lists = parseIfHeader(header);
@@ -21,10 +27,8 @@ export async function checkIfHeader(ctx: DavContext): Promise<void> {
       states.set(tag, { etag: null, lockTokens: new Set() });
       continue;
     }
-    const resource = tag === null ? ctx.resource : await resolveResource(ctx.deps.store, ctx.deps.config, encodePath(path));
-    const etag = resource.kind === 'resource' ? resource.meta.etag : resource.kind === 'collection' ? collectionEtag(resource.collection) : null;
-    const locks = await ctx.deps.store.locks.covering(resource.path, now);
-    states.set(tag, { etag, lockTokens: new Set(locks.map((l) => l.token)) });
+    const view = tag === null ? requestView : await viewOf(ctx, visible, encodePath(path));
+    states.set(tag, await stateOf(ctx, view, now));
   }
   if (!evaluateIf(lists, (tag) => states.get(tag)!)) throw preconditionFailed('The If header conditions are not met');
 }
@@ -48,4 +52,26 @@ export async function requireUnlocked(ctx: DavContext, path: string, options: { 
   const blocking = locks.filter((lock) => !tokens.has(lock.token));
   if (blocking.length === 0) return;
   throw conditionError({ name: '{DAV:}lock-token-submitted', hrefs: [...new Set(blocking.map((l) => encodePath(l.path)))] }, 'The resource is locked and no matching lock token was submitted');
+}
+
+// --- Internal helpers ---
+
+async function viewOf(ctx: DavContext, visible: DavServices['visible'], pathname: string): Promise<ResourceView> {
+  return visible(ctx, await resolveResource(ctx.deps.store, ctx.deps.config, pathname), pathname);
+}
+
+async function stateOf(ctx: DavContext, view: ResourceView, now: number): Promise<ResourceState> {
+  if (view.hidden) return { etag: null, lockTokens: new Set() };
+  const resource = view.resource;
+  const etag = resource.kind === 'resource' ? resource.meta.etag : resource.kind === 'collection' ? collectionEtag(resource.collection) : null;
+  let locks = await ctx.deps.store.locks.covering(resource.path, now);
+  // Where nothing is (as far as the principal knows), only locks on collections above count: a lock
+  // rooted at the path itself would be on something they may not see.
+  if (resource.kind === 'missing') locks = locks.filter((lock) => isAbove(lock.path, resource.path));
+  return { etag, lockTokens: new Set(locks.map((l) => l.token)) };
+}
+
+function isAbove(collectionPath: string, path: string): boolean {
+  const asCollection = path.endsWith('/') ? path : `${path}/`;
+  return collectionPath.endsWith('/') && collectionPath !== asCollection && asCollection.startsWith(collectionPath);
 }

@@ -1,9 +1,9 @@
-// The DAV dispatcher: authentication, first-login provisioning, path resolution and the If
-// header run once here; then a table maps the method to its handler.
+// The DAV dispatcher: authentication, first-login provisioning, path resolution, the principal's
+// view of the target and the If header run once here; then a table maps the method to its handler.
 import { hasAccess } from '../acl/check.ts';
 import type { Authenticator } from '../http/auth.ts';
 import type { AppDeps, DavContext, Principal } from './context.ts';
-import { DavError, methodNotAllowed } from './errors.ts';
+import { DavError, methodNotAllowed, notFound } from './errors.ts';
 import { checkIfHeader } from './locking.ts';
 import { handleCopyMove } from './methods/copy-move.ts';
 import { handleDelete } from './methods/delete.ts';
@@ -42,7 +42,8 @@ const ANONYMOUS_METHODS = new Set(['GET', 'HEAD']);
  */
 const ANONYMOUS_READ_METHODS = new Set(['PROPFIND', 'REPORT']);
 
-export function createDavHandler(options: DavMountOptions): (request: Request) => Promise<Response> {
+/** The handler of every DAV path; `clientAddress` is where the request came from (login throttling). */
+export function createDavHandler(options: DavMountOptions): (request: Request, clientAddress?: string) => Promise<Response> {
   const { services, deps } = options;
   const handlers: Record<string, MethodHandler> = {
     OPTIONS: handleOptions,
@@ -62,21 +63,31 @@ export function createDavHandler(options: DavMountOptions): (request: Request) =
     POST: (ctx) => handlePost(ctx, services),
     ...options.extraMethods,
   };
-  return async (request) => {
+  return async (request, clientAddress) => {
     let method = request.method.toUpperCase();
     // Proxies and platforms that refuse unknown methods (Cloudflare's runtime refuses MKCALENDAR) can tunnel it.
     const override = request.headers.get('x-http-method-override')?.toUpperCase();
     if (method === 'POST' && override === 'MKCALENDAR') method = override;
-    const principal = await options.authenticator.authenticate(request);
+    const principal = await options.authenticator.authenticate(request, clientAddress);
     if (!principal && !ANONYMOUS_METHODS.has(method) && !ANONYMOUS_READ_METHODS.has(method)) throw options.authenticator.challenge();
     if (principal) await options.provision(principal);
     const url = new URL(request.url);
-    const resource = await resolveResource(deps.store, deps.config, url.pathname);
-    const ctx: DavContext = { request, url, deps, principal, resource };
-    if (!principal && ANONYMOUS_READ_METHODS.has(method) && !hasAccess(ctx, resource, 'read')) throw options.authenticator.challenge();
+    const resolved = await resolveResource(deps.store, deps.config, url.pathname);
+    // From here on, preconditions and handlers see only what the principal may know of the target.
+    const view = await services.visible({ request, url, deps, principal, resource: resolved, freeBusyTarget: null }, resolved, url.pathname);
+    const ctx: DavContext = { request, url, deps, principal, resource: view.resource, freeBusyTarget: view.freeBusyTarget };
+    // Anonymous requests for anything not shown to them are challenged, so that clients learn to log in.
+    if (!principal && (view.hidden || (ctx.resource.kind === 'missing' && !ctx.resource.parent))) throw options.authenticator.challenge();
+    // A hidden target gets 404, what a URL that maps to nothing gets (RFC 9110 §15.5.5). It is the
+    // only answer that can match real absence: a missing member of a collection the principal may
+    // read must be 404, and a 403 need-privileges would name a collection they may not know of.
+    // Only a free-busy-query goes on, for right 9 (free-busy-query.ts), and without an If header:
+    // busy time is all that right gives, not the collection's state.
+    if (view.hidden && !(method === 'REPORT' && view.freeBusyTarget && !request.headers.has('if'))) throw notFound();
+    if (!principal && ANONYMOUS_READ_METHODS.has(method) && !hasAccess(ctx, ctx.resource, 'read')) throw options.authenticator.challenge();
     const handler = handlers[method];
-    if (!handler) throw methodNotAllowed(allowedMethods(resource), `${method} is not supported`);
-    await checkIfHeader(ctx);
+    if (!handler) throw methodNotAllowed(allowedMethods(ctx.resource), `${method} is not supported`);
+    await checkIfHeader(ctx, view, services.visible);
     return handler(ctx);
   };
 }

@@ -19,11 +19,8 @@ const VIRTUAL: Record<string, VirtualCollection> = {
 export async function resolveResource(store: Store, config: AppConfig, pathname: string): Promise<DavResource> {
   const { segments, trailingSlash } = decodePath(pathname);
   // A trailing slash on a non-collection still names that resource (MKCOL over it must fail).
-  const joined = segments.join('/');
-  const virtual = VIRTUAL[joined];
-  if (virtual && (virtual.startsWith('drive') ? config.httpmodules.has('webdav') : true)) {
-    return { kind: 'virtual', path: joinPath(segments, true), name: virtual };
-  }
+  const virtual = virtualCollectionAt(config, segments);
+  if (virtual) return { kind: 'virtual', path: joinPath(segments, true), name: virtual };
   const area = areaOf(segments, config);
   if (area === 'principals') {
     const user = segments.length === 4 ? await store.users.get(segments[3]!) : undefined;
@@ -51,6 +48,18 @@ export async function resolveResource(store: Store, config: AppConfig, pathname:
     if (record) return { kind: 'resource', path: parent.path + name, collection: parent, name, meta: record };
   }
   return { kind: 'missing', path: joinPath(segments, trailingSlash), parent: parent ?? null, name, area };
+}
+
+/** The storage-less collection named by decoded path segments, if there is one. */
+export function virtualCollectionAt(config: AppConfig, segments: readonly string[]): VirtualCollection | undefined {
+  const virtual = VIRTUAL[segments.join('/')];
+  return virtual && (virtual.startsWith('drive') ? config.httpmodules.has('webdav') : true) ? virtual : undefined;
+}
+
+/** What resolveResource answers for `pathname` when nothing is there: the same path form, name and area. */
+export function missingAt(config: AppConfig, pathname: string, parent: CollectionRecord | null): Extract<DavResource, { kind: 'missing' }> {
+  const { segments, trailingSlash } = decodePath(pathname);
+  return { kind: 'missing', path: joinPath(segments, trailingSlash), parent, name: segments.at(-1) ?? '', area: areaOf(segments, config) };
 }
 
 async function memberOfAlias(store: Store, alias: CollectionRecord, segments: readonly string[], trailingSlash: boolean): Promise<DavResource> {

@@ -21,3 +21,14 @@ export type DavResource =
   | { kind: 'missing'; path: string; parent: CollectionRecord | null; name: string; area: Area };
 
 export type Area = 'calendars' | 'drive' | 'principals' | 'other';
+
+/**
+ * A resource as one principal may know it. What they may not see is `missing`; `hidden` when they
+ * may not even learn whether anything is there, which is answered like a URL that maps to nothing.
+ */
+export interface ResourceView {
+  resource: DavResource;
+  hidden: boolean;
+  /** A calendar or home behind the view whose busy time the principal may still read (Cyrus right 9). */
+  freeBusyTarget: DavResource | null;
+}

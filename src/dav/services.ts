@@ -5,7 +5,7 @@ import type { ContentPolicies } from './content.ts';
 import type { DavContext } from './context.ts';
 import type { PropertyRegistry } from './properties/registry.ts';
 import type { ReportRegistry } from './reports/registry.ts';
-import type { DavResource } from './resource.ts';
+import type { DavResource, ResourceView } from './resource.ts';
 
 export interface DavServices {
   properties: PropertyRegistry;
@@ -17,6 +17,11 @@ export interface DavServices {
   initialAcl(ctx: DavContext, kind: CollectionKind, parent: DavResource): string;
   /** Refuses deletions the area forbids (home, Inbox, the default calendar); throws a DavError. */
   checkDeletable(ctx: DavContext, resource: DavResource): Promise<void>;
+  /**
+   * The resource at `pathname` as the request's principal may know it: what they may not see is
+   * answered as missing (the access policy, acl/visibility.ts).
+   */
+  visible(ctx: DavContext, resource: DavResource, pathname: string): Promise<ResourceView>;
   /** Extra POST handling by the areas (sharing, Outbox, bulk import); null means "not handled". */
   post?(ctx: DavContext): Promise<Response | null>;
 }

@@ -49,7 +49,10 @@ export async function replyToHome(ctx: DavContext, resource: Extract<DavContext[
   if (collectionId === null && reply.sharedHref !== null) {
     const path = hrefToPath(reply.sharedHref, ctx.url);
     const shared = path === null ? null : await resolveResource(ctx.deps.store, ctx.deps.config, encodePath(path));
-    if (shared?.kind === 'collection') collectionId = shared.collection.id;
+    // A calendar that is not there answers as one that was never shared with this user, so that
+    // replies cannot be used to find out which calendars exist.
+    if (shared?.kind !== 'collection') throw notFound('There is no such invitation');
+    collectionId = shared.collection.id;
   }
   if (collectionId === null) throw badRequest('The reply must name the invitation (in-reply-to) or the shared calendar (hosturl)');
   return answer(ctx, sharee, collectionId, reply);

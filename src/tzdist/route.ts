@@ -11,12 +11,18 @@ import { handleZones } from './zones-list.ts';
 export interface TzdistOptions {
   /** The path the sub-app is mounted at; used for the TZURL of served VTIMEZONEs. Default "/tzdist". */
   tzdistPath?: string;
+  /**
+   * This server's configured scheme://host[:port] (http/public-url.ts), for TZURL; without one
+   * zones have no TZURL, since the request's Host header is not to be trusted with it.
+   */
+  origin?: string | null;
 }
 
 const ALLOW = 'GET, HEAD, OPTIONS';
 
 export function createTzdistApp(options: TzdistOptions = {}): Hono {
   const tzdistPath = options.tzdistPath ?? '/tzdist';
+  const origin = options.origin ?? null;
   const app = new Hono();
 
   app.get('/capabilities', (c) => answer(() => handleCapabilities(c.req.raw)));
@@ -30,7 +36,7 @@ export function createTzdistApp(options: TzdistOptions = {}): Hono {
       const expand = /^(.+)\/observances\/?$/.exec(path);
       return expand
         ? handleExpand(c.req.raw, url, expand[1] as string)
-        : handleZoneGet(c.req.raw, url, path.replace(/\/$/, ''), tzdistPath);
+        : handleZoneGet(c.req.raw, url, path.replace(/\/$/, ''), tzdistPath, origin);
     }),
   );
   app.options('*', () => new Response(null, { status: 204, headers: { Allow: ALLOW } }));

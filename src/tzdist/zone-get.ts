@@ -41,7 +41,8 @@ export function zoneEtag(tzid: string, format: ZoneFormat = 'text/calendar', ran
   return `"${hash}-${TZ_OUTPUT_REVISION}${FORMAT_TAGS[format]}${truncation}"`;
 }
 
-export function handleZoneGet(request: Request, url: URL, tzid: string, tzdistPath: string): Response {
+/** `origin` is this server's configured scheme://host[:port] (http/public-url.ts); without one there is no TZURL. */
+export function handleZoneGet(request: Request, url: URL, tzid: string, tzdistPath: string, origin: string | null = null): Response {
   const format = negotiateZoneFormat(url, request.headers.get('Accept'));
   const range = parseRange(url, false);
   const canonical = canonicalTzid(tzid);
@@ -52,12 +53,12 @@ export function handleZoneGet(request: Request, url: URL, tzid: string, tzdistPa
   if (notModified) return notModified;
 
   const headers = cacheHeaders(validators, CONTENT_TYPES[format]);
-  // Bodies depend on the format, the zone and the URL (TZURL repeats origin, start and end as
-  // written); repeated gets skip regeneration.
-  const cacheKey = [format, url.origin, tzid, url.searchParams.get('start'), url.searchParams.get('end')].join(' ');
+  // Bodies depend on the format, the zone and the TZURL (the configured origin, with start and
+  // end as written); repeated gets skip regeneration.
+  const cacheKey = [format, origin ?? '', tzid, url.searchParams.get('start'), url.searchParams.get('end')].join(' ');
   const cached = bodyCache.get(cacheKey);
   if (cached !== undefined) return new Response(cached.slice(0), { status: 200, headers });
-  const body = renderZone(url, tzid, format, range, tzdistPath);
+  const body = renderZone(tzid, format, range, origin === null ? undefined : tzurlFor(url, origin, tzdistPath, tzid));
   if (bodyCache.size >= BODY_CACHE_ENTRIES) bodyCache.clear();
   bodyCache.set(cacheKey, body);
   return new Response(body.slice(0), { status: 200, headers });
@@ -67,7 +68,7 @@ const BODY_CACHE_ENTRIES = 256;
 const bodyCache = new Map<string, Uint8Array<ArrayBuffer>>();
 const encoder = new TextEncoder();
 
-function renderZone(url: URL, tzid: string, format: ZoneFormat, range: UtcRange, tzdistPath: string): Uint8Array<ArrayBuffer> {
+function renderZone(tzid: string, format: ZoneFormat, range: UtcRange, tzurl: string | undefined): Uint8Array<ArrayBuffer> {
   if (format === 'application/tzif' || format === 'application/tzif-leap') {
     const zone = getTransitionZone(tzid);
     if (!zone) throw new TzdistError('tzid-not-found');
@@ -77,7 +78,7 @@ function renderZone(url: URL, tzid: string, format: ZoneFormat, range: UtcRange,
       ...(format === 'application/tzif-leap' ? { leapSeconds: LEAP_SECOND_TABLE } : {}),
     });
   }
-  const vtimezone = vtimezoneText(tzid, { ...range, tzurl: tzurlFor(url, tzdistPath, tzid) }) as string;
+  const vtimezone = vtimezoneText(tzid, { ...range, ...(tzurl === undefined ? {} : { tzurl }) }) as string;
   const text = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:${PRODID}\r\n${vtimezone}END:VCALENDAR\r\n`;
   if (format === 'text/calendar') return encoder.encode(text);
   const jcal = withRfc7808Types(ICAL.parse(text));
@@ -85,7 +86,7 @@ function renderZone(url: URL, tzid: string, format: ZoneFormat, range: UtcRange,
 }
 
 /** The absolute get URL of this zone (with its truncation), as Cyrus puts in TZURL. */
-function tzurlFor(url: URL, tzdistPath: string, tzid: string): string {
+function tzurlFor(url: URL, origin: string, tzdistPath: string, tzid: string): string {
   const path = tzid.split('/').map(encodeURIComponent).join('/');
   const query = new URLSearchParams();
   for (const name of ['start', 'end']) {
@@ -93,7 +94,7 @@ function tzurlFor(url: URL, tzdistPath: string, tzid: string): string {
     if (value !== null) query.set(name, value);
   }
   const search = query.size ? `?${query.toString()}` : '';
-  return `${url.origin}${tzdistPath.replace(/\/$/, '')}/zones/${path}${search}`;
+  return `${origin}${tzdistPath.replace(/\/$/, '')}/zones/${path}${search}`;
 }
 
 /** ical.js does not know the RFC 7808 §7 properties; give them their registered value types. */

@@ -5,9 +5,12 @@ import type { CalendarSummary } from './calendars.ts';
 import { colorInputValue, componentFieldset, componentLabel, formatBytes, timezoneSelect, type Markup } from './fields.ts';
 
 export interface CardContext {
-  /** scheme://host of the request, for the absolute links people paste into other programs. */
-  origin: string;
-  host: string;
+  /**
+   * This server's configured scheme://host[:port] (http/public-url.ts), for the absolute links
+   * people paste into other programs; null when none is configured, and the page script completes
+   * them from the address the browser shows.
+   */
+  origin: string | null;
   /** Whether calendar-timezone-id can be set (the tzdist module is on). */
   timezones: boolean;
 }
@@ -56,13 +59,18 @@ function badges(calendar: CalendarSummary): Markup {
 }
 
 function links(calendar: CalendarSummary, view: CardContext): Markup {
-  const url = `${view.origin}${calendar.href}`;
+  // Without a configured origin the server sends paths: the request's Host header is the client's
+  // word, while the address the browser shows is the one its user chose (script-actions.ts).
+  const url = view.origin === null ? calendar.href : `${view.origin}${calendar.href}`;
+  const subscribe = view.origin === null ? calendar.href : `webcal://${new URL(view.origin).host}${calendar.href}`;
+  const completed = (kind: string) => (view.origin === null ? html`data-link="${kind}" data-path="${calendar.href}"` : '');
   return html`<div class="links">
-    <a class="button" href="webcal://${view.host}${calendar.href}">Subscribe</a>
+    <a class="button" href="${subscribe}" ${completed('webcal')}>Subscribe</a>
     <a class="button" href="${calendar.href}" download="${(calendar.displayName || calendar.segment).replace(/[^\w .-]/g, '_')}.ics">Download</a>
     ${calendar.freeBusyPath ? html`<a class="button" href="${calendar.freeBusyPath}">Free/busy</a>` : ''}
     <span class="url"
-      ><code>${url}</code><button type="button" class="ghost small" data-action="copy" data-copy="${url}" aria-label="Copy the calendar's address">Copy</button></span
+      ><code ${completed('absolute')}>${url}</code
+      ><button type="button" class="ghost small" data-action="copy" data-copy="${url}" ${completed('absolute')} aria-label="Copy the calendar's address">Copy</button></span
     >
   </div>`;
 }

@@ -4,6 +4,7 @@ import { hasAccess, requireAccess, unauthorized } from '../acl/check.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError, notFound } from '../dav/errors.ts';
 import { encodePath } from '../dav/path.ts';
+import { publicOrigin } from '../http/public-url.ts';
 import { loadCalendars, loadInvitations, type CollectionResource } from './calendars.ts';
 import { renderPage } from './page.ts';
 
@@ -35,8 +36,7 @@ export async function renderCalendarAdmin(ctx: DavContext, home: CollectionResou
     invitations,
     canCreate: hasAccess(ctx, { kind: 'missing', path: newCalendar, parent: home.collection, name: 'new-calendar', area: 'calendars' }, 'make-collection'),
     nonce,
-    origin: ctx.url.origin,
-    host: ctx.url.host,
+    origin: publicOrigin(ctx.deps.config),
     timezones: ctx.deps.config.httpmodules.has('tzdist'),
   });
   return new Response(body, { status: 200, headers: pageHeaders(nonce) });

@@ -257,5 +257,13 @@ if (createZone) {
   if (local && Array.from(createZone.options).some((o) => o.value === local)) createZone.value = local;
   createZone.form.addEventListener('reset', () => setTimeout(() => { createZone.value = local || ''; }));
 }
+// Addresses the server could not make absolute (no servername configured) take the origin the
+// browser shows, which its user chose, rather than the one a request header claimed.
+$$('[data-link]').forEach((node) => {
+  const path = node.dataset.path;
+  if (node.dataset.link === 'webcal') node.href = 'webcal://' + location.host + path;
+  else if (node.dataset.action === 'copy') node.dataset.copy = location.origin + path;
+  else node.textContent = location.origin + path;
+});
 restoreFlash();
 `;

@@ -11,11 +11,12 @@ import { caldav } from '../../dav/xml/names.ts';
 import { parseUtc } from '../../ical/zones.ts';
 import { computeFreeBusy, type FreeBusyRange } from '../../freebusy/compute.ts';
 import { renderFreeBusy, type FreeBusyMediaType } from '../../freebusy/render.ts';
-import { loadFreeBusySources } from '../../freebusy/sources.ts';
+import { loadFreeBusySources, logUnreadable } from '../../freebusy/sources.ts';
 import type { CollectionRecord } from '../../storage/index.ts';
 
 export const CALDAV_FREE_BUSY_QUERY: ReportDef = {
   name: caldav('free-busy-query'),
+  freeBusy: true,
   async run(ctx, body) {
     const resource = ctx.resource;
     const kind = resource.kind === 'collection' ? resource.collection.kind : undefined;
@@ -29,6 +30,7 @@ export const CALDAV_FREE_BUSY_QUERY: ReportDef = {
     const sources = await loadFreeBusySources(ctx.deps.store, calendars, range, { skipTransparent: kind === 'calendar-home' });
     const periods = computeFreeBusy(sources, range, {
       ...recurrenceLimits(config),
+      onUnreadable: logUnreadable(ctx.deps.logger),
     });
     const mediaType = preferredMediaType(ctx.request.headers.get('accept'));
     const text = renderFreeBusy(periods, { range, dtstampUtcMs: ctx.deps.now(), uid: crypto.randomUUID() }, mediaType);

@@ -1,6 +1,6 @@
 // COPY and MOVE (RFC 4918 §9.8, §9.9): resources anywhere the target collection's content policy
 // accepts them; collections where the area allows (calendars move, folders copy and move).
-import { requireAccess } from '../../acl/check.ts';
+import { refusedAt, requireAccess } from '../../acl/check.ts';
 import { operationsForMethod } from '../../acl/evaluate.ts';
 import { AlreadyExistsError } from '../../storage/index.ts';
 import type { DavContext } from '../context.ts';
@@ -27,7 +27,15 @@ export async function handleCopyMove(ctx: DavContext, services: DavServices, mod
   if (normalisedTarget === source.path || (isCollection && normalisedTarget.startsWith(source.path))) {
     throw new DavError(403, undefined, 'The destination is the source or inside it');
   }
-  const target = await resolveResource(ctx.deps.store, ctx.deps.config, encodePath(destinationPath));
+  const destinationPathname = encodePath(destinationPath);
+  const destination = await services.visible(ctx, await resolveResource(ctx.deps.store, ctx.deps.config, destinationPathname), destinationPathname);
+  // A destination the principal may not know of is refused the same way whatever is there: the
+  // privilege to create there is what they lack, on a collection named by the path alone. (404 would
+  // tell the client that its source is gone; 409 would say that a collection on the way is missing.)
+  if (destination.hidden) {
+    throw refusedAt(encodePath(parentPath(destinationPath)), isCollection ? 'make-collection' : 'write-content');
+  }
+  const target = destination.resource;
   const targetParent = target.kind === 'missing' ? target.parent : await parentOf(ctx, target);
   if (!targetParent) throw conflict('The destination collection does not exist (RFC 4918 §9.8.5)');
   const exists = target.kind !== 'missing';

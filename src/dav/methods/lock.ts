@@ -1,6 +1,6 @@
 // LOCK and UNLOCK (RFC 4918 §9.10, §9.11): exclusive and shared write locks, depth 0 or
 // infinity, stored in the database; a LOCK on an unmapped URL creates an empty resource (§7.3).
-import { requireAccess } from '../../acl/check.ts';
+import { hasAccess, requireAccess } from '../../acl/check.ts';
 import { readBodyText } from '../../http/body.ts';
 import type { LockRecord } from '../../storage/index.ts';
 import type { DavContext } from '../context.ts';
@@ -30,6 +30,7 @@ export async function handleLock(ctx: DavContext, createEmpty: CreateEmptyResour
   const depthInfinity = depthHeader === 'infinity' && (resource.kind === 'collection' || resource.kind === 'virtual');
   if (resource.kind === 'virtual' || resource.kind === 'principal') throw new DavError(405, undefined, 'This resource cannot be locked', { Allow: 'OPTIONS, PROPFIND' });
 
+  if (resource.kind === 'missing' && !resource.parent) throw conflict('The parent collection does not exist (RFC 4918 §9.10.4)');
   requireAccess(ctx, resource, 'write-content');
   const existing = await ctx.deps.store.locks.covering(resource.path, now, depthInfinity);
   const conflicting = existing.filter((lock) => lock.exclusive || info.exclusive);
@@ -38,7 +39,6 @@ export async function handleLock(ctx: DavContext, createEmpty: CreateEmptyResour
   }
   let created = false;
   if (resource.kind === 'missing') {
-    if (!resource.parent) throw conflict('The parent collection does not exist');
     await createEmpty(ctx, resource);
     created = true;
   }
@@ -62,6 +62,8 @@ export async function handleUnlock(ctx: DavContext): Promise<Response> {
   const header = ctx.request.headers.get('lock-token');
   const token = header?.trim().replace(/^<(.*)>$/, '$1');
   if (!token) throw badRequest('UNLOCK needs a Lock-Token header');
+  // Whether a token locks the resource is for those who may unlock something here to learn.
+  if (!hasAccess(ctx, resource, 'unlock-any')) requireAccess(ctx, resource, 'write-content');
   const now = ctx.deps.now();
   const covering = await ctx.deps.store.locks.covering(resource.path, now);
   const lock = covering.find((l) => l.token === token);

@@ -7,11 +7,16 @@ import type { DavServices } from '../services.ts';
 import { parseXml } from '../xml/parse.ts';
 
 export async function handleReport(ctx: DavContext, services: DavServices): Promise<Response> {
-  if (ctx.resource.kind === 'missing') throw notFound();
+  // The body is read first, whatever is at the URL: which report it is decides whether a
+  // collection hidden from the principal may still answer (free-busy with right 9).
   const text = await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'REPORT body');
   if (text.trim() === '') throw badRequest('REPORT needs a body');
   const body = parseXml(text);
   const report = services.reports.find(body.name);
+  if (ctx.resource.kind === 'missing') {
+    if (report?.freeBusy && ctx.freeBusyTarget) return report.run({ ...ctx, resource: ctx.freeBusyTarget, freeBusyTarget: null }, body, services);
+    throw notFound();
+  }
   if (!report) throw conditionError({ name: '{DAV:}supported-report' }, `The report ${body.name} is not supported here`);
   return report.run(ctx, body, services);
 }

@@ -6,6 +6,11 @@ import type { ClarkName } from '../xml/names.ts';
 
 export interface ReportDef {
   name: ClarkName;
+  /**
+   * Answers busy time only, so it also runs on a calendar or home hidden from a principal who
+   * holds read-free-busy there (Cyrus right 9, RFC 4791 §6.1.1); its run checks that privilege.
+   */
+  freeBusy?: boolean;
   run(ctx: DavContext, body: XmlElement, services: DavServices): Promise<Response>;
 }
 

@@ -4,8 +4,9 @@ import { createTzdistApp } from '../../../src/tzdist/index.ts';
 
 export const BASE = 'http://tz.example.org/tzdist';
 
-export function makeTzdistApp(): Hono {
-  return new Hono().route('/tzdist', createTzdistApp({ tzdistPath: '/tzdist' }));
+/** As app.ts mounts it when servername (or http_baseurl) names this server tz.example.org. */
+export function makeTzdistApp(origin: string | null = 'http://tz.example.org'): Hono {
+  return new Hono().route('/tzdist', createTzdistApp({ tzdistPath: '/tzdist', origin }));
 }
 
 export function request(app: Hono, path: string, init: RequestInit = {}): Promise<Response> {
