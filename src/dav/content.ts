@@ -2,7 +2,7 @@
 // may bring in, and whether sub-collections may be created. Areas supply the policies; app.ts
 // maps collection kinds to them.
 import { sha256, toHex } from '../http/digest.ts';
-import type { CalendarObjectIndex, CollectionKind, CollectionRecord, ResourceMeta, ResourceRecord, ResourceWrite } from '../storage/index.ts';
+import type { CalendarObjectIndex, CollectionKind, CollectionRecord, ResourceMeta, ResourceRecord, ResourceWrite, SchedulingEffects } from '../storage/index.ts';
 import type { DavContext } from './context.ts';
 
 export interface ContentPolicy {
@@ -19,6 +19,11 @@ export interface ContentPolicy {
    * is what was stored before, if anything. May return extra response headers (Schedule-Tag).
    */
   afterWrite?(ctx: DavContext, event: WriteEvent): Promise<Record<string, string> | void>;
+  /**
+   * Runs before a DELETE removes a member; what it returns is committed in the removal's own batch
+   * (implicit scheduling stores the cancellations or declines to send, so none is lost).
+   */
+  prepareDelete?(ctx: DavContext, event: DeleteEvent): Promise<SchedulingEffects | undefined>;
   /** Runs after a DELETE removed a member (implicit scheduling sends cancellations or declines). */
   afterDelete?(ctx: DavContext, event: DeleteEvent): Promise<void>;
 }

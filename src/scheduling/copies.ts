@@ -10,7 +10,7 @@ import { calendarHomePath } from '../dav/urls.ts';
 import { textContent } from '../dav/xml/element.ts';
 import { caldav } from '../dav/xml/names.ts';
 import type { ICAL } from '../ical/parse.ts';
-import type { CollectionRecord, ResourceRecord, Store, WriteExpectation } from '../storage/index.ts';
+import type { CollectionRecord, ResourcePut, ResourceRecord, Store, WriteExpectation } from '../storage/index.ts';
 import { parseCalendar } from './itip/model.ts';
 
 export interface StoredCopy {
@@ -57,14 +57,20 @@ export interface CopyWrite {
 
 /** Stores a copy the server produced (never sent by a client), in the same stored form a PUT produces. */
 export async function writeCopy(store: Store, config: AppConfig, write: CopyWrite, now: number): Promise<void> {
+  const put = await copyPut(config, write, now);
+  await store.resources.put(put.collection, put.name, put.write, put.expect, now);
+}
+
+/** The stored form of a copy, for writing it in a batch with other resources. */
+export async function copyPut(config: AppConfig, write: CopyWrite, now: number): Promise<ResourcePut> {
   const full = write.calendar.toString();
   const validated = validateCalendarObject(full, 'text/calendar', CALENDAR_COMPONENTS, config, now);
   const stripped = config.httpmodules.has('tzdist') ? stripKnownTimezones(validated.vcalendar) : null;
   const data = stripped ? stripped.toString() : full;
-  await store.resources.put(
-    write.collection,
-    write.name,
-    {
+  return {
+    collection: write.collection,
+    name: write.name,
+    write: {
       contentType: 'text/calendar; charset=utf-8',
       data,
       etag: await strongEtag(data),
@@ -72,9 +78,8 @@ export async function writeCopy(store: Store, config: AppConfig, write: CopyWrit
       index: validated.index,
       scheduleTag: write.scheduleTag,
     },
-    write.expect,
-    now,
-  );
+    expect: write.expect,
+  };
 }
 
 /** A fresh Schedule-Tag (RFC 6638 §3.2.10): an opaque quoted string like an entity tag. */

@@ -1,15 +1,17 @@
 // Delivery to a user of this server (RFC 6638 §4, Cyrus sched_deliver_local): the sender needs
 // schedule-deliver-invite/-reply on the recipient's Inbox; the message is merged into the
 // recipient's calendar (new invitations into their default calendar) and a copy lands in the Inbox.
+// Delivery is planned here and written by the caller in one batch with the message's completion.
 import { rightsOfUser } from '../acl/check.ts';
 import { isOperationAllowed } from '../acl/evaluate.ts';
 import { plannedCollections } from '../caldav/provisioning.ts';
 import { strongEtag } from '../dav/content.ts';
 import type { AppDeps } from '../dav/context.ts';
 import { calendarHomePath } from '../dav/urls.ts';
-import type { CollectionRecord, UserRecord } from '../storage/index.ts';
+import type { ICAL } from '../ical/parse.ts';
+import type { CollectionRecord, ResourcePut, UserRecord } from '../storage/index.ts';
 import { addressSet, findLocalUser } from './addresses.ts';
-import { copyName, defaultCalendar, findCopy, newScheduleTag, readCalendar, writeCopy } from './copies.ts';
+import { copyName, copyPut, defaultCalendar, findCopy, newScheduleTag, readCalendar } from './copies.ts';
 import { applyCancel, applyReply, applyRequest } from './itip/merge.ts';
 import { checkAuthority } from './itip/authority.ts';
 import { classify } from './itip/classify.ts';
@@ -29,8 +31,11 @@ export const STATUS = {
 } as const;
 
 export interface LocalDelivery {
+  status: string;
+  /** The recipient's copy and Inbox item, to be written in one batch (empty when nothing changes). */
+  writes: ResourcePut[];
   /** The merged organizer copy of a REPLY, for forwarding the new state to the other attendees. */
-  organizerCopy?: { collection: CollectionRecord; name: string } | undefined;
+  organizerCopy?: ICAL.Component | undefined;
 }
 
 export interface DeliverOptions {
@@ -38,13 +43,13 @@ export interface DeliverOptions {
   refresh?: boolean;
 }
 
-export async function deliverLocally(
+export async function planLocalDelivery(
   deps: AppDeps,
   sender: UserRecord,
   recipient: UserRecord,
   message: ItipMessage,
   options: DeliverOptions = {},
-): Promise<{ status: string } & LocalDelivery> {
+): Promise<LocalDelivery> {
   const now = deps.now();
   const home = calendarHomePath(recipient.name);
   let inbox = await deps.store.collections.get(`${home}Inbox/`);
@@ -53,72 +58,72 @@ export async function deliverLocally(
     await deps.store.collections.ensure(plannedCollections(deps, recipient.name), now);
     inbox = await deps.store.collections.get(`${home}Inbox/`);
   }
-  if (!inbox) return { status: STATUS.noScheduling };
+  if (!inbox) return { status: STATUS.noScheduling, writes: [] };
   const rights = rightsOfUser(inbox, { name: sender.name, isAdmin: false }, deps.config);
   const operation = message.method === 'REPLY' ? 'schedule-deliver-reply' : 'schedule-deliver-invite';
-  if (!isOperationAllowed(operation, 'schedule-inbox', rights)) return { status: STATUS.noAuthority };
+  if (!isOperationAllowed(operation, 'schedule-inbox', rights)) return { status: STATUS.noAuthority, writes: [] };
 
   // The sender speaks only for themselves: a message's originator is one of their own addresses.
   if (!addressSet(sender, deps.config).has(normalizeAddress(message.originator))) {
     deps.logger.info('Scheduling message refused: the originator is not the sender', { sender: sender.name, originator: message.originator, uid: message.uid });
-    return { status: STATUS.noAuthority };
+    return { status: STATUS.noAuthority, writes: [] };
   }
   const existing = await findCopy(deps.store, recipient.name, message.uid);
   const current = existing ? readCalendar(existing.record.data) : null;
   const refusal = await checkAuthority({ stored: current, message, sameUser: sameCalendarUser(deps) });
   if (refusal) {
     deps.logger.info('Scheduling message refused', { method: message.method, uid: message.uid, sender: sender.name, recipient: recipient.name, reason: refusal.message });
-    return { status: refusal.reason === 'organizer-mismatch' ? STATUS.rejected : STATUS.noAuthority };
+    return { status: refusal.reason === 'organizer-mismatch' ? STATUS.rejected : STATUS.noAuthority, writes: [] };
   }
-  const result: LocalDelivery = {};
+  const result: LocalDelivery = { status: STATUS.delivered, writes: [] };
   if (message.method === 'REQUEST') {
     // A refresh only updates copies that exist: an attendee who deleted theirs does not get it back.
-    if (options.refresh && !existing) return { status: STATUS.delivered };
-    if (current && classify(current, addressSet(recipient, deps.config)).kind === 'organizer') return { status: STATUS.rejected };
+    if (options.refresh && !existing) return result;
+    if (current && classify(current, addressSet(recipient, deps.config)).kind === 'organizer') return { status: STATUS.rejected, writes: [] };
     const merged = applyRequest(current, message.calendar, { recipient: message.recipient, apple: deps.config.caldav_allowscheduling === 'apple' });
     if (merged) {
       const target = existing?.collection ?? (await defaultCalendar(deps.store, recipient.name));
-      if (!target) return { status: STATUS.noScheduling };
+      if (!target) return { status: STATUS.noScheduling, writes: [] };
       let name = existing?.record.name ?? copyName(message.uid);
       if (!existing && (await deps.store.resources.getMeta(target.id, name))) name = `${crypto.randomUUID()}.ics`;
       const tag = options.refresh && existing?.record.scheduleTag ? existing.record.scheduleTag : newScheduleTag();
-      await writeCopy(deps.store, deps.config, {
+      result.writes.push(await copyPut(deps.config, {
         collection: target,
         name,
         calendar: merged,
         expect: existing ? { etag: existing.record.etag } : { absent: true },
         scheduleTag: tag,
-      }, now);
+      }, now));
     }
   } else if (message.method === 'CANCEL') {
     if (existing && current) {
-      if (classify(current, addressSet(recipient, deps.config)).kind !== 'attendee') return { status: STATUS.rejected };
-      await writeCopy(deps.store, deps.config, {
+      if (classify(current, addressSet(recipient, deps.config)).kind !== 'attendee') return { status: STATUS.rejected, writes: [] };
+      result.writes.push(await copyPut(deps.config, {
         collection: existing.collection,
         name: existing.record.name,
         calendar: applyCancel(current, message.calendar),
         expect: { etag: existing.record.etag },
         scheduleTag: newScheduleTag(),
-      }, now);
+      }, now));
     }
   } else if (existing && current) {
     const role = classify(current, addressSet(recipient, deps.config));
-    if (role.kind !== 'organizer') return { status: STATUS.rejected };
+    if (role.kind !== 'organizer') return { status: STATUS.rejected, writes: [] };
     const merged = applyReply(current, message.calendar, message.originator);
     if (merged) {
       // An attendee's answer is not a change the organizer's client must see before writing (RFC 6638 §3.2.10).
-      await writeCopy(deps.store, deps.config, {
+      result.writes.push(await copyPut(deps.config, {
         collection: existing.collection,
         name: existing.record.name,
         calendar: merged,
         expect: { etag: existing.record.etag },
         scheduleTag: existing.record.scheduleTag,
-      }, now);
-      result.organizerCopy = { collection: existing.collection, name: existing.record.name };
+      }, now));
+      result.organizerCopy = merged;
     }
   }
-  if (!options.refresh) await storeInInbox(deps, inbox, message, now);
-  return { status: STATUS.delivered, ...result };
+  if (!options.refresh) result.writes.push(await inboxItem(inbox, message));
+  return result;
 }
 
 /**
@@ -144,13 +149,13 @@ function sameCalendarUser(deps: AppDeps): (a: string, b: string) => Promise<bool
 }
 
 /** The scheduling message itself, kept in the Inbox for the recipient's client (RFC 6638 §4.1). */
-async function storeInInbox(deps: AppDeps, inbox: CollectionRecord, message: ItipMessage, now: number): Promise<void> {
+async function inboxItem(inbox: CollectionRecord, message: ItipMessage): Promise<ResourcePut> {
   const text = message.calendar.toString();
   const component = message.calendar.getAllSubcomponents().find((c) => c.name !== 'vtimezone')?.name.toUpperCase() ?? 'VEVENT';
-  await deps.store.resources.put(
-    inbox,
-    `${crypto.randomUUID()}.ics`,
-    {
+  return {
+    collection: inbox,
+    name: `${crypto.randomUUID()}.ics`,
+    write: {
       contentType: `text/calendar; charset=utf-8; method=${message.method}; component=${component}`,
       data: text,
       etag: await strongEtag(text),
@@ -158,7 +163,6 @@ async function storeInInbox(deps: AppDeps, inbox: CollectionRecord, message: Iti
       // Scheduling messages are not calendar object resources: several may share one UID.
       index: null,
     },
-    { absent: true },
-    now,
-  );
+    expect: { absent: true },
+  };
 }

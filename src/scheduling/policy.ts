@@ -1,17 +1,19 @@
 // Implicit scheduling on calendar writes (RFC 6638 §3): wraps the calendar content policy so that
-// a PUT checks the scheduling preconditions and assigns the Schedule-Tag before storing, and after
-// storing (or after a DELETE) sends the REQUEST/CANCEL/REPLY messages and records SCHEDULE-STATUS.
+// a PUT checks the scheduling preconditions, assigns the Schedule-Tag and computes the
+// REQUEST/CANCEL/REPLY messages before storing (a DELETE, before removing), the messages being
+// stored as scheduling jobs in the write's own batch; after storing, the request delivers them and
+// records SCHEDULE-STATUS. Whatever a stopped server left undelivered, jobs.ts delivers later.
 import { collectionRights } from '../acl/check.ts';
 import { isOperationAllowed } from '../acl/evaluate.ts';
-import { strongEtag, type ContentPolicy, type DeleteEvent, type WriteEvent } from '../dav/content.ts';
+import { strongEtag, type ContentPolicy, type DeleteEvent } from '../dav/content.ts';
 import type { DavContext } from '../dav/context.ts';
 import { encodePath } from '../dav/path.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import type { ICAL } from '../ical/parse.ts';
-import type { CollectionRecord, ResourceRecord, ResourceWrite, UserRecord } from '../storage/index.ts';
+import type { CollectionRecord, NewSchedulingJob, ResourceRecord, ResourceWrite, SchedulingEffects, UserRecord } from '../storage/index.ts';
 import { addressSet, ownerOf } from './addresses.ts';
 import { findCopy, newScheduleTag, readCalendar } from './copies.ts';
-import { deliverAll, PRODID, type Scheduler } from './deliver.ts';
+import { deliverGroup, jobsFor, PRODID, type Scheduler } from './deliver.ts';
 import { ItipError, mappingItipErrors } from './errors.ts';
 import { attendeeMessages } from './itip/attendee.ts';
 import { checkAttendeeChange, checkRoleChange, classify, type SchedulingRole } from './itip/classify.ts';
@@ -20,7 +22,7 @@ import { historyWindow } from './itip/historical.ts';
 import { preserveAttendeeAnswers } from './itip/merge.ts';
 import { parseCalendar, uidOf, type ItipMessage } from './itip/model.ts';
 import { organizerMessages } from './itip/organizer.ts';
-import { recordStatuses } from './status.ts';
+import { recordGroupStatuses } from './status.ts';
 
 /** What prepare() learned, kept for afterWrite() of the same request. */
 interface Pending {
@@ -35,9 +37,13 @@ interface Pending {
   /** The stored text differs from what the client sent. */
   rewritten: boolean;
   scheduleTag: string | null;
+  /** The scheduling jobs stored with the write, when it sends anything. */
+  groupId: string | null;
 }
 
 const pending = new WeakMap<DavContext, Pending>();
+/** The scheduling jobs stored with a DELETE, for afterDelete() of the same request. */
+const pendingDeletes = new WeakMap<DavContext, string>();
 
 export function schedulingContent(base: ContentPolicy, scheduler: Scheduler): ContentPolicy {
   return {
@@ -52,11 +58,21 @@ export function schedulingContent(base: ContentPolicy, scheduler: Scheduler): Co
       const state = pending.get(ctx);
       pending.delete(ctx);
       if (!state) return extra;
-      return { ...(extra ?? {}), ...(await scheduleWrite(scheduler, ctx, event, state)) };
+      return { ...(extra ?? {}), ...(await scheduleWrite(scheduler, state)) };
+    },
+    async prepareDelete(ctx, event) {
+      const extra = base.prepareDelete ? await base.prepareDelete(ctx, event) : undefined;
+      if (!schedulingEnabled(ctx) || event.collection.owner === null) return extra;
+      const jobs = await deleteJobs(ctx, event);
+      if (jobs.length === 0) return extra;
+      pendingDeletes.set(ctx, jobs[0]!.groupId);
+      return { ...(extra ?? {}), enqueue: [...(extra?.enqueue ?? []), ...jobs] };
     },
     async afterDelete(ctx, event) {
       if (base.afterDelete) await base.afterDelete(ctx, event);
-      if (schedulingEnabled(ctx) && event.collection.owner !== null) await scheduleDelete(scheduler, ctx, event);
+      const groupId = pendingDeletes.get(ctx);
+      pendingDeletes.delete(ctx);
+      if (groupId) await deliverNow(scheduler, groupId);
     },
   };
 }
@@ -112,17 +128,20 @@ async function prepareScheduling(ctx: DavContext, collection: CollectionRecord, 
     rewritten = true;
   }
   const scheduleTag = role.kind === 'organizer' ? newScheduleTag() : role.kind === 'attendee' ? previousRecord?.scheduleTag ?? newScheduleTag() : null;
-  pending.set(ctx, { owner, self, role, previousRole, previous, previousLastEnd: previousRecord?.lastEnd ?? null, sent, rewritten, scheduleTag });
-  return { ...write, data, etag, size, scheduleTag };
+  const state: Pending = { owner, self, role, previousRole, previous, previousLastEnd: previousRecord?.lastEnd ?? null, sent, rewritten, scheduleTag, groupId: null };
+  const jobs = await writeJobs(ctx, collection, name, state, write.index?.lastEnd ?? null);
+  state.groupId = jobs[0]?.groupId ?? null;
+  pending.set(ctx, state);
+  const scheduling: SchedulingEffects | undefined = jobs.length > 0 ? { enqueue: jobs } : write.scheduling;
+  return { ...write, data, etag, size, scheduleTag, scheduling };
 }
 
-async function scheduleWrite(scheduler: Scheduler, ctx: DavContext, event: WriteEvent, state: Pending): Promise<Record<string, string>> {
-  const headers: Record<string, string> = {};
-  if (state.scheduleTag) headers['Schedule-Tag'] = state.scheduleTag;
+/** The messages a write sends (RFC 6638 §3.2.1-§3.2.2), as jobs to store with it. */
+async function writeJobs(ctx: DavContext, collection: CollectionRecord, name: string, state: Pending, lastEnd: number | null): Promise<NewSchedulingJob[]> {
   const now = ctx.deps.now();
   const age = ctx.deps.config.caldav_historical_age_seconds;
-  const nextHistory = historyWindow(now, age, event.stored.lastEnd);
-  let messages: ItipMessage[] = [];
+  const nextHistory = historyWindow(now, age, lastEnd);
+  let messages: ItipMessage[];
   const asOrganizer = state.role.kind === 'organizer' || state.role.kind === 'none';
   if (state.role.kind === 'attendee') {
     messages = attendeeMessages({
@@ -147,22 +166,36 @@ async function scheduleWrite(scheduler: Scheduler, ctx: DavContext, event: Write
       prodid: PRODID,
     });
   }
+  if (messages.length === 0) return [];
+  const allowed = await outboxAllows(ctx, state.owner, asOrganizer ? 'schedule-send-invite' : 'schedule-send-reply');
+  // The statuses go back into this version of the object, known by its Schedule-Tag.
+  const statusTarget = state.role.kind !== 'none' && state.scheduleTag
+    ? { path: collection.path, name, scheduleTag: state.scheduleTag, property: asOrganizer ? 'attendee' as const : 'organizer' as const }
+    : null;
+  return jobsFor(messages, { groupId: crypto.randomUUID(), sender: state.owner, allowed, statusTarget, now });
+}
+
+async function scheduleWrite(scheduler: Scheduler, state: Pending): Promise<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  if (state.scheduleTag) headers['Schedule-Tag'] = state.scheduleTag;
   let rewritten = state.rewritten;
-  if (messages.length > 0) {
-    const allowed = await outboxAllows(ctx, state.owner, asOrganizer ? 'schedule-send-invite' : 'schedule-send-reply');
-    const statuses = await deliverAll(scheduler, state.owner, messages, allowed);
-    if (state.role.kind !== 'none') {
-      rewritten = (await recordStatuses(ctx.deps, event, asOrganizer ? 'attendee' : 'organizer', statuses)) || rewritten;
-    }
-  }
+  if (state.groupId) rewritten = (await deliverNow(scheduler, state.groupId)) || rewritten;
   // RFC 6638 §3.2 / RFC 4791 §5.3.4: the stored data is not what the client sent, so no validator for it.
   if (rewritten) Object.assign(headers, { ETag: '', 'Last-Modified': '' });
   return headers;
 }
 
-async function scheduleDelete(scheduler: Scheduler, ctx: DavContext, event: DeleteEvent): Promise<void> {
+/** Delivers a write's stored messages within its request; returns whether SCHEDULE-STATUS rewrote the copy. */
+async function deliverNow(scheduler: Scheduler, groupId: string): Promise<boolean> {
+  scheduler.beforeDelivery?.();
+  await deliverGroup(scheduler, groupId);
+  return recordGroupStatuses(scheduler.deps, groupId);
+}
+
+/** The CANCELs of an organizer's or the REPLY of an attendee's removed copy (RFC 6638 §3.2.1.3, §3.2.2.4). */
+async function deleteJobs(ctx: DavContext, event: DeleteEvent): Promise<NewSchedulingJob[]> {
   const owner = await ownerOf(ctx, event.collection);
-  if (!owner) return;
+  if (!owner) return [];
   const self = addressSet(owner, ctx.deps.config);
   let previous: ICAL.Component;
   let role: SchedulingRole;
@@ -170,7 +203,7 @@ async function scheduleDelete(scheduler: Scheduler, ctx: DavContext, event: Dele
     previous = readCalendar(event.previous.data);
     role = classify(previous, self);
   } catch {
-    return;
+    return [];
   }
   const now = ctx.deps.now();
   const history = historyWindow(now, ctx.deps.config.caldav_historical_age_seconds, event.previous.lastEnd);
@@ -181,9 +214,9 @@ async function scheduleDelete(scheduler: Scheduler, ctx: DavContext, event: Dele
     // RFC 6638 §8.1: Schedule-Reply: F deletes the copy without telling the organizer.
     messages = attendeeMessages({ previous, next: null, organizer: role.organizer, self: role.self, history, nowMs: now, prodid: PRODID });
   }
-  if (messages.length === 0) return;
+  if (messages.length === 0) return [];
   const allowed = await outboxAllows(ctx, owner, role.kind === 'organizer' ? 'schedule-send-invite' : 'schedule-send-reply');
-  await deliverAll(scheduler, owner, messages, allowed);
+  return jobsFor(messages, { groupId: crypto.randomUUID(), sender: owner, allowed, statusTarget: null, now });
 }
 
 /** The requester's right to send on the owner's behalf, from the owner's Outbox ACL (RFC 6638 §6.1). */

@@ -4,7 +4,7 @@ export { migrate } from './migrate.ts';
 export * from './errors.ts';
 export * from './records.ts';
 export type { NewCollection } from './collections.ts';
-export type { ResourceWrite, WriteExpectation, ChangeEntry } from './resources.ts';
+export type { ResourceWrite, ResourcePut, WriteExpectation, ChangeEntry } from './resources.ts';
 export { collectionExists } from './properties.ts';
 
 import { CollectionRepo } from './collections.ts';
@@ -13,6 +13,7 @@ import { LockRepo } from './locks.ts';
 import { OutboundRepo } from './outbound.ts';
 import { PropertyRepo } from './properties.ts';
 import { ResourceRepo } from './resources.ts';
+import { SchedulingJobRepo } from './scheduling-jobs.ts';
 import { ShareRepo } from './shares.ts';
 import { UserRepo } from './users.ts';
 
@@ -24,6 +25,7 @@ export interface Store {
   readonly locks: LockRepo;
   readonly outbound: OutboundRepo;
   readonly shares: ShareRepo;
+  readonly schedulingJobs: SchedulingJobRepo;
 }
 
 export function createStore(db: DbClient): Store {
@@ -35,5 +37,6 @@ export function createStore(db: DbClient): Store {
     locks: new LockRepo(db),
     outbound: new OutboundRepo(db),
     shares: new ShareRepo(db),
+    schedulingJobs: new SchedulingJobRepo(db),
   };
 }

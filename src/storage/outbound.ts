@@ -2,12 +2,14 @@
 // lease (next_attempt_at moved ahead in a guarded UPDATE), so several servers sharing a database
 // never send one message twice at the same time.
 import { queryRow, queryRows, writeBatch, type DbClient } from './db.ts';
-import { toOutboundMessage, type NewOutboundMessage, type OutboundRecord } from './records.ts';
+import { toOutboundMessage, type NewOutboundMessage, type OutboundRecord, type SchedulingEffects } from './records.ts';
+import { schedulingEffectStatements } from './scheduling-jobs.ts';
 
 export class OutboundRepo {
   constructor(private readonly db: DbClient) {}
 
-  async enqueue(message: NewOutboundMessage, now: number): Promise<number> {
+  /** With `effects`, the scheduling message being delivered is completed in the same batch. */
+  async enqueue(message: NewOutboundMessage, now: number, effects?: SchedulingEffects): Promise<number> {
     const [result] = await writeBatch(this.db, [
       {
         sql: `INSERT INTO outbound_messages (created_at, next_attempt_at, attempts, state, sender, recipient, method, envelope_from,
@@ -15,6 +17,7 @@ export class OutboundRepo {
         args: [now, now, message.sender, message.recipient, message.method, message.envelopeFrom, message.message, message.itip,
           message.statusOwner, message.statusUid, message.statusProperty],
       },
+      ...schedulingEffectStatements(effects, now),
     ]);
     return Number(result!.lastInsertRowid);
   }

@@ -149,6 +149,51 @@ export interface OutboundRecord extends NewOutboundMessage {
   lastError: string | null;
 }
 
+/** One implicit-scheduling message to deliver (RFC 6638 §3.2), stored with the write that caused it. */
+export type SchedulingJobState = 'pending' | 'done';
+
+export interface NewSchedulingJob {
+  /** Shared by the messages of one write; SCHEDULE-STATUS is recorded per group. */
+  groupId: string;
+  /** The user on whose behalf the message is sent. */
+  sender: string;
+  method: string;
+  uid: string;
+  originator: string;
+  recipient: string;
+  /** The iTIP VCALENDAR (with METHOD). */
+  itip: string;
+  /** A server-side refresh of an attendee's copy after a reply: no Inbox item, Schedule-Tag kept. */
+  refresh: boolean;
+  /** Set when the outcome is known without delivering (no right to send): stored as done. */
+  status?: string | undefined;
+  /** The copy whose SCHEDULE-STATUS reflects this message, while it keeps this Schedule-Tag. */
+  statusTarget: { path: string; name: string; scheduleTag: string; property: 'attendee' | 'organizer' } | null;
+  /** Not to be run by a background worker before this time (the writing request delivers first). */
+  nextAttemptAt: number;
+}
+
+export interface SchedulingJobRecord extends Omit<NewSchedulingJob, 'status'> {
+  id: number;
+  createdAt: number;
+  attempts: number;
+  state: SchedulingJobState;
+  status: string | null;
+  statusesRecorded: boolean;
+  lastError: string | null;
+}
+
+/**
+ * Scheduling bookkeeping a write carries in its own atomic batch: the messages it causes, the
+ * message it delivers (the batch fails with PreconditionFailedError if that one is no longer
+ * pending, so a message is never delivered twice), and the group whose statuses it records.
+ */
+export interface SchedulingEffects {
+  enqueue?: readonly NewSchedulingJob[] | undefined;
+  complete?: { id: number; status: string } | undefined;
+  statusesRecordedFor?: string | undefined;
+}
+
 export const RESOURCE_META_COLUMNS =
   'id, collection_id, name, content_type, etag, size, modseq, created_at, modified_at, uid, component_type, first_start, last_end, is_recurring, organizer, schedule_tag';
 
@@ -253,6 +298,32 @@ export function toOutboundMessage(row: Row): OutboundRecord {
     statusOwner: nullableString(row.status_owner),
     statusUid: nullableString(row.status_uid),
     statusProperty: nullableString(row.status_property) as OutboundRecord['statusProperty'],
+  };
+}
+
+export function toSchedulingJob(row: Row): SchedulingJobRecord {
+  const path = nullableString(row.status_path);
+  const name = nullableString(row.status_name);
+  const scheduleTag = nullableString(row.status_schedule_tag);
+  const property = nullableString(row.status_property) as 'attendee' | 'organizer' | null;
+  return {
+    id: Number(row.id),
+    groupId: String(row.group_id),
+    createdAt: Number(row.created_at),
+    nextAttemptAt: Number(row.next_attempt_at),
+    attempts: Number(row.attempts),
+    state: String(row.state) as SchedulingJobState,
+    sender: String(row.sender),
+    method: String(row.method),
+    uid: String(row.uid),
+    originator: String(row.originator),
+    recipient: String(row.recipient),
+    itip: String(row.itip),
+    refresh: Number(row.refresh) === 1,
+    status: nullableString(row.status),
+    statusTarget: path !== null && name !== null && scheduleTag !== null && property !== null ? { path, name, scheduleTag, property } : null,
+    statusesRecorded: Number(row.statuses_recorded) === 1,
+    lastError: nullableString(row.last_error),
   };
 }
 

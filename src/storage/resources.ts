@@ -3,6 +3,7 @@
 // ETags are made of (RFC 6578), and leaves a tombstone when a name disappears.
 import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement, type Row } from './db.ts';
 import { PreconditionFailedError, StorageConflictError, UidConflictError } from './errors.ts';
+import { schedulingEffectStatements } from './scheduling-jobs.ts';
 import { busyInstancesSql, busyOf, clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
 import {
   RESOURCE_META_COLUMNS,
@@ -14,6 +15,7 @@ import {
   type CollectionRecord,
   type ResourceMeta,
   type ResourceRecord,
+  type SchedulingEffects,
 } from './records.ts';
 
 /** The metadata columns qualified for queries that join `resources r`. */
@@ -26,6 +28,16 @@ export interface ResourceWrite {
   size: number;
   index?: CalendarObjectIndex | null;
   scheduleTag?: string | null;
+  /** Scheduling messages this write causes or records, committed in the same batch. */
+  scheduling?: SchedulingEffects | undefined;
+}
+
+/** One resource write of a multi-resource batch (putAll). */
+export interface ResourcePut {
+  collection: CollectionRecord;
+  name: string;
+  write: ResourceWrite;
+  expect: WriteExpectation;
 }
 
 /** What the stored resource must look like for a write to go ahead (If-Match, If-None-Match: *). */
@@ -178,6 +190,7 @@ export class ResourceRepo {
     // An index without timeIndex rewrites an object whose instances have not changed.
     if (!write.index || write.index.timeIndex) statements.push(...replaceSpansStatements(collection.id, name, write.index?.timeIndex ?? null));
     statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [collection.id, name] });
+    statements.push(...schedulingEffectStatements(write.scheduling, now));
     let results;
     try {
       results = await writeBatch(this.db, statements);
@@ -216,14 +229,32 @@ export class ResourceRepo {
     }
   }
 
-  async delete(collection: CollectionRecord, name: string, expect: WriteExpectation, now: number): Promise<void> {
+  /** With `effects`, the scheduling messages the removal causes are stored in the same batch. */
+  async delete(collection: CollectionRecord, name: string, expect: WriteExpectation, now: number, effects?: SchedulingEffects): Promise<void> {
     const path = collection.path + name;
     await writeBatch(this.db, [
       expectationGuard(collection.id, name, expect),
       ...removalStatements(collection.id, name, now),
       { sql: 'DELETE FROM properties WHERE path = ?', args: [path] },
       { sql: 'DELETE FROM locks WHERE path = ?', args: [path] },
+      ...schedulingEffectStatements(effects, now),
     ]);
+  }
+
+  /**
+   * Writes several resources and the scheduling effects in one atomic batch: a local delivery
+   * (the recipient's copy and their Inbox item) together with the completion of its message.
+   * Each write's own `scheduling` is ignored here; `effects` applies once.
+   */
+  async putAll(puts: readonly ResourcePut[], effects: SchedulingEffects, now: number): Promise<void> {
+    const statements: InStatement[] = [];
+    for (const { collection, name, write, expect } of puts) {
+      statements.push(expectationGuard(collection.id, name, expect), ...bumpStatements(collection.id, now), upsertStatement(collection.id, name, write, now));
+      if (!write.index || write.index.timeIndex) statements.push(...replaceSpansStatements(collection.id, name, write.index?.timeIndex ?? null));
+      statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [collection.id, name] });
+    }
+    statements.push(...schedulingEffectStatements(effects, now));
+    await writeBatch(this.db, statements);
   }
 
   /**

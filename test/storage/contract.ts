@@ -299,6 +299,42 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       expect(await store.shares.listForCollection(other.id)).toEqual([]);
     });
 
+    it('RFC 6638 §3.2: scheduling jobs commit with their write, complete once, and settle their group', async () => {
+      const calendar = await newCalendar();
+      const inbox = await newCalendar();
+      const groupId = `g${RUN}-${++sequence}`;
+      const job = (recipient: string) => ({
+        groupId, sender: 'alice', method: 'REQUEST', uid: 'm1', originator: 'mailto:alice@example.com', recipient, itip: 'BEGIN:VCALENDAR', refresh: false,
+        statusTarget: { path: calendar.path, name: 'm1.ics', scheduleTag: '"t1"', property: 'attendee' as const }, nextAttemptAt: NOW + 10_000,
+      });
+      // A write that fails its precondition stores no jobs either.
+      await expect(store.resources.put(calendar, 'm1.ics', { ...calendarWrite('m1', '"e1"'), scheduling: { enqueue: [job('mailto:x@example.com')] } }, { etag: '"nope"' }, NOW))
+        .rejects.toBeInstanceOf(PreconditionFailedError);
+      expect(await store.schedulingJobs.group(groupId)).toEqual([]);
+      await store.resources.put(calendar, 'm1.ics', { ...calendarWrite('m1', '"e1"'), scheduling: { enqueue: [job('mailto:bob@example.com'), job('mailto:carol@example.com')] } }, { absent: true }, NOW);
+      const [bob, carol] = await store.schedulingJobs.group(groupId);
+      expect(bob).toMatchObject({ state: 'pending', attempts: 0, status: null, statusesRecorded: false, statusTarget: { scheduleTag: '"t1"' } });
+      // Leased to the writing request: not due before the lease runs out.
+      expect((await store.schedulingJobs.due(NOW, 100)).some((j) => j.groupId === groupId)).toBe(false);
+      expect((await store.schedulingJobs.due(NOW + 10_000, 100)).filter((j) => j.groupId === groupId)).toHaveLength(2);
+      expect(await store.schedulingJobs.claim(bob!, NOW + 60_000)).toBe(true);
+      expect(await store.schedulingJobs.claim(bob!, NOW + 60_000)).toBe(false);
+
+      const item = { collection: inbox, name: 'item-1.ics', write: { ...calendarWrite('item', '"i1"'), index: null }, expect: { absent: true } as const };
+      await store.resources.putAll([item], { complete: { id: bob!.id, status: '1.2' } }, NOW);
+      // Completing a job twice fails whole: the second Inbox item is not written.
+      await expect(store.resources.putAll([{ ...item, name: 'item-2.ics' }], { complete: { id: bob!.id, status: '1.2' } }, NOW)).rejects.toBeInstanceOf(PreconditionFailedError);
+      expect((await store.resources.countAndSize(inbox.id)).count).toBe(1);
+      expect(await store.schedulingJobs.unrecordedGroups(100)).not.toContain(groupId);
+
+      await store.schedulingJobs.commit({ complete: { id: carol!.id, status: '3.7' } }, NOW);
+      expect(await store.schedulingJobs.unrecordedGroups(100)).toContain(groupId);
+      await store.schedulingJobs.commit({ statusesRecordedFor: groupId }, NOW);
+      expect((await store.schedulingJobs.group(groupId)).map((j) => [j.state, j.status, j.statusesRecorded])).toEqual([['done', '1.2', true], ['done', '3.7', true]]);
+      await store.schedulingJobs.purge(NOW + 1);
+      expect(await store.schedulingJobs.group(groupId)).toEqual([]);
+    });
+
     it('creates, updates and deletes users (with their homes) atomically', async () => {
       const name = `user${RUN}-${++sequence}`;
       await store.users.create({ name, passwordHash: 'h', email: `${name}@example.com`, displayname: null }, NOW);

@@ -14,6 +14,10 @@ export interface ServerProcess {
   output(): string;
   /** Sends SIGTERM to the process group and resolves with the exit code (null if killed by a signal). */
   stop(): Promise<number | null>;
+  /** SIGKILLs the process group at once (a crash, no clean-up) and resolves when the leader is gone. */
+  kill(): Promise<void>;
+  /** Resolves when the process has exited, however it ended. */
+  exited: Promise<number | null>;
 }
 
 export interface SpawnOptions {
@@ -55,6 +59,11 @@ export async function startProcess(options: SpawnOptions): Promise<ServerProcess
     startupMs: 0,
     output: () => log,
     stop: () => stopGroup(child, exited),
+    kill: async () => {
+      signalGroup(child, 'SIGKILL');
+      await exited;
+    },
+    exited,
   };
   const deadline = started + (options.timeoutMs ?? 45_000);
   let gone = false;

@@ -21,13 +21,15 @@ export async function handleDelete(ctx: DavContext, services: DavServices): Prom
     checkScheduleTagMatch(ctx.request, meta);
     await requireUnlocked(ctx, resource.path, { membership: true });
     await services.checkDeletable(ctx, resource);
+    const policy = services.content(resource.collection.kind);
+    const event = { collection: resource.collection, name: resource.name, previous: meta as ResourceRecord };
+    const effects = policy.prepareDelete ? await policy.prepareDelete(ctx, event) : undefined;
     try {
-      await ctx.deps.store.resources.delete(resource.collection, resource.name, expect, now);
+      await ctx.deps.store.resources.delete(resource.collection, resource.name, expect, now, effects);
     } catch (error) {
       throw mapWriteError(error);
     }
-    const policy = services.content(resource.collection.kind);
-    if (policy.afterDelete) await policy.afterDelete(ctx, { collection: resource.collection, name: resource.name, previous: meta as ResourceRecord });
+    if (policy.afterDelete) await policy.afterDelete(ctx, event);
     return new Response(null, { status: 204 });
   }
   const depth = ctx.request.headers.get('depth');

@@ -3,7 +3,7 @@
 // Final results are written back as SCHEDULE-STATUS on the sender's copy (RFC 6638 §7.3).
 import type { AppConfig } from '../../config.ts';
 import type { Logger } from '../../dav/context.ts';
-import type { OutboundRecord, Store, UserRecord } from '../../storage/index.ts';
+import type { OutboundRecord, SchedulingEffects, Store, UserRecord } from '../../storage/index.ts';
 import { findCopy, readCalendar, writeCopy } from '../copies.ts';
 import { setScheduleStatus } from '../itip/merge.ts';
 import type { ItipMessage } from '../itip/model.ts';
@@ -27,9 +27,20 @@ const KEEP_MS = 7 * 86_400_000;
 
 type Outcome = 'sent' | 'retry' | 'failed' | 'busy';
 
-/** Queues one iTIP message for a remote recipient and tries to send it now; returns the SCHEDULE-STATUS. */
-export async function sendImip(deps: OutboxDeps, message: ItipMessage, sender: UserRecord, now: number): Promise<string> {
-  if (!deps.transport || !mailAddress(message.recipient)) return STATUS.invalidUser;
+/** Whether the message can go out by mail at all (a transport, and a mailto: recipient). */
+export function imipDeliverable(deps: OutboxDeps, message: ItipMessage): boolean {
+  return deps.transport !== null && mailAddress(message.recipient) !== null;
+}
+
+/**
+ * Queues one iTIP message for a remote recipient and tries to send it now; returns the
+ * SCHEDULE-STATUS. `effects` (the completion of the scheduling message) commit with the queueing,
+ * so the message is queued once. The send itself can only be at-least-once: a crash between the
+ * SMTP server accepting the mail and markSent() sends it again on retry, with the same Message-ID
+ * (it is part of the stored message), by which receivers can recognise the duplicate.
+ */
+export async function sendImip(deps: OutboxDeps, message: ItipMessage, sender: UserRecord, now: number, effects?: SchedulingEffects): Promise<string> {
+  if (!imipDeliverable(deps, message)) return STATUS.invalidUser;
   const built = buildImipMessage(message, {
     serviceSender: deps.config.imip_sender,
     originatorName: sender.displayname,
@@ -49,6 +60,7 @@ export async function sendImip(deps: OutboxDeps, message: ItipMessage, sender: U
       statusProperty: message.method === 'REPLY' ? 'organizer' : 'attendee',
     },
     now,
+    effects,
   );
   const record = await deps.store.outbound.get(id);
   const outcome = record ? await attempt(deps, record, now) : 'retry';
