@@ -1,0 +1,72 @@
+// Request lines fetch() cannot send, written on a raw socket to a real Node server: an
+// absolute-form target with userinfo and a CONNECT each get an answer and a log line, never a
+// 500 or a closed connection.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startServer, type RunningServer } from '../../adapters/node/server.ts';
+import { parseConfig } from '../../src/config.ts';
+
+let server: RunningServer;
+let dir: string;
+const logged: string[] = [];
+const AUTH = `Basic ${Buffer.from('alice:node-secret').toString('base64')}`;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'orrery-request-line-'));
+  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+  server = await startServer(
+    { host: '127.0.0.1', port: 0, database: { url: `file:${join(dir, 'orrery.db')}` }, config: parseConfig({}) },
+    { bootstrap: { user: 'alice', password: 'node-secret' } },
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+  vi.restoreAllMocks();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes raw bytes and collects everything until the server closes the connection. */
+function exchange(raw: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(server.port, '127.0.0.1', () => socket.write(raw));
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('end', () => resolve(received));
+    socket.on('error', reject);
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer; got ${JSON.stringify(received)}`)));
+  });
+}
+
+const statusOf = (answer: string) => Number(/^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1]);
+
+describe('request lines fetch() cannot send', () => {
+  it('answers 400 to an absolute-form target with userinfo (RFC 9110 §4.2.4)', async () => {
+    const body = '<propfind xmlns="DAV:"><prop><resourcetype/></prop></propfind>';
+    for (const credentials of ['', `Authorization: ${AUTH}\r\n`]) {
+      const answer = await exchange(
+        `PROPFIND http://a:b@127.0.0.1:${server.port}/dav/calendars/user/alice/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n${credentials}`
+          + `Depth: 0\r\nContent-Type: application/xml\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      );
+      expect(statusOf(answer)).toBe(400);
+      expect(answer).toContain('must not contain a user name or password');
+    }
+    expect(logged.some((line) => / PROPFIND \/dav\/calendars\/user\/alice\/ 400 /.test(line))).toBe(true);
+    expect(logged.join('\n')).not.toContain('a:b@');
+  });
+
+  it('still serves an absolute-form target without userinfo', async () => {
+    const answer = await exchange(`GET http://127.0.0.1:${server.port}/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
+    expect(statusOf(answer)).toBe(200);
+  });
+
+  it('answers 501 to CONNECT instead of closing the connection', async () => {
+    const answer = await exchange('CONNECT host:22 HTTP/1.1\r\nHost: host:22\r\n\r\n');
+    expect(statusOf(answer)).toBe(501);
+    expect(logged.some((line) => / CONNECT host:22 501 /.test(line))).toBe(true);
+  });
+});
