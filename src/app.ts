@@ -1,6 +1,8 @@
 // The composition root: every area, property, report and route is wired here and nowhere else.
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppConfig } from './config.ts';
+import { clientAddressOf } from './http/client-address.ts';
+import { noteFailure, requestIds } from './http/request-log.ts';
 import { CALENDAR_CONTENT, NO_CONTENT } from './caldav/content.ts';
 import { caldavProperties } from './caldav/properties.ts';
 import { createProvisioner } from './caldav/provisioning.ts';
@@ -20,7 +22,9 @@ import { SYNC_COLLECTION } from './dav/reports/sync-collection.ts';
 import type { DavServices } from './dav/services.ts';
 import { Authenticator } from './http/auth.ts';
 import { errorResponse } from './http/on-error.ts';
+import { redirectToContextPath, refuseBelowWellKnown } from './http/well-known.ts';
 import { createTzdistApp } from './tzdist/index.ts';
+import { publicOrigin } from './http/public-url.ts';
 import { createFreeBusyApp } from './freebusy/route.ts';
 import { chooseTransport, type MessageTransport } from './scheduling/imip/transport.ts';
 import { handleOutboxPost } from './scheduling/outbox.ts';
@@ -31,6 +35,7 @@ import { withNotificationNegotiation } from './notifications/get.ts';
 import { NOTIFICATION_PROPERTIES } from './notifications/properties.ts';
 import { handleAcl } from './acl/acl-method.ts';
 import { ACL_PROPERTIES } from './acl/properties.ts';
+import { visibleResource } from './acl/visibility.ts';
 import { ACL_PRINCIPAL_PROP_SET } from './acl/reports/acl-principal-prop-set.ts';
 import { PRINCIPAL_MATCH } from './acl/reports/principal-match.ts';
 import { PRINCIPAL_PROPERTY_SEARCH, PRINCIPAL_SEARCH_PROPERTY_SET } from './principals/search.ts';
@@ -46,6 +51,8 @@ export interface AppOptions {
   logger?: Logger;
   /** How iMIP mail leaves (the Node adapter injects SMTP); without one, imip_webhook_url is used if set. */
   transport?: MessageTransport | null;
+  /** Test only: called between a write's commit and the delivery of its scheduling messages (crash tests). */
+  beforeSchedulingDelivery?: () => void;
 }
 
 const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
@@ -61,7 +68,11 @@ const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
 
 export function createApp(config: AppConfig, store: Store, options: AppOptions = {}): Hono {
   const deps: AppDeps = { store, config, now: options.now ?? Date.now, logger: options.logger ?? SILENT_LOGGER };
-  const calendarContent = schedulingContent(CALENDAR_CONTENT, { deps, transport: chooseTransport(config, options.transport) });
+  const calendarContent = schedulingContent(CALENDAR_CONTENT, {
+    deps,
+    transport: chooseTransport(config, options.transport),
+    beforeDelivery: options.beforeSchedulingDelivery,
+  });
   const services: DavServices = {
     // Sharing and notifications come first: their DAV:resourcetype answers for calendars and notification collections.
     properties: new PropertyRegistry([
@@ -75,6 +86,7 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     canContain,
     initialAcl,
     checkDeletable,
+    visible: visibleResource,
     post: async (ctx) => (await handleSharingPost(ctx)) ?? handleOutboxPost(ctx),
   };
   const authenticator = new Authenticator(deps);
@@ -99,17 +111,23 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   });
 
   const app = new Hono();
-  app.onError((error, c) => errorResponse(error, deps.logger, c.req.raw));
+  const client = (c: Context) => clientAddressOf(c.env, c.req.raw, config.trusted_proxies);
+  app.use(requestIds());
+  app.onError((error, c) => {
+    noteFailure(c.req.raw, error);
+    return errorResponse(error, deps.logger, c.req.raw);
+  });
   app.notFound(() => new Response('Not found\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
 
   // RFC 6764 §5: bootstrapping via well-known URIs redirects to the context path.
-  app.all('/.well-known/caldav', (c) => c.redirect(`/dav/calendars/${new URL(c.req.url).search}`, 301));
-  app.all('/.well-known/caldav/*', (c) => c.redirect('/dav/calendars/', 301));
+  app.all('/.well-known/caldav', redirectToContextPath('/dav/calendars/'));
+  app.all('/.well-known/caldav/', redirectToContextPath('/dav/calendars/'));
+  app.all('/.well-known/caldav/*', refuseBelowWellKnown);
 
   if (config.httpmodules.has('tzdist')) {
     // RFC 7808 §4.1: the well-known URI redirects to the service's context path.
-    app.all('/.well-known/timezone', (c) => c.redirect(`/tzdist${new URL(c.req.url).search}`, 301));
-    app.route('/tzdist', createTzdistApp({ tzdistPath: '/tzdist' }));
+    app.all('/.well-known/timezone', redirectToContextPath('/tzdist'));
+    app.route('/tzdist', createTzdistApp({ tzdistPath: '/tzdist', origin: publicOrigin(config) }));
   }
 
   if (config.httpmodules.has('freebusy') && config.httpmodules.has('caldav')) {
@@ -120,9 +138,9 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     if (c.req.method === 'GET' || c.req.method === 'HEAD') {
       return c.text('Orrery calendar server. CalDAV clients: use this server\'s address; calendars live under /dav/calendars/.\n');
     }
-    return dav(c.req.raw);
+    return dav(c.req.raw, client(c));
   });
-  app.all('/dav', (c) => dav(c.req.raw));
-  app.all('/dav/*', (c) => dav(c.req.raw));
+  app.all('/dav', (c) => dav(c.req.raw, client(c)));
+  app.all('/dav/*', (c) => dav(c.req.raw, client(c)));
   return app;
 }

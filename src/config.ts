@@ -7,9 +7,17 @@ export type HttpModule = 'caldav' | 'freebusy' | 'tzdist' | 'webdav' | 'ischedul
 export interface AppConfig {
   httpmodules: ReadonlySet<HttpModule>;
   servername: string;
+  http_baseurl: string;
   defaultdomain: string;
   admins: readonly string[];
   caldav_realm: string;
+  failedloginpause_seconds: number;
+  maxfailedlogins_per_user: number;
+  maxfailedlogins_per_host: number;
+  failedloginlockout_seconds: number;
+  password_check_concurrency: number;
+  password_check_queue: number;
+  trusted_proxies: readonly string[];
   caldav_allowscheduling: SchedulingMode;
   caldav_allowattach: boolean;
   caldav_allowcalendaradmin: boolean;
@@ -20,6 +28,8 @@ export interface AppConfig {
   caldav_mindatetime: string;
   caldav_maxdatetime: string;
   caldav_max_instances: number;
+  caldav_max_report_instances: number;
+  caldav_accept_invalid_rrules: boolean;
   calendar_default_displayname: string;
   calendar_component_set: readonly string[];
   calendar_user_address_set: readonly string[];
@@ -36,7 +46,7 @@ export interface AppConfig {
   imip_webhook_url: string;
 }
 
-type OptionKind = 'switch' | 'string' | 'int' | 'bytesize' | 'duration' | 'list' | 'datetime' | { enum: readonly string[] };
+type OptionKind = 'switch' | 'string' | 'int' | 'bytesize' | 'duration' | 'list' | 'datetime' | 'hostname' | 'origin' | { enum: readonly string[] };
 
 interface OptionSpec {
   kind: OptionKind;
@@ -54,10 +64,22 @@ const MODULES = ['caldav', 'freebusy', 'tzdist', 'webdav', 'ischedule'] as const
 /** Every option the server knows. The README's configuration table is generated from this. */
 export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   httpmodules: { kind: 'list', default: 'caldav freebusy tzdist', values: MODULES, description: 'HTTP modules to enable: caldav, freebusy, tzdist, webdav (the /dav/drive file area), ischedule' },
-  servername: { kind: 'string', default: 'localhost', description: 'Name of this server, used in generated identifiers and messages' },
+  servername: {
+    kind: 'hostname',
+    default: 'localhost',
+    description: 'Public host name of this server: absolute URLs (subscribe links, TZURL, free-busy URLs) start with https:// and this name unless http_baseurl is set, and never come from the Host header; left at localhost, none are built (docs/deployment.md). Also used in generated identifiers and messages',
+  },
+  http_baseurl: { kind: 'origin', default: '', description: 'Scheme, host and port that absolute URLs start with when not https:// and servername, e.g. http://cal.example.com:8008 with no TLS proxy in front; no path' },
   defaultdomain: { kind: 'string', default: 'localhost', description: 'Domain of users whose name has no @domain; used for their calendar user addresses' },
   admins: { kind: 'list', default: '', description: 'Users who are server administrators (all rights everywhere)' },
   caldav_realm: { kind: 'string', default: 'Orrery', description: 'HTTP authentication realm' },
+  failedloginpause_seconds: { kind: 'duration', default: '1s', description: 'Pause before answering a failed login; it doubles with each further failure of the same user name or client address, up to 30s' },
+  maxfailedlogins_per_user: { kind: 'int', default: '10', description: 'Failed logins of one user name after which its logins are refused (429) until failedloginlockout has passed; credentials verified before still work; 0: no limit' },
+  maxfailedlogins_per_host: { kind: 'int', default: '50', description: 'Failed logins from one client address (IPv6: one /64) after which its logins are refused (429) until failedloginlockout has passed; 0: no limit' },
+  failedloginlockout_seconds: { kind: 'duration', default: '15m', description: 'How long failed logins are counted, and how long a lockout lasts after the last one' },
+  password_check_concurrency: { kind: 'int', default: '1', description: 'Password checks (each a deliberately slow KDF run) that run at once; the others wait their turn; 0: no limit' },
+  password_check_queue: { kind: 'int', default: '64', description: 'Password checks that may wait for a turn; beyond that logins are answered 503 with Retry-After' },
+  trusted_proxies: { kind: 'list', default: '', description: 'Addresses of reverse proxies in front of the server; for requests from them the client address is taken from X-Forwarded-For' },
   caldav_allowscheduling: { kind: { enum: ['on', 'off', 'apple'] }, default: 'on', description: 'Implicit scheduling (RFC 6638): on, off, or apple (CalendarServer emulation)' },
   caldav_allowattach: { kind: 'switch', default: 'on', description: 'Managed attachments (RFC 8607)' },
   caldav_allowcalendaradmin: { kind: 'switch', default: 'off', description: 'Serve the calendar management web page at the calendar home' },
@@ -67,7 +89,9 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   caldav_historical_age_seconds: { kind: 'duration', default: '7d', description: 'Occurrences older than this get no scheduling messages (option name caldav_historical_age)' },
   caldav_mindatetime: { kind: 'datetime', default: '19011213T204552Z', description: 'Earliest date-time accepted in calendar data (CALDAV:min-date-time)' },
   caldav_maxdatetime: { kind: 'datetime', default: '20380119T031407Z', description: 'Latest date-time accepted; also the horizon for unbounded recurrences (CALDAV:max-date-time)' },
-  caldav_max_instances: { kind: 'int', default: '10000', description: 'Most instances a bounded recurrence may produce (CALDAV:max-instances)' },
+  caldav_max_instances: { kind: 'int', default: '10000', description: 'Most instances a bounded recurrence may produce (CALDAV:max-instances); also the most one object expands to in a report' },
+  caldav_max_report_instances: { kind: 'int', default: '10000', description: 'Most recurrence instances one report computes over all the objects it reads, for its filter and as many again for CALDAV:expand (about half a second of work); past it the answer ends early with DAV:number-of-matches-within-limits' },
+  caldav_accept_invalid_rrules: { kind: 'switch', default: 'off', description: 'Store recurrence rules (RRULE, EXRULE) that break RFC 5545 §3.3.10 instead of refusing them with CALDAV:valid-calendar-data' },
   calendar_default_displayname: { kind: 'string', default: 'personal', description: 'Display name of the auto-created Default calendar' },
   calendar_component_set: { kind: 'list', default: COMPONENTS.join(' '), values: COMPONENTS, description: 'Component types of new calendars when none are given' },
   calendar_user_address_set: { kind: 'list', default: '', description: 'Domains this server is responsible for (local calendar users); empty means defaultdomain' },
@@ -87,12 +111,18 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
 /** Option names as written in files and variables, where they differ from the AppConfig key. */
 const EXTERNAL_NAMES: Partial<Record<keyof AppConfig, string>> = {
   caldav_historical_age_seconds: 'caldav_historical_age',
+  failedloginpause_seconds: 'failedloginpause',
+  failedloginlockout_seconds: 'failedloginlockout',
 };
 
 /** ORRERY_* variables that belong to the adapters (listen address, database), not to AppConfig. */
 export const ADAPTER_VARIABLES = new Set([
   'ORRERY_HOST', 'ORRERY_PORT', 'ORRERY_DB', 'ORRERY_DB_AUTH_TOKEN', 'ORRERY_DB_SYNC_URL', 'ORRERY_CONFIG',
   'ORRERY_BOOTSTRAP_USER', 'ORRERY_BOOTSTRAP_PASSWORD', 'ORRERY_LOG',
+  // Connection limits (src/http/connection-limits.ts).
+  'ORRERY_HEADERS_TIMEOUT', 'ORRERY_REQUEST_TIMEOUT', 'ORRERY_KEEPALIVE_TIMEOUT', 'ORRERY_MAX_CONNECTIONS',
+  // Crash tests only (adapters/node/server.ts).
+  'ORRERY_TEST_KILL_BEFORE_SCHEDULING_DELIVERY',
 ]);
 
 export class ConfigError extends Error {
@@ -158,6 +188,13 @@ function parseValue(spec: OptionSpec, raw: string, where: string): unknown {
     }
     case 'string':
       return value;
+    case 'hostname': {
+      // It goes into Message-IDs and addresses too, where a scheme or a port cannot.
+      if (value !== '' && !HOSTNAME.test(value)) throw new ConfigError(`${where}: "${value}" is not a host name like cal.example.com (a scheme or port goes in http_baseurl)`);
+      return value;
+    }
+    case 'origin':
+      return value === '' ? '' : parseOrigin(value, where);
     case 'int': {
       if (!/^\d+$/.test(value)) throw new ConfigError(`${where}: "${value}" is not a whole number`);
       return Number(value);
@@ -186,6 +223,23 @@ function parseValue(spec: OptionSpec, raw: string, where: string): unknown {
       return items;
     }
   }
+}
+
+/** A DNS name (labels of letters, digits, hyphens; underscores as some internal names have) or an IP literal. */
+const HOSTNAME = /^(?:(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.)*[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?\.?|\[[0-9A-Fa-f:.]+\])$/;
+
+/** scheme://host[:port], normalised (default port dropped, host in lower case); the server is always served from its root. */
+function parseOrigin(value: string, where: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.username !== '' || url.password !== '' || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new ConfigError(`${where}: "${value}" is not a URL like https://cal.example.com or http://cal.example.com:8008 (no path: the server answers at /)`);
+  }
+  return url.origin;
 }
 
 /** Cyrus durations: a number with an optional unit suffix (s, m, h, d), combinable: "1d12h"; negative allowed. */

@@ -3,10 +3,13 @@
 import { createApp } from '../../src/app.ts';
 import { ConfigError } from '../../src/config.ts';
 import { CONSOLE_LOGGER as LOGGER, withRequestLog } from '../../src/http/console-log.ts';
+import type { ConnectionInfo } from '../../src/http/client-address.ts';
 import { ensureBootstrapUser, UserAdminError } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
+import { withRequestLimits } from './limits.ts';
 import { loadSettings } from './settings.ts';
 import { processOutbox } from '../../src/scheduling/imip/queue.ts';
+import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
 import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
 
 async function main(): Promise<void> {
@@ -28,13 +31,25 @@ async function main(): Promise<void> {
   const app = createApp(settings.config, store, { logger: LOGGER, transport });
   const outbox = { store, config: settings.config, logger: LOGGER, transport };
   const outboxTimer = transport ? setInterval(() => void processOutbox(outbox, Date.now()).catch((error) => LOGGER.error('Outbox run failed', { error: String(error) })), 60_000) : undefined;
+  // Scheduling deliveries a previous process left unfinished: now, then every 5 seconds, one run at a time.
+  let schedulingRun: Promise<unknown> = Promise.resolve();
+  const runScheduling = () => {
+    schedulingRun = schedulingRun.then(() => processSchedulingJobs(outbox, Date.now())).catch((error) => LOGGER.error('Scheduling run failed', { error: String(error) }));
+  };
+  runScheduling();
+  const schedulingTimer = setInterval(runScheduling, 5_000);
   const server = Deno.serve(
     {
       hostname: settings.host,
       port: settings.port,
       onListen: ({ hostname, port }) => console.log(`Orrery listening on http://${hostname}:${port}/`),
     },
-    withRequestLog((request: Request) => app.fetch(request)),
+    // The peer address goes to the app as its env (login throttling counts failures per client).
+    // The request log is outermost, so it shows the 408s and 503s of the limits too.
+    withRequestLog(
+      withRequestLimits(settings.connections, (request: Request, info: Deno.ServeHandlerInfo) =>
+        app.fetch(request, { clientAddress: info.remoteAddr.transport === 'tcp' ? info.remoteAddr.hostname : undefined } satisfies ConnectionInfo)),
+    ),
   );
   let stopping = false;
   const stop = async () => {
@@ -43,6 +58,7 @@ async function main(): Promise<void> {
     console.log('Shutting down');
     // shutdown() lets requests in flight finish before the database closes under them.
     clearInterval(outboxTimer);
+    clearInterval(schedulingTimer);
     await server.shutdown();
     client.close();
     Deno.exit(0);

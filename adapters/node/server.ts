@@ -1,17 +1,29 @@
 // The Node adapter: serves the app with @hono/node-server, one log line per request, graceful
 // shutdown on SIGTERM/SIGINT.
 import { serve, type ServerType } from '@hono/node-server';
+import type { IncomingMessage, ServerOptions } from 'node:http';
 import { createApp } from '../../src/app.ts';
+import type { ConnectionInfo } from '../../src/http/client-address.ts';
+import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../src/http/connection-limits.ts';
 import { CONSOLE_LOGGER, withRequestLog } from '../../src/http/console-log.ts';
 import { processOutbox } from '../../src/scheduling/imip/queue.ts';
+import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
 import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
 import { ensureBootstrapUser } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
+import { refuseConnect, refuseRequestTarget } from './request-line.ts';
 import type { NodeSettings } from './settings.ts';
 import { smtpTransport } from './smtp-transport.ts';
 
 /** How often queued iMIP messages are retried. */
 const OUTBOX_INTERVAL_MS = 60_000;
+/** How often scheduling messages a stopped request left undelivered are looked for. */
+const SCHEDULING_INTERVAL_MS = 5_000;
+/**
+ * Test only: with this set to 1, the process kills itself (SIGKILL, no clean-up) right after a
+ * write's scheduling messages are committed and before they are delivered.
+ */
+const CRASH_BEFORE_DELIVERY = 'ORRERY_TEST_KILL_BEFORE_SCHEDULING_DELIVERY';
 
 
 export interface RunningServer {
@@ -27,7 +39,8 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
     CONSOLE_LOGGER.info(`Created user ${options.bootstrap!.user} from ORRERY_BOOTSTRAP_USER`);
   }
   const transport = chooseTransport(settings.config, smtpTransport(settings.config));
-  const app = createApp(settings.config, store, { logger: CONSOLE_LOGGER, transport });
+  const beforeSchedulingDelivery = process.env[CRASH_BEFORE_DELIVERY] === '1' ? () => process.kill(process.pid, 'SIGKILL') : undefined;
+  const app = createApp(settings.config, store, { logger: CONSOLE_LOGGER, transport, ...(beforeSchedulingDelivery ? { beforeSchedulingDelivery } : {}) });
   const outbox = { store, config: settings.config, logger: CONSOLE_LOGGER, transport };
   let outboxRun: Promise<unknown> = Promise.resolve();
   const runOutbox = (now = Date.now()) => {
@@ -40,10 +53,27 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
     ? setInterval(() => runOutbox().catch((error) => CONSOLE_LOGGER.error('Outbox run failed', { error: String(error) })), OUTBOX_INTERVAL_MS)
     : null;
   timer?.unref();
-  const fetch = options.quiet ? app.fetch : withRequestLog((request: Request) => app.fetch(request));
+  // Deliveries a previous process left unfinished, now and then periodically (one run at a time).
+  let schedulingRun: Promise<unknown> = Promise.resolve();
+  const runScheduling = () => {
+    schedulingRun = schedulingRun
+      .then(() => processSchedulingJobs(outbox, Date.now()))
+      .catch((error) => CONSOLE_LOGGER.error('Scheduling run failed', { error: String(error) }));
+  };
+  runScheduling();
+  const schedulingTimer = setInterval(runScheduling, SCHEDULING_INTERVAL_MS);
+  schedulingTimer.unref();
+  // The peer address goes to the app as its env (login throttling counts failures per client).
+  const handle = (request: Request, env: { incoming?: IncomingMessage }) =>
+    refuseRequestTarget(env.incoming?.url, CONSOLE_LOGGER) ?? app.fetch(request, { clientAddress: env.incoming?.socket.remoteAddress } satisfies ConnectionInfo);
+  const fetch = options.quiet ? handle : withRequestLog(handle);
+  const limits = settings.connections ?? DEFAULT_CONNECTION_LIMITS;
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch, hostname: settings.host, port: settings.port }, () => resolve(s));
+    const s = serve({ fetch, hostname: settings.host, port: settings.port, serverOptions: serverOptionsFor(limits) }, () => resolve(s));
+    // node:http closes connections past this at once, before reading anything from them.
+    if (limits.maxConnections > 0) s.maxConnections = limits.maxConnections;
   });
+  refuseConnect(server, options.quiet ? null : (line) => console.log(line));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   if ((await store.users.list()).length === 0) {
@@ -55,6 +85,7 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
     close: () =>
       new Promise<void>((resolve) => {
         if (timer) clearInterval(timer);
+        clearInterval(schedulingTimer);
         server.close(() => {
           client.close();
           resolve();
@@ -62,5 +93,19 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
         // Idle keep-alive connections would otherwise hold the shutdown open.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
+  };
+}
+
+/**
+ * node:http enforces the header and request timeouts (408, then close) on a timer that scans the
+ * open connections, every 30 seconds by default: a connection could outlive its timeout by that
+ * much. A quarter of the shortest timeout, at most a second, keeps the overshoot small.
+ */
+function serverOptionsFor(limits: ConnectionLimits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
   };
 }

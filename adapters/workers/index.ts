@@ -5,10 +5,12 @@ import type { ExecutionContext, Hono } from 'hono';
 import { createApp } from '../../src/app.ts';
 import { configEntriesFromEnv, parseConfig } from '../../src/config.ts';
 import { CONSOLE_LOGGER as LOGGER, withRequestLog } from '../../src/http/console-log.ts';
+import type { ConnectionInfo } from '../../src/http/client-address.ts';
 import { createStore, migrate, type DbClient } from '../../src/storage/index.ts';
 import { ensureBootstrapUser } from '../../src/users.ts';
 import { d1Client, type D1Database } from './d1-client.ts';
 import { processOutbox, type OutboxDeps } from '../../src/scheduling/imip/queue.ts';
+import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
 import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
 
 export interface WorkerEnv {
@@ -41,12 +43,17 @@ function instance(env: WorkerEnv): Promise<Instance> {
 
 export default {
   fetch: withRequestLog(async (request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> => {
-    return (await instance(env)).app.fetch(request, env, ctx);
+    // Cloudflare's edge sets CF-Connecting-IP to the peer address; a client cannot override it.
+    const connection: ConnectionInfo = { clientAddress: request.headers.get('cf-connecting-ip') ?? undefined };
+    return (await instance(env)).app.fetch(request, { ...env, ...connection }, ctx);
   }),
-  /** The cron trigger in wrangler.toml retries queued iMIP messages (the webhook transport). */
+  /**
+   * The cron trigger in wrangler.toml delivers scheduling messages an interrupted request left
+   * behind, then retries queued iMIP messages (the webhook transport).
+   */
   async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const { outbox } = await instance(env);
-    ctx.waitUntil(processOutbox(outbox, Date.now()));
+    ctx.waitUntil(processSchedulingJobs(outbox, Date.now()).then(() => processOutbox(outbox, Date.now())));
   },
 };
 

@@ -2,12 +2,12 @@
 // /freebusy/user/<user>[/<calendar>] with start, end or period, and format. Needs read-free-busy
 // (right 9) on the home or calendar; anonymous callers get in when "anyone" holds it.
 import { Hono, type Context } from 'hono';
+import { clientAddressOf } from '../http/client-address.ts';
+import { absoluteUrl } from '../http/public-url.ts';
 import { aclKind, rightsOfUser } from '../acl/check.ts';
 import { isOperationAllowed } from '../acl/evaluate.ts';
 import { recurrenceLimits } from '../caldav/limits.ts';
 import type { AppDeps, Principal } from '../dav/context.ts';
-import { needPrivileges } from '../dav/errors.ts';
-import { encodePath } from '../dav/path.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import { textContent } from '../dav/xml/element.ts';
@@ -18,7 +18,7 @@ import type { CollectionRecord } from '../storage/index.ts';
 import { calendarUserAddresses } from '../caldav/properties.ts';
 import { computeFreeBusy, type FreeBusyRange } from './compute.ts';
 import { renderFreeBusy, type FreeBusyMediaType } from './render.ts';
-import { loadFreeBusySources } from './sources.ts';
+import { loadFreeBusySources, logUnreadable } from './sources.ts';
 
 const DAY_MS = 86_400_000;
 /** CC/S 0903 §4.3 recommends six weeks. */
@@ -75,7 +75,7 @@ export function parseFreeBusyQuery(params: URLSearchParams, nowMs: number): { ra
 // --- Internal helpers ---
 
 async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authenticator): Promise<Response> {
-  const principal = await authenticator.authenticate(c.req.raw);
+  const principal = await authenticator.authenticate(c.req.raw, clientAddressOf(c.env, c.req.raw, deps.config.trusted_proxies));
   const query = parseFreeBusyQuery(new URL(c.req.url).searchParams, deps.now());
   if (query === 406) return text(406, 'format must be text/calendar or application/calendar+json\n');
   if (typeof query === 'string') return text(400, `${query}\n`);
@@ -84,11 +84,13 @@ async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authentic
   const user = await deps.store.users.get(userName);
   const home = user ? await deps.store.collections.get(calendarHomePath(user.name)) : undefined;
   const calendar = home && calendarName ? await deps.store.collections.get(`${home.path}${calendarName}/`) : undefined;
-  const target = calendarName ? calendar : home;
-  if (!user || !target || (calendarName && target.kind !== 'calendar')) return text(404, 'No such user or calendar\n');
-  if (!mayReadFreeBusy(deps, principal, target)) {
+  const found = calendarName ? calendar : home;
+  const target = found && (!calendarName || found.kind === 'calendar') && mayReadFreeBusy(deps, principal, found) ? found : undefined;
+  if (!user || !target) {
+    // A user or calendar that does not exist gets what one whose busy time the caller may not read
+    // gets, so that neither tells which exist: anonymous callers a challenge, everyone else 404.
     if (!principal) throw authenticator.challenge();
-    throw needPrivileges(encodePath(target.path), caldav('read-free-busy'));
+    return text(404, 'No such user or calendar, or its busy time is not shared with you\n');
   }
   const calendars = calendarName ? [target] : (await deps.store.collections.listChildren(target.path)).filter((col) => col.kind === 'calendar');
   const sources = await loadFreeBusySources(deps.store, calendars, query.range, { skipTransparent: !calendarName });
@@ -99,6 +101,7 @@ async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authentic
   }
   const periods = computeFreeBusy(sources, query.range, {
     ...recurrenceLimits(deps.config),
+    onUnreadable: logUnreadable(deps.logger),
   });
   const body = renderFreeBusy(
     periods,
@@ -108,7 +111,7 @@ async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authentic
       uid: crypto.randomUUID(),
       method: 'PUBLISH',
       organizer: calendarUserAddresses(user, deps.config)[0],
-      url: c.req.url,
+      url: absoluteUrl(deps.config, requestPath(c.req.url)) ?? undefined,
     },
     query.format,
   );
@@ -118,6 +121,12 @@ async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authentic
     'Cache-Control': 'no-transform',
   };
   return new Response(c.req.method === 'HEAD' ? null : body, { status: 200, headers });
+}
+
+/** The path and query of a request URL, without the scheme and host the client chose. */
+function requestPath(url: string): string {
+  const { pathname, search } = new URL(url);
+  return pathname + search;
 }
 
 function mayReadFreeBusy(deps: AppDeps, principal: Principal | null, target: CollectionRecord): boolean {
