@@ -249,8 +249,16 @@ function occurrences(
 /** Original starts an RRULE yields up to the window's end, iterated in wall-clock time by ical.js. */
 function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtcMs?: number; toUtcMs: number }, run: Run): Generator<ResolvedTime> {
   const unbounded = isUnbounded(recur);
+  // A COUNT above the limit is refused as written, without expanding it: a sparse rule (the fifth
+  // Friday of each month) takes ical.js seconds to walk thousands of instances. EXDATEs could bring
+  // the set back under the limit; a rule that asks for more than the limit is refused all the same.
+  if (run.throwOnLimit && recur.count && recur.count > run.maxInstances) {
+    limitReached(run, false, `The recurrence rule asks for ${recur.count} instances; this server allows at most ${run.maxInstances} (RFC 4791 §5.2.7)`);
+  }
   const untilUtcMs = recur.until ? untilInstant(recur.until, dtstart, run.ctx) : Infinity;
-  const stopUtcMs = Math.min(window.toUtcMs, untilUtcMs, unbounded ? run.horizonUtcMs : Infinity);
+  // Nothing is expanded past the horizon (caldav_maxdatetime, the latest time this server accepts),
+  // bounded rules included: instances there are as far out of reach as an unbounded rule's.
+  const stopUtcMs = Math.min(window.toUtcMs, untilUtcMs, run.horizonUtcMs);
   const rule = prepareRule(recur, dtstart);
   const skip = window.fromUtcMs !== undefined && (!recur.count || countsPeriods(recur)) ? skipAheadStart(rule, dtstart, window.fromUtcMs) : undefined;
   if (skip && rule.count) {

@@ -15,6 +15,8 @@ import { renderFreeBusy } from '../freebusy/render.ts';
 import { loadFreeBusySources, logUnreadable } from '../freebusy/sources.ts';
 import { mediaType, readBodyText } from '../http/body.ts';
 import { InvalidICalendarError, parseICalendar, type ICAL } from '../ical/parse.ts';
+import { checkStructure } from '../ical/structure.ts';
+import { checkTimeValues } from '../ical/value-check.ts';
 import { resolveProperty, zoneContext } from '../ical/zones.ts';
 import type { Principal } from '../dav/context.ts';
 import { addressSet, findLocalUser, ownerOf } from './addresses.ts';
@@ -34,6 +36,10 @@ export async function handleOutboxPost(ctx: DavContext): Promise<Response | null
   let vcalendar: ICAL.Component;
   try {
     vcalendar = parseICalendar(text);
+    // The same checks as a stored object gets, before any value is read: ical.js throws on (or
+    // misreads) a malformed date, and a deep object would exhaust the stack of every later walk.
+    checkStructure(vcalendar.jCal);
+    checkTimeValues(text, { recurrenceRules: true });
   } catch (error) {
     throw invalidMessage(error instanceof InvalidICalendarError ? error.message : 'The scheduling message cannot be parsed');
   }

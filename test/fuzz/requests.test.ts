@@ -12,24 +12,11 @@ import { ALICE_SENTINEL, BOB_SENTINEL, icalRequest, structureRequest, xmlRequest
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20260401;
 const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : undefined;
 
-/** ical.js failing to decode a value, four frames or fewer below the Outbox POST handler. */
-const OUTBOX_VALUE_STACK = /at Property\.getFirstValue .*\n(\s+at .*\n){0,3}\s+at handleOutboxPost /;
-
 /**
  * Failures already understood, so that the rest of the fuzz still runs while they are fixed. Each
  * names its bug and matches only its own shape: the method, the target and the server's own stack.
  */
-const KNOWN_FAILURES: KnownFailure[] = [
-  {
-    bug:
-      'Outbox free-busy POST answers 500 when a VFREEBUSY value does not parse: handleOutboxPost reads ORGANIZER, DTSTART and DTEND ' +
-      'with ical.js before any value check (e.g. DTSTART:20260111, DTEND:100000100T000000Z, ORGANIZER;VALUE=DATE:mailto:…), and ical.js throws',
-    matches: (request, problem) =>
-      request.method === 'POST' &&
-      /\/Outbox\/$/.test(request.path) &&
-      (problem === 'status 500' || (problem.startsWith('the server logged errors') && OUTBOX_VALUE_STACK.test(problem.replaceAll('\\n', '\n')))),
-  },
-];
+const KNOWN_FAILURES: KnownFailure[] = [];
 
 /** Room for the default runs and their shrinking on a slow, shared machine; more when FUZZ_RUNS asks for more. */
 const TIMEOUT_MS = Math.max(150_000, (RUNS ?? 0) * 100);

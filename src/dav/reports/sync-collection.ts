@@ -20,7 +20,8 @@ export const SYNC_COLLECTION: ReportDef = {
     if (resource.kind !== 'collection') throw conditionError({ name: '{DAV:}supported-report' }, 'sync-collection works on collections only');
     requireAccess(ctx, resource, 'read');
     const depth = ctx.request.headers.get('depth');
-    if (depth !== null && depth.trim() !== '1' && depth.trim() !== '0') throw badRequest('sync-collection takes Depth: 1 (RFC 6578 §3.3)');
+    // RFC 6578 §3.3 asks for Depth: 0 (the body's sync-level says how deep); early clients sent 1.
+    if (depth !== null && depth.trim() !== '1' && depth.trim() !== '0') throw badRequest('sync-collection takes Depth: 0 (RFC 6578 §3.3); the DAV:sync-level element sets how deep it goes');
     const level = textContent(findChild(body, dav('sync-level')) ?? el(dav('sync-level'), '1')).trim();
     if (level !== '1') throw conditionError({ name: '{DAV:}supported-report' }, 'Only sync-level 1 is supported');
     const prop = findChild(body, dav('prop'));

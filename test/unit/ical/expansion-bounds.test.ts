@@ -87,3 +87,20 @@ describe('a budget shared by a request\'s expansions', () => {
     expect(budget.exhausted).toBe(true);
   });
 });
+
+describe('RFC 4791 §5.2.7/§5.2.8: long bounded rules cost no more than what lies before max-date-time', () => {
+  it('a COUNT above max-instances is refused as written, before any instance is expanded', () => {
+    const series = calendarWith('VEVENT', ['DTSTART:20260130T100000Z', 'DURATION:PT1H', 'RRULE:FREQ=MONTHLY;BYDAY=5FR;COUNT=10001']);
+    expect(() => expandInstances(series, { maxInstances: 10_000, horizonUtcMs: HORIZON_UTC_MS, onLimit: 'throw' })).toThrow(/asks for 10001 instances/);
+  });
+
+  it('a sparse COUNT rule stops at the horizon instead of walking thousands of years', () => {
+    const series = calendarWith('VEVENT', ['DTSTART:20260130T100000Z', 'DURATION:PT1H', 'RRULE:FREQ=MONTHLY;BYDAY=5FR;COUNT=9999']);
+    const { instances, complete } = expandInstanceSet(series, { maxInstances: 10_000, horizonUtcMs: HORIZON_UTC_MS, onLimit: 'throw' });
+    expect(complete).toBe(true);
+    // About four fifth Fridays a year from 2026 to the horizon in January 2038.
+    expect(instances.length).toBeGreaterThan(40);
+    expect(instances.length).toBeLessThan(60);
+    expect(Math.max(...instances.map((i) => i.startUtcMs))).toBeLessThan(HORIZON_UTC_MS);
+  });
+});
