@@ -175,6 +175,12 @@ describe('RFC 6638 §3.2 scheduling survives a killed server', () => {
     for (const uid of acknowledged) expect(state.organized.has(uid), `acknowledged ${uid} is stored`).toBe(true);
     // Every committed invitation counts, acknowledged or not: none may be lost or doubled.
     expectExactlyOnce(state, state.organized);
+    const check = createClient({ url: DB });
+    try {
+      expect((await check.execute('PRAGMA integrity_check')).rows[0]![0]).toBe('ok');
+    } finally {
+      check.close();
+    }
     console.info(`${acknowledged.size} acknowledged, ${state.organized.size} committed invitations, ${interrupted} left unfinished by the kills, each delivered once to ${ATTENDEES.length} attendees`);
   }, 90_000);
 });
