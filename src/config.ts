@@ -28,6 +28,7 @@ export interface AppConfig {
   caldav_mindatetime: string;
   caldav_maxdatetime: string;
   caldav_max_instances: number;
+  caldav_max_attendees_per_instance: number;
   caldav_max_report_instances: number;
   caldav_accept_invalid_rrules: boolean;
   calendar_default_displayname: string;
@@ -90,6 +91,7 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   caldav_mindatetime: { kind: 'datetime', default: '19011213T204552Z', description: 'Earliest date-time accepted in calendar data (CALDAV:min-date-time)' },
   caldav_maxdatetime: { kind: 'datetime', default: '20380119T031407Z', description: 'Latest date-time accepted; also the horizon for unbounded recurrences (CALDAV:max-date-time)' },
   caldav_max_instances: { kind: 'int', default: '10000', description: 'Most instances a bounded recurrence may produce (CALDAV:max-instances); also the most one object expands to in a report' },
+  caldav_max_attendees_per_instance: { kind: 'int', default: '1000', description: 'Most ATTENDEE properties one component of a calendar object may have (CALDAV:max-attendees-per-instance); 0: no limit' },
   caldav_max_report_instances: { kind: 'int', default: '10000', description: 'Most recurrence instances one report computes over all the objects it reads, for its filter and as many again for CALDAV:expand (about half a second of work); past it the answer ends early with DAV:number-of-matches-within-limits' },
   caldav_accept_invalid_rrules: { kind: 'switch', default: 'off', description: 'Store recurrence rules (RRULE, EXRULE) that break RFC 5545 §3.3.10 instead of refusing them with CALDAV:valid-calendar-data' },
   calendar_default_displayname: { kind: 'string', default: 'personal', description: 'Display name of the auto-created Default calendar' },

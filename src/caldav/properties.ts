@@ -90,6 +90,12 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
     { name: caldav('max-date-time'), appliesTo: isCalendar, write: 'protected', get: () => dateTime(config.caldav_maxdatetime) },
     { name: caldav('max-instances'), appliesTo: isCalendar, write: 'protected', get: () => String(config.caldav_max_instances) },
     {
+      name: caldav('max-attendees-per-instance'),
+      appliesTo: isCalendar,
+      write: 'protected',
+      get: () => (config.caldav_max_attendees_per_instance > 0 ? String(config.caldav_max_attendees_per_instance) : undefined),
+    },
+    {
       name: caldav('calendar-description'),
       appliesTo: isCalendarArea,
       write: () => null,

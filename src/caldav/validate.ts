@@ -82,6 +82,11 @@ function checkComponents(components: ICAL.Component[], config: AppConfig): void 
     const key = rid ? String(rid.getFirstValue()) : 'master';
     if (recurrenceIds.has(key)) throw invalidObject('Two components share one RECURRENCE-ID');
     recurrenceIds.add(key);
+    const attendees = component.getAllProperties('attendee').length;
+    const limit = config.caldav_max_attendees_per_instance;
+    if (limit > 0 && attendees > limit) {
+      throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}max-attendees-per-instance' }, `${component.name.toUpperCase()} has ${attendees} attendees; this server accepts at most ${limit} per instance (RFC 4791 §5.2.9)`);
+    }
     checkTimes(component, config);
   }
 }

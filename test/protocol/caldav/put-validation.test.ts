@@ -223,3 +223,28 @@ describe('recurrence rules (RFC 5545 §3.3.10)', () => {
     }
   });
 });
+
+describe('attendees per instance (RFC 4791 §5.2.9)', () => {
+  it('advertises the limit and refuses a component over it, naming the count', async () => {
+    const limited = await makeTestApp({ caldav_max_attendees_per_instance: '3' });
+    try {
+      const propfind = await limited.request('PROPFIND', '/dav/calendars/user/alice/Default/', {
+        headers: { Depth: '0' },
+        body: '<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:max-attendees-per-instance/></D:prop></D:propfind>',
+        expect: 207,
+      });
+      expect(await propfind.text()).toMatch(/max-attendees-per-instance[^>]*>3</);
+      const attendees = (n: number) => Array.from({ length: n }, (_, i) => `ATTENDEE:mailto:guest${i}@elsewhere.example`);
+      const meeting = (n: number) => ics(['BEGIN:VEVENT', `UID:big-${n}`, 'DTSTAMP:20260101T000000Z', 'DTSTART:20260110T100000Z', 'SUMMARY:Big', ...attendees(n), 'END:VEVENT']);
+      const refused = await limited.request('PUT', '/dav/calendars/user/alice/Default/big4.ics', { body: meeting(4), headers: { 'Content-Type': 'text/calendar' } });
+      expect(refused.status).toBe(403);
+      const text = await refused.text();
+      expect(text).toContain('max-attendees-per-instance');
+      expect(text).toContain('4 attendees');
+      expect((await limited.request('GET', '/dav/calendars/user/alice/Default/big4.ics')).status).toBe(404);
+      expect((await limited.request('PUT', '/dav/calendars/user/alice/Default/big3.ics', { body: meeting(3), headers: { 'Content-Type': 'text/calendar' } })).status).toBe(201);
+    } finally {
+      limited.close();
+    }
+  });
+});
