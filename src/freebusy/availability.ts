@@ -1,6 +1,7 @@
 // Calendar availability in free-busy time (RFC 7953 §4): each VAVAILABILITY makes its period busy
 // with its BUSYTYPE except where an AVAILABLE block says free; higher PRIORITY wins where they overlap.
 import { ICAL, type Component } from '../ical/parse.ts';
+import type { ExpansionBudget } from '../ical/expansion-budget.ts';
 import { expandInstances } from '../ical/recurrence.ts';
 import { availabilitySpan } from '../ical/time-range.ts';
 import { zoneContext } from '../ical/zones.ts';
@@ -23,6 +24,7 @@ export interface AvailabilityLimits {
   floatingZone?: Zone | undefined;
   maxInstances: number;
   horizonUtcMs: number;
+  budget?: ExpansionBudget | undefined;
 }
 
 /** Reads one VAVAILABILITY of `vcalendar`; undefined when it does not reach into the range. */
@@ -97,6 +99,7 @@ function availableBlocks(
     floatingZone: limits.floatingZone,
     maxInstances: limits.maxInstances,
     horizonUtcMs: limits.horizonUtcMs,
+    budget: limits.budget,
   });
   return instances.flatMap((i) => clipToRange(i.startUtcMs, i.endUtcMs, window) ?? []);
 }

@@ -2,6 +2,7 @@
 // stored objects: opaque, not cancelled VEVENT instances, VFREEBUSY periods and VAVAILABILITY.
 // Pure: shared by the free-busy-query REPORT, the Freebusy URL and the scheduling Outbox.
 import { ICAL, InvalidICalendarError, parseICalendar, type Component } from '../ical/parse.ts';
+import { chargeExpandedObject, type ExpansionBudget } from '../ical/expansion-budget.ts';
 import { expandInstances, type Instance } from '../ical/recurrence.ts';
 import { addDuration, readingValues, resolveTime, tzidOf, zoneContext, type ZoneContext } from '../ical/zones.ts';
 import { UTC_ZONE, type Zone } from '../tz/zone.ts';
@@ -21,6 +22,8 @@ export interface FreeBusyLimits {
   horizonUtcMs: number;
   /** Told about an object that could not be read for a reason other than malformed iCalendar. */
   onUnreadable?: ((error: unknown, path: string | undefined) => void) | undefined;
+  /** The request's recurrence work over all objects (caldav_max_report_instances). */
+  budget?: ExpansionBudget | undefined;
 }
 
 /** One calendar's objects, with how to read them. */
@@ -50,7 +53,7 @@ export function computeFreeBusy(sources: Iterable<FreeBusySource>, range: FreeBu
   for (const source of sources) {
     if (source.transparent) continue;
     const floatingZone = source.floatingZone ?? UTC_ZONE;
-    const expandLimits = { floatingZone, maxInstances: limits.maxInstances, horizonUtcMs: limits.horizonUtcMs };
+    const expandLimits = { floatingZone, maxInstances: limits.maxInstances, horizonUtcMs: limits.horizonUtcMs, budget: limits.budget };
     for (const period of source.periods ?? []) {
       const clipped = clipToRange(period.startUtcMs, period.endUtcMs, range);
       if (clipped) busy.push({ type: period.type, ...clipped });
@@ -59,13 +62,21 @@ export function computeFreeBusy(sources: Iterable<FreeBusySource>, range: FreeBu
       // An object that does not parse, holds a malformed value, or otherwise cannot be read
       // contributes nothing rather than failing the whole lookup (stored objects were validated
       // when written; this guards data older versions accepted).
+      if (limits.budget?.exhausted) {
+        limits.budget.truncated = true; // objects are left unread
+        break;
+      }
       try {
         readObject(parseInput(input), range, expandLimits, busy, windows);
       } catch (error) {
         if (!(error instanceof InvalidICalendarError)) limits.onUnreadable?.(error, typeof input === 'string' || input instanceof ICAL.Component ? undefined : input.path);
       }
+      if (limits.budget) chargeExpandedObject(limits.budget);
     }
   }
+  // Busy time that was not computed (a limit cut an expansion short, or the request's budget ran
+  // out) is not free time: the whole range is then reported as unavailable rather than free.
+  if (limits.budget?.truncated) busy.push({ type: 'BUSY-UNAVAILABLE', startUtcMs: range.startUtcMs, endUtcMs: range.endUtcMs });
   return coalesceBusyPeriods([...availabilityBusyPeriods(windows), ...busy]);
 }
 
@@ -115,6 +126,7 @@ function eventBusyTime(vcalendar: Component, range: FreeBusyRange, limits: FreeB
     floatingZone: limits.floatingZone,
     maxInstances: limits.maxInstances,
     horizonUtcMs: limits.horizonUtcMs,
+    budget: limits.budget,
   });
   for (const instance of instances) {
     const type = instanceBusyType(instance);

@@ -6,7 +6,7 @@ import { clientAddressOf } from '../http/client-address.ts';
 import { absoluteUrl } from '../http/public-url.ts';
 import { aclKind, rightsOfUser } from '../acl/check.ts';
 import { isOperationAllowed } from '../acl/evaluate.ts';
-import { recurrenceLimits } from '../caldav/limits.ts';
+import { reportLimits } from '../caldav/limits.ts';
 import type { AppDeps, Principal } from '../dav/context.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { calendarHomePath } from '../dav/urls.ts';
@@ -100,7 +100,7 @@ async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authentic
     if (availability) sources.push({ objects: [textContent(deserializeDeadProperty(availability))] });
   }
   const periods = computeFreeBusy(sources, query.range, {
-    ...recurrenceLimits(deps.config),
+    ...reportLimits(deps.config),
     onUnreadable: logUnreadable(deps.logger),
   });
   const body = renderFreeBusy(

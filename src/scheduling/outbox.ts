@@ -2,7 +2,7 @@
 // busy time in a CALDAV:schedule-response. Invitations are never POSTed; they follow from PUTs.
 import { requireAccess, rightsOfUser } from '../acl/check.ts';
 import { isOperationAllowed } from '../acl/evaluate.ts';
-import { recurrenceLimits } from '../caldav/limits.ts';
+import { reportLimits } from '../caldav/limits.ts';
 import type { DavContext } from '../dav/context.ts';
 import { conditionError } from '../dav/errors.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
@@ -99,7 +99,7 @@ async function freeBusyOf(
   const availability = (await store.properties.get(inbox.path)).get(CALENDAR_AVAILABILITY);
   if (availability) sources.push({ objects: [textContent(deserializeDeadProperty(availability))] });
   const periods = computeFreeBusy(sources, range, {
-    ...recurrenceLimits(config),
+    ...reportLimits(config),
     onUnreadable: logUnreadable(ctx.deps.logger),
   });
   const data = renderFreeBusy(periods, {

@@ -2,7 +2,7 @@
 // that is not schedule-calendar-transp transparent, answered as a VFREEBUSY (200, not a multistatus).
 // Needs only read-free-busy (Cyrus right 9), so users who may not read the events can still ask.
 import { requireAccess } from '../../acl/check.ts';
-import { recurrenceLimits } from '../limits.ts';
+import { reportLimits } from '../limits.ts';
 import type { DavContext } from '../../dav/context.ts';
 import { conditionError } from '../../dav/errors.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
@@ -29,7 +29,7 @@ export const CALDAV_FREE_BUSY_QUERY: ReportDef = {
     const config = ctx.deps.config;
     const sources = await loadFreeBusySources(ctx.deps.store, calendars, range, { skipTransparent: kind === 'calendar-home' });
     const periods = computeFreeBusy(sources, range, {
-      ...recurrenceLimits(config),
+      ...reportLimits(config),
       onUnreadable: logUnreadable(ctx.deps.logger),
     });
     const mediaType = preferredMediaType(ctx.request.headers.get('accept'));
