@@ -11,7 +11,7 @@ import { loadDeadProperties } from '../properties/compute.ts';
 import { PROTECTED, serializeDeadProperty, type PropertyContext, type PropertyDef, type PropertyRegistry, type WriteCheck } from '../properties/registry.ts';
 import { childElements, el, type XmlElement } from '../xml/element.ts';
 import { dav, orrery } from '../xml/names.ts';
-import { parseXml } from '../xml/parse.ts';
+import { MAX_XML_DEPTH, parseXml } from '../xml/parse.ts';
 import { preferences } from '../prefer.ts';
 
 interface Instruction {
@@ -41,7 +41,9 @@ export async function handleProppatch(ctx: DavContext, registry: PropertyRegistr
     const key = `${action} ${property.name} ${serialized}`;
     let problem = checked.get(key);
     if (problem === undefined) {
-      problem = await checkInstruction(def, action, property, { ctx, resource, dead });
+      problem = action === 'set' && depthOf(property) > MAX_VALUE_DEPTH
+        ? `The value of ${property.name} nests more than ${MAX_VALUE_DEPTH} levels; a PROPFIND answer could not carry it back within the XML depth this server reads`
+        : await checkInstruction(def, action, property, { ctx, resource, dead });
       checked.set(key, problem);
     }
     if (problem === PROTECTED) {
@@ -105,4 +107,22 @@ function parseProppatch(text: string): Instruction[] {
   }
   if (instructions.length === 0) throw badRequest('DAV:propertyupdate contains no property to set or remove');
   return instructions;
+}
+
+/**
+ * Deepest property value stored: a PROPFIND answer wraps it in multistatus, response, propstat and
+ * prop, and the server must be able to read back what it writes (the same parser limit as requests).
+ */
+const MAX_VALUE_DEPTH = MAX_XML_DEPTH - 8;
+
+/** Levels of elements in a value (an element with no element children is 1), without recursion. */
+function depthOf(root: XmlElement): number {
+  let deepest = 0;
+  const stack: [XmlElement, number][] = [[root, 1]];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const [element, depth] = next;
+    deepest = Math.max(deepest, depth);
+    for (const child of childElements(element)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -4,7 +4,7 @@
 // (413) or a nesting depth (400), each with a message saying which.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_REQUESTED_PROPERTIES } from '../../../src/dav/properties/compute.ts';
-import { MAX_XML_DEPTH, MAX_XML_ELEMENTS } from '../../../src/dav/xml/parse.ts';
+import { MAX_XML_DEPTH, MAX_XML_ELEMENTS, parseXml } from '../../../src/dav/xml/parse.ts';
 import { event, makeTestApp, type TestApp } from '../../helpers/app.ts';
 import { childElements, findChild, parseMultistatus, textContent, type ParsedResponse } from '../../helpers/multistatus.ts';
 
@@ -121,5 +121,29 @@ describe('XML request bodies are bounded at parse time', () => {
     expect(response.props.size).toBe(51);
     expect(response.props.get('{urn:ns:42}x')?.status).toBe(404);
     expect(response.props.get('{urn:root:7}y')?.status).toBe(404);
+  });
+});
+
+describe('dead property values are stored only as deep as the server can read them back', () => {
+  const nested = (levels: number) => `${'<X:n xmlns:X="urn:example:deep">'.repeat(levels)}v${'</X:n>'.repeat(levels)}`;
+  const proppatch = (levels: number) =>
+    `<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><X:deep xmlns:X="urn:example:deep">${nested(levels - 1)}</X:deep></D:prop></D:set></D:propertyupdate>`;
+
+  it('refuses a value nested past the limit with 409 and a message, and stores nothing', async () => {
+    const response = await t.request('PROPPATCH', CAL, { body: proppatch(MAX_XML_DEPTH - 6), expect: 207 });
+    const text = await response.text();
+    expect(text).toContain('409');
+    expect(text).toContain('nests more than');
+    const propfind = await t.request('PROPFIND', CAL, { headers: { Depth: '0' }, body: '<D:propfind xmlns:D="DAV:"><D:prop><X:deep xmlns:X="urn:example:deep"/></D:prop></D:propfind>', expect: 207 });
+    expect(await propfind.text()).toContain('404');
+  });
+
+  it('stores a value within it and returns it in a PROPFIND the server itself can parse', async () => {
+    await t.request('PROPPATCH', CAL, { body: proppatch(MAX_XML_DEPTH - 8), expect: 207 });
+    const propfind = await t.request('PROPFIND', CAL, { headers: { Depth: '0' }, body: '<D:propfind xmlns:D="DAV:"><D:prop><X:deep xmlns:X="urn:example:deep"/></D:prop></D:propfind>', expect: 207 });
+    const text = await propfind.text();
+    expect(text).toContain('>v<');
+    // The server's own request parser, with its depth limit, reads the answer back.
+    expect(() => parseXml(text)).not.toThrow();
   });
 });
