@@ -45,6 +45,14 @@ export interface AppConfig {
   smtp_password: string;
   imip_sender: string;
   imip_webhook_url: string;
+  ischedule_peers: readonly string[];
+  ischedule_peer_keys: readonly string[];
+  ischedule_dkim_domain: string;
+  ischedule_dkim_selector: string;
+  ischedule_dkim_key_file: string;
+  ischedule_dkim_key: string;
+  ischedule_dkim_required: boolean;
+  ischedule_signature_lifetime_seconds: number;
 }
 
 type OptionKind = 'switch' | 'string' | 'int' | 'bytesize' | 'duration' | 'list' | 'datetime' | 'hostname' | 'origin' | { enum: readonly string[] };
@@ -108,6 +116,14 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   smtp_password: { kind: 'string', default: '', description: 'Password for SMTP authentication' },
   imip_sender: { kind: 'string', default: '', description: 'Address iMIP mail is sent from (From and envelope sender), with the organizer or attendee as Reply-To; empty: from their own address' },
   imip_webhook_url: { kind: 'string', default: '', description: 'URL that receives each iMIP message as JSON by HTTP POST, for runtimes without SMTP (used when smtp_host is empty); empty: none' },
+  ischedule_peers: { kind: 'list', default: '', description: 'iSchedule servers by domain, as DOMAIN=URL items (e.g. b.example=https://cal.b.example); scheduling messages to addresses in these domains go there instead of iMIP, and messages from them are accepted (docs/ischedule.md)' },
+  ischedule_peer_keys: { kind: 'list', default: '', description: 'Public keys of iSchedule peers (private-exchange), as SELECTOR._domainkey.DOMAIN=BASE64 items, as printed by orrery ischedule keygen; used before DNS TXT' },
+  ischedule_dkim_domain: { kind: 'string', default: '', description: 'DKIM d= domain outgoing iSchedule messages are signed for; empty: defaultdomain' },
+  ischedule_dkim_selector: { kind: 'string', default: 'orrery', description: 'DKIM s= selector of the iSchedule signing key' },
+  ischedule_dkim_key_file: { kind: 'string', default: '', description: 'PEM file holding the private iSchedule signing key (Node and Deno)' },
+  ischedule_dkim_key: { kind: 'string', default: '', description: 'The private iSchedule signing key itself (PEM or base64 PKCS#8), for runtimes without files; takes precedence over ischedule_dkim_key_file' },
+  ischedule_dkim_required: { kind: 'switch', default: 'on', description: 'Refuse received iSchedule messages that carry no DKIM-Signature (verification-failed); off only for testing' },
+  ischedule_signature_lifetime_seconds: { kind: 'duration', default: '1h', description: 'How long an iSchedule signature stays valid (DKIM x=); received messages past their x= are refused (option name ischedule_signature_lifetime)' },
 };
 
 /** Option names as written in files and variables, where they differ from the AppConfig key. */
@@ -115,6 +131,7 @@ const EXTERNAL_NAMES: Partial<Record<keyof AppConfig, string>> = {
   caldav_historical_age_seconds: 'caldav_historical_age',
   failedloginpause_seconds: 'failedloginpause',
   failedloginlockout_seconds: 'failedloginlockout',
+  ischedule_signature_lifetime_seconds: 'ischedule_signature_lifetime',
 };
 
 /** ORRERY_* variables that belong to the adapters (listen address, database), not to AppConfig. */
@@ -166,7 +183,16 @@ export function parseConfig(entries: Record<string, string> = {}, source = 'conf
     const spec = OPTIONS[key];
     config[key] = parseValue(spec, entries[external] ?? spec.default, `${source}: option "${external}"`);
   }
+  checkLoginThrottle(config as unknown as AppConfig, source);
   return config as unknown as AppConfig;
+}
+
+/** A lockout of no length (or a negative pause) would switch throttling off without saying so. */
+function checkLoginThrottle(config: AppConfig, source: string): void {
+  if (config.failedloginpause_seconds < 0) throw new ConfigError(`${source}: option "failedloginpause" must not be negative`);
+  if (config.failedloginlockout_seconds <= 0 && (config.maxfailedlogins_per_user > 0 || config.maxfailedlogins_per_host > 0)) {
+    throw new ConfigError(`${source}: option "failedloginlockout" must be longer than 0 while maxfailedlogins_per_user or maxfailedlogins_per_host is set`);
+  }
 }
 
 export function optionExternalName(key: keyof AppConfig): string {

@@ -121,6 +121,12 @@ export const methodNotAllowed = (allow: readonly string[], message = 'Method not
   new DavError(405, undefined, message, { Allow: allow.join(', ') });
 export const unsupportedMediaType = (message: string): DavError => new DavError(415, undefined, message);
 export const payloadTooLarge = (message: string): DavError => new DavError(413, undefined, message);
+/** RFC 6585 §4: the client must wait before trying again. */
+export const tooManyRequests = (retryAfterSeconds: number, message: string): DavError =>
+  new DavError(429, undefined, message, { 'Retry-After': String(retryAfterSeconds) });
+/** RFC 9110 §15.6.4: the server is too busy for the request now; it may be retried shortly. */
+export const serviceUnavailable = (retryAfterSeconds: number, message: string): DavError =>
+  new DavError(503, undefined, message, { 'Retry-After': String(retryAfterSeconds) });
 
 export const needPrivileges = (href: string, privilege: ClarkName, message?: string): DavError =>
   conditionError(

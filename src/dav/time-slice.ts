@@ -2,6 +2,8 @@
 // synchronous work (parsing, matching, expanding, serializing) between awaits that resolve at
 // once, so without a pause it holds the event loop until it is done and every other request on
 // the process waits. Giving the loop a turn every few milliseconds lets them through meanwhile.
+// On Workers the clock stands still while a request computes, so no slice ever ends there: each
+// request has an isolate's event loop to itself anyway, and the platform bounds its CPU time.
 
 /** Milliseconds of work between two turns given to the event loop. */
 const SLICE_MS = 20;

@@ -6,11 +6,12 @@
 // users who are already signed in.
 import type { AppDeps, Principal } from '../dav/context.ts';
 import type { UserRecord } from '../storage/index.ts';
-import { DavError } from '../dav/errors.ts';
+import { DavError, serviceUnavailable, tooManyRequests } from '../dav/errors.ts';
+import { parseBasicCredentials } from './basic-credentials.ts';
 import { UNKNOWN_CLIENT } from './client-address.ts';
 import { sha256Hex } from './digest.ts';
 import { hostBucket, LoginThrottle } from './login-throttle.ts';
-import { verifyPassword } from './password.ts';
+import { UNMATCHABLE_HASH, verifyPassword } from './password.ts';
 import { WorkLimit, WorkLimitFull } from './work-limit.ts';
 
 const VERIFIED_CACHE_LIMIT = 10_000;
@@ -41,20 +42,10 @@ export class Authenticator {
    * while the user name or client address is locked out, 503 when too many checks are waiting.
    */
   async authenticate(request: Request, clientAddress: string = UNKNOWN_CLIENT): Promise<Principal | null> {
-    const header = request.headers.get('authorization');
-    if (!header) return null;
-    const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-    if (!match) throw this.challenge('Only HTTP Basic authentication is supported');
-    let decoded: string;
-    try {
-      decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)));
-    } catch {
-      throw this.challenge('Malformed Basic credentials');
-    }
-    const colon = decoded.indexOf(':');
-    if (colon < 1) throw this.challenge('Malformed Basic credentials');
-    const name = decoded.slice(0, colon);
-    const password = decoded.slice(colon + 1);
+    const credentials = parseBasicCredentials(request.headers.get('authorization'));
+    if (credentials === null) return null;
+    if ('malformed' in credentials) throw this.challenge(credentials.malformed);
+    const { name, password } = credentials;
     const user = await this.deps.store.users.get(name);
     const cacheKey = user ? await sha256Hex(`${name}\u0000${password}\u0000${user.passwordHash}`) : null;
     const knownFrom = cacheKey === null ? undefined : this.verified.get(cacheKey);
@@ -65,11 +56,10 @@ export class Authenticator {
       // user's own devices keep working, while anyone else learns nothing about a guess.
       if (knownFrom?.has(bucket)) return this.principal(user!);
       this.deps.logger.info('Login refused during lockout', { user: name, client: clientAddress, scope: refusal.scope, retryAfter: refusal.retryAfterSeconds });
-      throw new DavError(429, undefined, 'Too many failed logins; try again later', { 'Retry-After': String(refusal.retryAfterSeconds) });
+      throw tooManyRequests(refusal.retryAfterSeconds, 'Too many failed logins; try again later');
     }
     // Credentials this instance has verified before pass without another KDF run.
     if (knownFrom) {
-      this.throttle.forgive(name);
       this.remember(cacheKey!, knownFrom, bucket);
       return this.principal(user!);
     }
@@ -78,12 +68,12 @@ export class Authenticator {
     try {
       // Names that are no user cost the same KDF run as real ones, so that response times do
       // not reveal which user names exist.
-      valid = await this.passwordChecks.run(() => verifyPassword(password, user?.passwordHash ?? DUMMY_HASH));
+      valid = await this.passwordChecks.run(() => verifyPassword(password, user?.passwordHash ?? UNMATCHABLE_HASH));
     } catch (error) {
       attempt.withdrawn();
       if (!(error instanceof WorkLimitFull)) throw error;
       this.deps.logger.info('Login refused: too many password checks waiting', { user: name, client: clientAddress });
-      throw new DavError(503, undefined, 'Too many logins at once; try again shortly', { 'Retry-After': '1' });
+      throw serviceUnavailable(1, 'Too many logins at once; try again shortly');
     }
     if (!user || !valid) {
       const pause = attempt.failed();
@@ -114,6 +104,3 @@ export class Authenticator {
   }
 }
 
-// --- Internal helpers ---
-
-const DUMMY_HASH = 'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';

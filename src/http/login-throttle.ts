@@ -11,6 +11,7 @@
 //
 // The state is held in this instance's memory, bounded in size: several instances each count on
 // their own (docs/deployment.md says what that means on Workers and behind a load balancer).
+import { UNKNOWN_CLIENT } from './client-address.ts';
 
 /** Most pause before a 401, however many failures came before. */
 const MAX_PAUSE_MS = 30_000;
@@ -49,52 +50,54 @@ interface Counter {
 }
 
 export class LoginThrottle {
-  private readonly counters = new Map<string, Counter>();
+  private readonly users: CounterMap;
+  private readonly hosts: CounterMap;
 
   constructor(
     private readonly settings: LoginThrottleSettings,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.users = new CounterMap(settings.perUser);
+    this.hosts = new CounterMap(settings.perHost);
+  }
 
   /** Why attempts for this user name from this client address are refused now; null if they are not. */
   refusal(user: string, host: string): LoginRefusal | null {
     const now = this.now();
-    const hostCount = this.current(hostKey(host), now);
+    const hostCount = counted(host) ? this.hosts.current(hostBucket(host), now) : undefined;
     if (this.settings.perHost > 0 && hostCount && hostCount.failures >= this.settings.perHost) {
       return { retryAfterSeconds: secondsUntil(hostCount.expiresAt, now), scope: 'host' };
     }
-    const userCount = this.current(userKey(user), now);
+    const userCount = this.users.current(user.toLowerCase(), now);
     if (this.settings.perUser > 0 && userCount && userCount.failures >= this.settings.perUser) {
       return { retryAfterSeconds: secondsUntil(userCount.expiresAt, now), scope: 'user' };
     }
     return null;
   }
 
-  /** A login with credentials verified before (no attempt counted): the user's failures are forgotten. */
-  forgive(user: string): void {
-    this.counters.delete(userKey(user));
-  }
-
   /** Counts an attempt (the caller has checked refusal() first); its outcome is reported on it. */
   begin(user: string, host: string): LoginAttempt {
     const now = this.now();
-    const forUser = userKey(user);
-    const forHost = hostKey(host);
-    const userFailures = this.bump(forUser, now);
-    const hostFailures = this.bump(forHost, now);
+    const userKey = user.toLowerCase();
+    const hostKey = counted(host) ? hostBucket(host) : null;
+    const userFailures = this.users.bump(userKey, now, this.settings.lockoutMs);
+    const hostFailures = hostKey === null ? 0 : this.hosts.bump(hostKey, now, this.settings.lockoutMs);
     let settled = false;
+    const takeBackHost = () => {
+      if (hostKey !== null) this.hosts.takeBack(hostKey);
+    };
     return {
       succeeded: () => {
         if (settled) return;
         settled = true;
-        this.counters.delete(forUser);
-        this.takeBack(forHost);
+        this.users.delete(userKey);
+        takeBackHost();
       },
       withdrawn: () => {
         if (settled) return;
         settled = true;
-        this.takeBack(forUser);
-        this.takeBack(forHost);
+        this.users.takeBack(userKey);
+        takeBackHost();
       },
       failed: () => {
         if (settled) return 0;
@@ -105,10 +108,20 @@ export class LoginThrottle {
       },
     };
   }
+}
 
-  // --- Internal helpers ---
+/**
+ * Counters by key, at most MAX_TRACKED of them, the least recently touched first. When full, an
+ * expired or unlocked counter makes room, never one that is locking its key out: otherwise
+ * spraying made-up names (or addresses) would push a victim's lockout out of memory.
+ */
+class CounterMap {
+  private readonly counters = new Map<string, Counter>();
 
-  private current(key: string, now: number): Counter | undefined {
+  /** @param limit failures that lock a key out (0: none do) */
+  constructor(private readonly limit: number) {}
+
+  current(key: string, now: number): Counter | undefined {
     const counter = this.counters.get(key);
     if (counter && counter.expiresAt <= now) {
       this.counters.delete(key);
@@ -117,24 +130,50 @@ export class LoginThrottle {
     return counter;
   }
 
-  private takeBack(key: string): void {
+  bump(key: string, now: number, lockoutMs: number): number {
+    const counter = this.current(key, now) ?? { failures: 0, expiresAt: 0 };
+    counter.failures += 1;
+    counter.expiresAt = now + lockoutMs;
+    // Re-inserting moves the key to the end, so the map's first keys are the least recent.
+    this.counters.delete(key);
+    this.counters.set(key, counter);
+    if (this.counters.size > MAX_TRACKED) this.makeRoom(now);
+    return counter.failures;
+  }
+
+  takeBack(key: string): void {
     const counter = this.counters.get(key);
     if (counter && counter.failures > 0) counter.failures -= 1;
   }
 
-  private bump(key: string, now: number): number {
-    const counter = this.current(key, now) ?? { failures: 0, expiresAt: 0 };
-    counter.failures += 1;
-    counter.expiresAt = now + this.settings.lockoutMs;
-    // Re-inserting moves the key to the end, so the map's first keys are the least recent.
+  delete(key: string): void {
     this.counters.delete(key);
-    this.counters.set(key, counter);
-    if (this.counters.size > MAX_TRACKED) {
-      const oldest = this.counters.keys().next().value;
-      if (oldest !== undefined) this.counters.delete(oldest);
-    }
-    return counter.failures;
   }
+
+  private makeRoom(now: number): void {
+    let looked = 0;
+    for (const [key, counter] of this.counters) {
+      if (counter.expiresAt <= now || this.limit === 0 || counter.failures < this.limit) {
+        this.counters.delete(key);
+        return;
+      }
+      // Among the least recent only: a map full of lockouts is not scanned whole on every failure.
+      if (++looked >= EVICTION_SCAN) break;
+    }
+    const oldest = this.counters.keys().next().value;
+    if (oldest !== undefined) this.counters.delete(oldest);
+  }
+}
+
+/** Counters looked at for one that may go, before the least recent goes whatever it holds. */
+const EVICTION_SCAN = 256;
+
+/**
+ * Requests whose address the adapter did not know share no counter: one client's failures would
+ * otherwise lock out every login that arrives the same way.
+ */
+function counted(host: string): boolean {
+  return host !== UNKNOWN_CLIENT && host !== '';
 }
 
 /**
@@ -151,9 +190,6 @@ export function hostBucket(address: string): string {
   const groups = address.includes('::') ? [...headGroups, ...Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0'), ...tailGroups] : headGroups;
   return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
-
-const userKey = (user: string) => `u:${user.toLowerCase()}`;
-const hostKey = (host: string) => `h:${hostBucket(host)}`;
 
 function secondsUntil(time: number, now: number): number {
   return Math.max(1, Math.ceil((time - now) / 1000));

@@ -20,6 +20,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return constantTimeEqual(actual, expected);
 }
 
+/**
+ * A stored hash of the current kind that no password matches: checking a password against it costs
+ * what checking a real user's costs, so that unknown user names take as long to refuse.
+ */
+export const UNMATCHABLE_HASH = `${SCHEME}$${ITERATIONS}$${'A'.repeat(22)}==$${'A'.repeat(43)}=`;
+
 export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let difference = 0;

@@ -4,6 +4,7 @@
 // matched to the log.
 import type { MiddlewareHandler } from 'hono';
 import { DavError } from '../dav/errors.ts';
+import { parseBasicCredentials } from './basic-credentials.ts';
 
 export const REQUEST_ID_HEADER = 'X-Request-ID';
 
@@ -60,13 +61,6 @@ export function failureOf(response: Response): Record<string, string> | undefine
 
 /** The user name a request's Basic credentials claim (verified or not: a 401 logs who was tried). */
 function claimedUser(request: Request): string | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(request.headers.get('authorization') ?? '');
-  if (!match) return undefined;
-  try {
-    const decoded = new TextDecoder().decode(Uint8Array.from(atob(match[1]!), (ch) => ch.charCodeAt(0)));
-    const colon = decoded.indexOf(':');
-    return colon > 0 ? decoded.slice(0, colon) : undefined;
-  } catch {
-    return undefined;
-  }
+  const credentials = parseBasicCredentials(request.headers.get('authorization'));
+  return credentials && 'name' in credentials ? credentials.name : undefined;
 }

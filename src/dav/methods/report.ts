@@ -7,8 +7,9 @@ import type { DavServices } from '../services.ts';
 import { parseXml } from '../xml/parse.ts';
 
 export async function handleReport(ctx: DavContext, services: DavServices): Promise<Response> {
-  // The body is read first, whatever is at the URL: which report it is decides whether a
-  // collection hidden from the principal may still answer (free-busy with right 9).
+  if (ctx.resource.kind === 'missing' && !ctx.freeBusyTarget) throw notFound();
+  // Where a collection hidden from the principal may still answer a free-busy-query (right 9), the
+  // body is read first: which report it is decides whether the target is there for them.
   const text = await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'REPORT body');
   if (text.trim() === '') throw badRequest('REPORT needs a body');
   const body = parseXml(text);

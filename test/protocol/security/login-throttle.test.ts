@@ -46,12 +46,30 @@ describe('login throttling', () => {
     expect((await login('alice', PASSWORD, ATTACKER)).status).toBe(207);
   });
 
-  it('a success clears the user name, so a mistyped password now and then never locks anyone out', async () => {
+  it('a password checked and found right clears the user name, so a typo now and then never locks anyone out', async () => {
     setUp({ maxfailedlogins_per_host: '0' });
-    for (let round = 0; round < 5; round++) {
-      expect((await login('alice', 'typo', PHONE)).status).toBe(401);
-      expect((await login('alice', 'typo', PHONE)).status).toBe(401);
+    expect((await login('alice', 'typo', PHONE)).status).toBe(401);
+    expect((await login('alice', 'typo', PHONE)).status).toBe(401);
+    expect((await login('alice', PASSWORD, PHONE)).status).toBe(207);
+    expect((await login('alice', 'typo', PHONE)).status).toBe(401);
+    expect((await login('alice', 'typo', PHONE)).status).toBe(401);
+    expect((await login('alice', PASSWORD, PHONE)).status).toBe(207);
+  });
+
+  it('a signed-in client polling between guesses does not reset the count', async () => {
+    expect((await login('alice', PASSWORD, PHONE)).status).toBe(207);
+    for (let i = 0; i < 3; i++) {
+      expect((await login('alice', `guess-${i}`, ATTACKER)).status).toBe(401);
       expect((await login('alice', PASSWORD, PHONE)).status).toBe(207);
+    }
+    expect((await login('alice', 'guess-3', ATTACKER)).status).toBe(429);
+  });
+
+  it('requests whose client address is unknown share no address counter', async () => {
+    setUp({ maxfailedlogins_per_user: '0', maxfailedlogins_per_host: '2' });
+    for (const name of ['bob', 'nobody', 'carol', 'ghost']) {
+      const response = await app.fetch(new Request('http://orrery.test/dav/calendars/user/alice/', { method: 'PROPFIND', headers: { Depth: '0', Authorization: `Basic ${btoa(`${name}:wrong`)}` } }));
+      expect(response.status).toBe(401);
     }
   });
 

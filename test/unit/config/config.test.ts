@@ -49,3 +49,12 @@ describe('configuration', () => {
     expect(readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')).toContain(configTableMarkdown());
   });
 });
+
+describe('login throttling options', () => {
+  it('refuse settings that would switch throttling off silently', () => {
+    expect(() => parseConfig({ failedloginlockout: '0' })).toThrow(ConfigError);
+    expect(() => parseConfig({ failedloginlockout: '-5m' })).toThrow(/failedloginlockout/);
+    expect(() => parseConfig({ failedloginpause: '-1s' })).toThrow(/failedloginpause/);
+    expect(parseConfig({ failedloginlockout: '0', maxfailedlogins_per_user: '0', maxfailedlogins_per_host: '0' }).failedloginlockout_seconds).toBe(0);
+  });
+});

@@ -72,6 +72,22 @@ describe('LoginThrottle', () => {
   });
 });
 
+describe('LoginThrottle memory', () => {
+  it('keeps a lockout in memory however many other names are sprayed', () => {
+    const { t } = throttle({ perHost: 0 });
+    for (let i = 0; i < 5; i++) attempt(t, 'alice', '192.0.2.1').failed();
+    expect(t.refusal('alice', '192.0.2.1')).not.toBeNull();
+    for (let i = 0; i < 60_000; i++) attempt(t, `sprayed-${i}`, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`).failed();
+    expect(t.refusal('alice', '192.0.2.1')).toMatchObject({ scope: 'user' });
+  });
+
+  it('does not count requests whose client address is unknown against a shared address', () => {
+    const { t } = throttle({ perUser: 0 });
+    for (let i = 0; i < 20; i++) attempt(t, `nobody-${i}`, 'unknown').failed();
+    expect(t.refusal('carol', 'unknown')).toBeNull();
+  });
+});
+
 describe('hostBucket', () => {
   it('keeps IPv4 addresses and groups IPv6 by /64', () => {
     expect(hostBucket('192.0.2.1')).toBe('192.0.2.1');
