@@ -26,6 +26,9 @@ import { redirectToContextPath, refuseBelowWellKnown } from './http/well-known.t
 import { createTzdistApp } from './tzdist/index.ts';
 import { publicOrigin } from './http/public-url.ts';
 import { createFreeBusyApp } from './freebusy/route.ts';
+import { ischeduleSetup, type DnsResolver } from './ischedule/peers.ts';
+import { createIscheduleApp } from './ischedule/route.ts';
+import { ischeduleTransport } from './ischedule/send.ts';
 import { chooseTransport, type MessageTransport } from './scheduling/imip/transport.ts';
 import { handleOutboxPost } from './scheduling/outbox.ts';
 import { schedulingContent } from './scheduling/policy.ts';
@@ -53,6 +56,10 @@ export interface AppOptions {
   transport?: MessageTransport | null;
   /** Test only: called between a write's commit and the delivery of its scheduling messages (crash tests). */
   beforeSchedulingDelivery?: () => void;
+  /** DNS for iSchedule (SRV discovery, TXT keys), where the runtime has it. */
+  ischeduleDns?: DnsResolver | null;
+  /** How iSchedule messages are POSTed (tests route them to another app in the same process). */
+  ischeduleFetch?: typeof fetch;
 }
 
 const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
@@ -70,7 +77,11 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   const deps: AppDeps = { store, config, now: options.now ?? Date.now, logger: options.logger ?? SILENT_LOGGER };
   const calendarContent = schedulingContent(CALENDAR_CONTENT, {
     deps,
-    transport: chooseTransport(config, options.transport),
+    transport: ischeduleTransport(config, chooseTransport(config, options.transport), {
+      dns: options.ischeduleDns ?? null,
+      now: deps.now,
+      ...(options.ischeduleFetch ? { fetch: options.ischeduleFetch } : {}),
+    }),
     beforeDelivery: options.beforeSchedulingDelivery,
   });
   const services: DavServices = {
@@ -128,6 +139,12 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     // RFC 7808 §4.1: the well-known URI redirects to the service's context path.
     app.all('/.well-known/timezone', redirectToContextPath('/tzdist'));
     app.route('/tzdist', createTzdistApp({ tzdistPath: '/tzdist', origin: publicOrigin(config) }));
+  }
+
+  if (config.httpmodules.has('ischedule') && config.httpmodules.has('caldav')) {
+    const ischedule = createIscheduleApp(deps, ischeduleSetup(config, options.ischeduleDns ?? null));
+    app.route('/.well-known/ischedule', ischedule);
+    app.route('/ischedule', ischedule);
   }
 
   if (config.httpmodules.has('freebusy') && config.httpmodules.has('caldav')) {

@@ -6,6 +6,7 @@ import { ConfigError } from '../../src/config.ts';
 import { addUser, deleteUser, setPassword, UserAdminError } from '../../src/users.ts';
 import { hashPassword } from '../../src/http/password.ts';
 import { ACL_USAGE, runAclCommand } from './cli-acl.ts';
+import { ISCHEDULE_USAGE, runIscheduleCommand } from './cli-ischedule.ts';
 import { openDatabase } from './database.ts';
 import { startServer } from './server.ts';
 import { loadSettings } from './settings.ts';
@@ -21,10 +22,12 @@ const USAGE = `Usage:
   orrery reindex [--db URL] [--config FILE]
                                         recompute the time-range index of every calendar object
                                         (after an upgrade; yearly for long unbounded series)
+${ISCHEDULE_USAGE}
 ${ACL_USAGE}`;
 
 export async function main(argv: string[]): Promise<number> {
   if ((argv[0] === 'acl' || argv[0] === 'calendar') && !argv.includes('--help') && !argv.includes('-h')) return runAclCommand(argv);
+  if (argv[0] === 'ischedule') return runIscheduleCommand(argv);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -9,6 +9,9 @@ import { CONSOLE_LOGGER, withRequestLog } from '../../src/http/console-log.ts';
 import { processOutbox } from '../../src/scheduling/imip/queue.ts';
 import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
 import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
+import { ischeduleTransport } from '../../src/ischedule/send.ts';
+import type { DnsResolver } from '../../src/ischedule/peers.ts';
+import { resolveSrv, resolveTxt } from 'node:dns/promises';
 import { ensureBootstrapUser } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
 import { refuseConnect, refuseRequestTarget } from './request-line.ts';
@@ -26,6 +29,9 @@ const SCHEDULING_INTERVAL_MS = 5_000;
 const CRASH_BEFORE_DELIVERY = 'ORRERY_TEST_KILL_BEFORE_SCHEDULING_DELIVERY';
 
 
+/** iSchedule discovery (SRV) and key lookup (TXT) through the system resolver. */
+const NODE_DNS: DnsResolver = { txt: resolveTxt, srv: resolveSrv };
+
 export interface RunningServer {
   port: number;
   /** Sends the iMIP messages that are due (also run every minute); `now` lets tests skip ahead. */
@@ -38,9 +44,9 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
   if (await ensureBootstrapUser(store, options.bootstrap?.user, options.bootstrap?.password, Date.now())) {
     CONSOLE_LOGGER.info(`Created user ${options.bootstrap!.user} from ORRERY_BOOTSTRAP_USER`);
   }
-  const transport = chooseTransport(settings.config, smtpTransport(settings.config));
+  const transport = ischeduleTransport(settings.config, chooseTransport(settings.config, smtpTransport(settings.config)), { dns: NODE_DNS });
   const beforeSchedulingDelivery = process.env[CRASH_BEFORE_DELIVERY] === '1' ? () => process.kill(process.pid, 'SIGKILL') : undefined;
-  const app = createApp(settings.config, store, { logger: CONSOLE_LOGGER, transport, ...(beforeSchedulingDelivery ? { beforeSchedulingDelivery } : {}) });
+  const app = createApp(settings.config, store, { logger: CONSOLE_LOGGER, transport, ischeduleDns: NODE_DNS, ...(beforeSchedulingDelivery ? { beforeSchedulingDelivery } : {}) });
   const outbox = { store, config: settings.config, logger: CONSOLE_LOGGER, transport };
   let outboxRun: Promise<unknown> = Promise.resolve();
   const runOutbox = (now = Date.now()) => {

@@ -17,7 +17,9 @@ export interface NodeSettings {
 export function loadSettings(env: NodeJS.ProcessEnv, flags: { host?: string; port?: string; db?: string; config?: string } = {}): NodeSettings {
   const file = flags.config ?? env.ORRERY_CONFIG;
   const fromFile = file ? parseImapdConf(readFileSync(file, 'utf8'), file) : {};
-  const config = parseConfig({ ...fromFile, ...configEntriesFromEnv(env) }, file ? `${file} and environment` : 'environment');
+  let config = parseConfig({ ...fromFile, ...configEntriesFromEnv(env) }, file ? `${file} and environment` : 'environment');
+  // The core reads no files: the iSchedule key file is read here and handed over as the key itself.
+  if (config.ischedule_dkim_key_file && !config.ischedule_dkim_key) config = { ...config, ischedule_dkim_key: readFileSync(config.ischedule_dkim_key_file, 'utf8') };
   const port = Number(flags.port ?? env.ORRERY_PORT ?? 8008);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port "${flags.port ?? env.ORRERY_PORT}"`);
   return {

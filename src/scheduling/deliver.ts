@@ -12,7 +12,7 @@ import { historyWindow } from './itip/historical.ts';
 import { classify } from './itip/classify.ts';
 import { parseCalendar, type ItipMessage, type ItipMethod } from './itip/model.ts';
 import { organizerMessages } from './itip/organizer.ts';
-import { imipDeliverable, sendImip } from './imip/queue.ts';
+import { imipDeliverable, pendingStatus, sendImip } from './imip/queue.ts';
 import type { MessageTransport } from './imip/transport.ts';
 import { planLocalDelivery, STATUS } from './local.ts';
 
@@ -147,8 +147,9 @@ async function deliverRemotely(scheduler: Scheduler, job: SchedulingJobRecord, m
     return STATUS.invalidUser;
   }
   // Queued and completed together as "not sent yet"; the outbox records the final status itself.
-  const status = await sendImip(outbox, message, sender, now, { complete: { id: job.id, status: STATUS.tempFailure } });
-  if (status !== STATUS.tempFailure) await deps.store.schedulingJobs.setStatus(job.id, status);
+  const pending = pendingStatus(outbox, message.recipient);
+  const status = await sendImip(outbox, message, sender, now, { complete: { id: job.id, status: pending } });
+  if (status !== pending) await deps.store.schedulingJobs.setStatus(job.id, status);
   return status;
 }
 

@@ -38,6 +38,14 @@ export interface LocalDelivery {
   organizerCopy?: ICAL.Component | undefined;
 }
 
+/**
+ * A server elsewhere speaking for addresses of its domain (iSchedule, its signature verified).
+ * Its rights on the Inbox are those granted to that domain or to anyone.
+ */
+export interface RemoteSender {
+  remoteDomain: string;
+}
+
 export interface DeliverOptions {
   /** A server-side refresh after a reply: no Inbox copy and the recipient's Schedule-Tag is kept. */
   refresh?: boolean;
@@ -45,7 +53,7 @@ export interface DeliverOptions {
 
 export async function planLocalDelivery(
   deps: AppDeps,
-  sender: UserRecord,
+  sender: UserRecord | RemoteSender,
   recipient: UserRecord,
   message: ItipMessage,
   options: DeliverOptions = {},
@@ -59,20 +67,24 @@ export async function planLocalDelivery(
     inbox = await deps.store.collections.get(`${home}Inbox/`);
   }
   if (!inbox) return { status: STATUS.noScheduling, writes: [] };
-  const rights = rightsOfUser(inbox, { name: sender.name, isAdmin: false }, deps.config);
+  const senderName = 'remoteDomain' in sender ? sender.remoteDomain : sender.name;
+  const rights = rightsOfUser(inbox, { name: senderName, isAdmin: false }, deps.config);
   const operation = message.method === 'REPLY' ? 'schedule-deliver-reply' : 'schedule-deliver-invite';
   if (!isOperationAllowed(operation, 'schedule-inbox', rights)) return { status: STATUS.noAuthority, writes: [] };
 
   // The sender speaks only for themselves: a message's originator is one of their own addresses.
-  if (!addressSet(sender, deps.config).has(normalizeAddress(message.originator))) {
-    deps.logger.info('Scheduling message refused: the originator is not the sender', { sender: sender.name, originator: message.originator, uid: message.uid });
+  const speaksFor = 'remoteDomain' in sender
+    ? mailtoDomain(message.originator) === sender.remoteDomain
+    : addressSet(sender, deps.config).has(normalizeAddress(message.originator));
+  if (!speaksFor) {
+    deps.logger.info('Scheduling message refused: the originator is not the sender', { sender: senderName, originator: message.originator, uid: message.uid });
     return { status: STATUS.noAuthority, writes: [] };
   }
   const existing = await findCopy(deps.store, recipient.name, message.uid);
   const current = existing ? readCalendar(existing.record.data) : null;
   const refusal = await checkAuthority({ stored: current, message, sameUser: sameCalendarUser(deps) });
   if (refusal) {
-    deps.logger.info('Scheduling message refused', { method: message.method, uid: message.uid, sender: sender.name, recipient: recipient.name, reason: refusal.message });
+    deps.logger.info('Scheduling message refused', { method: message.method, uid: message.uid, sender: senderName, recipient: recipient.name, reason: refusal.message });
     return { status: refusal.reason === 'organizer-mismatch' ? STATUS.rejected : STATUS.noAuthority, writes: [] };
   }
   const result: LocalDelivery = { status: STATUS.delivered, writes: [] };
@@ -124,6 +136,11 @@ export async function planLocalDelivery(
   }
   if (!options.refresh) result.writes.push(await inboxItem(inbox, message));
   return result;
+}
+
+function mailtoDomain(address: string): string | null {
+  const match = /^mailto:[^@]+@(.+)$/i.exec(normalizeAddress(address));
+  return match ? match[1]!.toLowerCase() : null;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { requireAccess, rightsOfUser } from '../acl/check.ts';
 import { isOperationAllowed } from '../acl/evaluate.ts';
 import { reportLimits } from '../caldav/limits.ts';
-import type { DavContext } from '../dav/context.ts';
+import type { AppDeps, DavContext } from '../dav/context.ts';
 import { conditionError } from '../dav/errors.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { calendarHomePath } from '../dav/urls.ts';
@@ -18,7 +18,6 @@ import { InvalidICalendarError, parseICalendar, type ICAL } from '../ical/parse.
 import { checkStructure } from '../ical/structure.ts';
 import { checkTimeValues } from '../ical/value-check.ts';
 import { resolveProperty, zoneContext } from '../ical/zones.ts';
-import type { Principal } from '../dav/context.ts';
 import { addressSet, findLocalUser, ownerOf } from './addresses.ts';
 import { attendeeAddresses, organizerAddress, schedulingComponents } from './itip/model.ts';
 
@@ -64,7 +63,7 @@ export async function handleOutboxPost(ctx: DavContext): Promise<Response | null
   const uid = String(component.getFirstPropertyValue('uid'));
   const responses: XmlElement[] = [];
   for (const recipient of attendeeAddresses(component)) {
-    const answer = await freeBusyOf(ctx, ctx.principal!, recipient, range, { uid, organizer });
+    const answer = await freeBusyOf(ctx.deps, ctx.principal!, recipient, range, { uid, organizer });
     responses.push(
       el(caldav('response'), [
         el(caldav('recipient'), el(dav('href'), recipient)),
@@ -79,14 +78,15 @@ export async function handleOutboxPost(ctx: DavContext): Promise<Response | null
   });
 }
 
-async function freeBusyOf(
-  ctx: DavContext,
-  asker: Principal,
+/** One recipient's busy time for a free-busy request, if the asker may see it (right 9 on their Inbox); also answers iSchedule. */
+export async function freeBusyOf(
+  deps: AppDeps,
+  asker: { name: string; isAdmin: boolean },
   recipient: string,
   range: FreeBusyRange,
   request: { uid: string; organizer: string },
 ): Promise<{ status: string; data?: string }> {
-  const { store, config } = ctx.deps;
+  const { store, config } = deps;
   const user = await findLocalUser(store, config, recipient);
   if (!user) return { status: '3.7;Invalid calendar user' };
   const home = calendarHomePath(user.name);
@@ -100,11 +100,11 @@ async function freeBusyOf(
   if (availability) sources.push({ objects: [textContent(deserializeDeadProperty(availability))] });
   const periods = computeFreeBusy(sources, range, {
     ...reportLimits(config),
-    onUnreadable: logUnreadable(ctx.deps.logger),
+    onUnreadable: logUnreadable(deps.logger),
   });
   const data = renderFreeBusy(periods, {
     range,
-    dtstampUtcMs: ctx.deps.now(),
+    dtstampUtcMs: deps.now(),
     uid: request.uid,
     method: 'REPLY',
     organizer: request.organizer,

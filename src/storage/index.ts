@@ -9,6 +9,7 @@ export { collectionExists } from './properties.ts';
 
 import { CollectionRepo } from './collections.ts';
 import type { DbClient } from './db.ts';
+import { IscheduleRepo } from './ischedule.ts';
 import { LockRepo } from './locks.ts';
 import { OutboundRepo } from './outbound.ts';
 import { PropertyRepo } from './properties.ts';
@@ -26,6 +27,7 @@ export interface Store {
   readonly outbound: OutboundRepo;
   readonly shares: ShareRepo;
   readonly schedulingJobs: SchedulingJobRepo;
+  readonly ischedule: IscheduleRepo;
 }
 
 export function createStore(db: DbClient): Store {
@@ -38,5 +40,6 @@ export function createStore(db: DbClient): Store {
     outbound: new OutboundRepo(db),
     shares: new ShareRepo(db),
     schedulingJobs: new SchedulingJobRepo(db),
+    ischedule: new IscheduleRepo(db),
   };
 }

@@ -6,8 +6,9 @@ import { MIGRATION_0003 } from './migrations/0003-scheduling.ts';
 import { MIGRATION_0004 } from './migrations/0004-floating-index.ts';
 import { MIGRATION_0005 } from './migrations/0005-instance-index.ts';
 import { MIGRATION_0006 } from './migrations/0006-scheduling-jobs.ts';
+import { MIGRATION_0007 } from './migrations/0007-ischedule.ts';
 
-export const MIGRATIONS: readonly (readonly string[])[] = [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003, MIGRATION_0004, MIGRATION_0005, MIGRATION_0006];
+export const MIGRATIONS: readonly (readonly string[])[] = [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003, MIGRATION_0004, MIGRATION_0005, MIGRATION_0006, MIGRATION_0007];
 
 export async function migrate(db: DbClient): Promise<void> {
   await db.execute('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');

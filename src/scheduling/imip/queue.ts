@@ -25,11 +25,12 @@ const LEASE_MS = 5 * 60_000;
 /** Finished messages are kept this long for diagnosis. */
 const KEEP_MS = 7 * 86_400_000;
 
-type Outcome = 'sent' | 'retry' | 'failed' | 'busy';
+/** `delivered`: sent, and the transport learnt the recipient's status (iSchedule). */
+type Outcome = 'sent' | 'retry' | 'failed' | 'busy' | { delivered: string };
 
 /** Whether the message can go out by mail at all (a transport, and a mailto: recipient). */
 export function imipDeliverable(deps: OutboxDeps, message: ItipMessage): boolean {
-  return deps.transport !== null && mailAddress(message.recipient) !== null;
+  return deps.transport !== null && mailAddress(message.recipient) !== null && (deps.transport.accepts?.(message.recipient) ?? true);
 }
 
 /**
@@ -64,7 +65,7 @@ export async function sendImip(deps: OutboxDeps, message: ItipMessage, sender: U
   );
   const record = await deps.store.outbound.get(id);
   const outcome = record ? await attempt(deps, record, now) : 'retry';
-  return statusOf(outcome);
+  return statusOf(deps, message.recipient, outcome);
 }
 
 /** Sends what is due; call it every minute or so. Returns how many messages reached each outcome. */
@@ -74,10 +75,10 @@ export async function processOutbox(deps: OutboxDeps, now: number, limit = 100):
   for (const record of await deps.store.outbound.due(now, limit)) {
     const outcome = await attempt(deps, record, now);
     if (outcome === 'busy') continue;
-    if (outcome === 'sent') counts.sent++;
+    if (outcome === 'sent' || typeof outcome === 'object') counts.sent++;
     else if (outcome === 'failed') counts.failed++;
     else counts.retried++;
-    if (outcome !== 'retry') await recordStatus(deps, record, statusOf(outcome), now);
+    if (outcome !== 'retry') await recordStatus(deps, record, statusOf(deps, record.recipient, outcome), now);
   }
   await deps.store.outbound.purge(now - KEEP_MS);
   return counts;
@@ -85,18 +86,25 @@ export async function processOutbox(deps: OutboxDeps, now: number, limit = 100):
 
 // --- Internal helpers ---
 
-function statusOf(outcome: Outcome): string {
-  return outcome === 'sent' ? STATUS.sent : outcome === 'failed' ? STATUS.permFailure : STATUS.tempFailure;
+function statusOf(deps: OutboxDeps, recipient: string, outcome: Outcome): string {
+  if (typeof outcome === 'object') return outcome.delivered;
+  if (outcome === 'retry' || outcome === 'busy') return pendingStatus(deps, recipient);
+  return outcome === 'sent' ? STATUS.sent : STATUS.permFailure;
+}
+
+/** What SCHEDULE-STATUS says while a message waits for a retry (the transport may know better than 5.1). */
+export function pendingStatus(deps: Pick<OutboxDeps, 'transport'>, recipient: string): string {
+  return deps.transport?.pendingStatus?.(recipient) ?? STATUS.tempFailure;
 }
 
 async function attempt(deps: OutboxDeps, record: OutboundRecord, now: number): Promise<Outcome> {
   if (!deps.transport) return 'retry';
   if (!(await deps.store.outbound.claim(record, now + LEASE_MS))) return 'busy';
   try {
-    await deps.transport.send(mailOf(record));
+    const status = await deps.transport.send(mailOf(record));
     await deps.store.outbound.markSent(record.id);
-    deps.logger.info('iMIP message sent', { id: record.id, method: record.method, recipient: record.recipient });
-    return 'sent';
+    deps.logger.info('iMIP message sent', { id: record.id, method: record.method, recipient: record.recipient, status });
+    return typeof status === 'string' ? { delivered: status } : 'sent';
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const permanent = error instanceof TransportError && error.permanent;

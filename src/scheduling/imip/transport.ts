@@ -17,7 +17,12 @@ export interface OutgoingMail {
 }
 
 export interface MessageTransport {
-  send(mail: OutgoingMail): Promise<void>;
+  /** Resolves to the recipient's SCHEDULE-STATUS when the transport learns it (iSchedule); mail learns nothing. */
+  send(mail: OutgoingMail): Promise<void | string>;
+  /** Whether this transport can reach the recipient at all; assumed when absent. */
+  accepts?(recipient: string): boolean;
+  /** SCHEDULE-STATUS while a message to the recipient waits for a retry; 5.1 when absent. */
+  pendingStatus?(recipient: string): string | undefined;
 }
 
 /**
