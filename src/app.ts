@@ -29,6 +29,7 @@ import { createFreeBusyApp } from './freebusy/route.ts';
 import { ischeduleSetup, type DnsResolver } from './ischedule/peers.ts';
 import { createIscheduleApp } from './ischedule/route.ts';
 import { ischeduleTransport } from './ischedule/send.ts';
+import { ischeduleFreeBusy } from './ischedule/freebusy.ts';
 import { chooseTransport, type MessageTransport } from './scheduling/imip/transport.ts';
 import { handleOutboxPost } from './scheduling/outbox.ts';
 import { schedulingContent } from './scheduling/policy.ts';
@@ -75,15 +76,10 @@ const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
 
 export function createApp(config: AppConfig, store: Store, options: AppOptions = {}): Hono {
   const deps: AppDeps = { store, config, now: options.now ?? Date.now, logger: options.logger ?? SILENT_LOGGER };
-  const calendarContent = schedulingContent(CALENDAR_CONTENT, {
-    deps,
-    transport: ischeduleTransport(config, chooseTransport(config, options.transport), {
-      dns: options.ischeduleDns ?? null,
-      now: deps.now,
-      ...(options.ischeduleFetch ? { fetch: options.ischeduleFetch } : {}),
-    }),
-    beforeDelivery: options.beforeSchedulingDelivery,
-  });
+  const ischeduleOptions = { dns: options.ischeduleDns ?? null, now: deps.now, ...(options.ischeduleFetch ? { fetch: options.ischeduleFetch } : {}) };
+  const transport = ischeduleTransport(config, chooseTransport(config, options.transport), ischeduleOptions);
+  const remoteFreeBusy = ischeduleFreeBusy(config, ischeduleOptions);
+  const calendarContent = schedulingContent(CALENDAR_CONTENT, { deps, transport, beforeDelivery: options.beforeSchedulingDelivery });
   const services: DavServices = {
     // Sharing and notifications come first: their DAV:resourcetype answers for calendars and notification collections.
     properties: new PropertyRegistry([
@@ -98,7 +94,7 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     initialAcl,
     checkDeletable,
     visible: visibleResource,
-    post: async (ctx) => (await handleSharingPost(ctx)) ?? handleOutboxPost(ctx),
+    post: async (ctx) => (await handleSharingPost(ctx)) ?? handleOutboxPost(ctx, remoteFreeBusy),
   };
   const authenticator = new Authenticator(deps);
   const transformBody = config.httpmodules.has('tzdist') ? outgoingCalendarData : undefined;
@@ -142,7 +138,7 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   }
 
   if (config.httpmodules.has('ischedule') && config.httpmodules.has('caldav')) {
-    const ischedule = createIscheduleApp(deps, ischeduleSetup(config, options.ischeduleDns ?? null));
+    const ischedule = createIscheduleApp(deps, ischeduleSetup(config, options.ischeduleDns ?? null), transport);
     app.route('/.well-known/ischedule', ischedule);
     app.route('/ischedule', ischedule);
   }

@@ -53,6 +53,7 @@ export interface AppConfig {
   ischedule_dkim_key: string;
   ischedule_dkim_required: boolean;
   ischedule_signature_lifetime_seconds: number;
+  ischedule_freebusy_timeout_seconds: number;
 }
 
 type OptionKind = 'switch' | 'string' | 'int' | 'bytesize' | 'duration' | 'list' | 'datetime' | 'hostname' | 'origin' | { enum: readonly string[] };
@@ -124,6 +125,7 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   ischedule_dkim_key: { kind: 'string', default: '', description: 'The private iSchedule signing key itself (PEM or base64 PKCS#8), for runtimes without files; takes precedence over ischedule_dkim_key_file' },
   ischedule_dkim_required: { kind: 'switch', default: 'on', description: 'Refuse received iSchedule messages that carry no DKIM-Signature (verification-failed); off only for testing' },
   ischedule_signature_lifetime_seconds: { kind: 'duration', default: '1h', description: 'How long an iSchedule signature stays valid (DKIM x=); received messages past their x= are refused (option name ischedule_signature_lifetime)' },
+  ischedule_freebusy_timeout_seconds: { kind: 'duration', default: '5s', description: 'How long an Outbox free-busy request waits for iSchedule peers before answering 5.1 for their attendees (option name ischedule_freebusy_timeout)' },
 };
 
 /** Option names as written in files and variables, where they differ from the AppConfig key. */
@@ -132,6 +134,7 @@ const EXTERNAL_NAMES: Partial<Record<keyof AppConfig, string>> = {
   failedloginpause_seconds: 'failedloginpause',
   failedloginlockout_seconds: 'failedloginlockout',
   ischedule_signature_lifetime_seconds: 'ischedule_signature_lifetime',
+  ischedule_freebusy_timeout_seconds: 'ischedule_freebusy_timeout',
 };
 
 /** ORRERY_* variables that belong to the adapters (listen address, database), not to AppConfig. */

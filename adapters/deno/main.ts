@@ -11,6 +11,14 @@ import { loadSettings } from './settings.ts';
 import { processOutbox } from '../../src/scheduling/imip/queue.ts';
 import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
 import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
+import type { DnsResolver } from '../../src/ischedule/peers.ts';
+import { ischeduleTransport } from '../../src/ischedule/send.ts';
+
+/** iSchedule discovery (SRV) and key lookup (TXT) through Deno's resolver (needs --allow-net). */
+const DENO_DNS: DnsResolver = {
+  txt: (name) => Deno.resolveDns(name, 'TXT'),
+  srv: async (name) => (await Deno.resolveDns(name, 'SRV')).map((record) => ({ name: record.target.replace(/\.$/, ''), port: record.port })),
+};
 
 async function main(): Promise<void> {
   const settings = loadSettings(Deno.env.toObject());
@@ -25,10 +33,10 @@ async function main(): Promise<void> {
   if ((await store.users.list()).length === 0) {
     LOGGER.info('No users yet. Set ORRERY_BOOTSTRAP_USER and ORRERY_BOOTSTRAP_PASSWORD, or add one with:  npx orrery user add alice --db <same database>');
   }
-  // Outside attendees get mail through the webhook transport (imip_webhook_url); queued messages
-  // are retried every minute.
-  const transport = chooseTransport(settings.config, null);
-  const app = createApp(settings.config, store, { logger: LOGGER, transport });
+  // Outside attendees get mail through the webhook transport (imip_webhook_url), or iSchedule for
+  // peer domains; queued messages are retried every minute.
+  const transport = ischeduleTransport(settings.config, chooseTransport(settings.config, null), { dns: DENO_DNS });
+  const app = createApp(settings.config, store, { logger: LOGGER, transport, ischeduleDns: DENO_DNS });
   const outbox = { store, config: settings.config, logger: LOGGER, transport };
   const outboxTimer = transport ? setInterval(() => void processOutbox(outbox, Date.now()).catch((error) => LOGGER.error('Outbox run failed', { error: String(error) })), 60_000) : undefined;
   // Scheduling deliveries a previous process left unfinished: now, then every 5 seconds, one run at a time.

@@ -17,7 +17,9 @@ export interface DenoSettings {
 export function loadSettings(env: Record<string, string>): DenoSettings {
   const file = env.ORRERY_CONFIG;
   const fromFile = file ? parseImapdConf(Deno.readTextFileSync(file), file) : {};
-  const config = parseConfig({ ...fromFile, ...configEntriesFromEnv(env) }, file ? `${file} and environment` : 'environment');
+  let config = parseConfig({ ...fromFile, ...configEntriesFromEnv(env) }, file ? `${file} and environment` : 'environment');
+  // The core reads no files: the iSchedule key file is read here and handed over as the key itself.
+  if (config.ischedule_dkim_key_file && !config.ischedule_dkim_key) config = { ...config, ischedule_dkim_key: Deno.readTextFileSync(config.ischedule_dkim_key_file) };
   const port = Number(env.ORRERY_PORT ?? 8008);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port "${env.ORRERY_PORT}"`);
   return {

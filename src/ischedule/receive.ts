@@ -2,7 +2,8 @@
 // POSTed with Originator and Recipient headers, checked, authenticated, then delivered to each
 // local recipient under the same trust rule as local delivery (scheduling/itip/authority.ts), or
 // for a VFREEBUSY REQUEST answered with each recipient's busy time. The answer is a
-// schedule-response with one request-status per recipient.
+// schedule-response with one request-status per recipient. A REPLY that updates a local
+// organizer's copy brings the other attendees up to date, as a local reply does (deliver.ts).
 import type { AppDeps } from '../dav/context.ts';
 import { el, type XmlElement } from '../dav/xml/element.ts';
 import { clark, NS } from '../dav/xml/names.ts';
@@ -14,6 +15,7 @@ import { checkTimeValues } from '../ical/value-check.ts';
 import { resolveProperty, zoneContext } from '../ical/zones.ts';
 import { findLocalUser } from '../scheduling/addresses.ts';
 import { normalizeAddress, organizerAddress, schedulingComponents, type ItipMessage } from '../scheduling/itip/model.ts';
+import { deliverRefreshes, refreshJobs, type Scheduler } from '../scheduling/deliver.ts';
 import { planLocalDelivery, STATUS } from '../scheduling/local.ts';
 import { freeBusyOf } from '../scheduling/outbox.ts';
 import { PreconditionFailedError } from '../storage/index.ts';
@@ -32,7 +34,8 @@ const STATUS_TEXT: Record<string, string> = {
   [STATUS.noScheduling]: '5.3;No scheduling support for user',
 };
 
-export async function handleIschedulePost(deps: AppDeps, setup: IscheduleSetup, request: Request): Promise<Response> {
+export async function handleIschedulePost(scheduler: Scheduler, setup: IscheduleSetup, request: Request): Promise<Response> {
+  const { deps } = scheduler;
   const headers = request.headers;
   if ((headers.get('ischedule-version') ?? '').trim() !== '1.0') throw new IscheduleError('version-not-supported', 'iSchedule-Version: 1.0 is required');
   if (mediaType(headers.get('content-type')) !== 'text/calendar') throw new IscheduleError('invalid-calendar-data-type', 'Only text/calendar messages are accepted');
@@ -76,7 +79,7 @@ export async function handleIschedulePost(deps: AppDeps, setup: IscheduleSetup, 
       throw new IscheduleError('invalid-scheduling-message', `METHOD:${method} is not supported (see the capabilities)`);
     }
     for (const recipient of recipients) {
-      const status = await deliverTo(deps, domain, { method, uid, originator, recipient, calendar: vcalendar });
+      const status = await deliverTo(scheduler, domain, { method, uid, originator, recipient, calendar: vcalendar });
       responses.push(responseFor(recipient, STATUS_TEXT[status] ?? `${status};Not delivered`));
     }
   }
@@ -85,19 +88,24 @@ export async function handleIschedulePost(deps: AppDeps, setup: IscheduleSetup, 
 
 // --- Internal helpers ---
 
-async function deliverTo(deps: AppDeps, domain: string, message: ItipMessage): Promise<string> {
+async function deliverTo(scheduler: Scheduler, domain: string, message: ItipMessage): Promise<string> {
+  const { deps } = scheduler;
   const recipient = await findLocalUser(deps.store, deps.config, message.recipient);
   if (!recipient) return STATUS.invalidUser;
   for (let round = 0; round < DELIVERY_ROUNDS; round++) {
     const plan = await planLocalDelivery(deps, { remoteDomain: domain }, recipient, message);
+    const now = deps.now();
+    const refreshes = await refreshJobs(scheduler, recipient, plan, message.originator, now);
     try {
-      if (plan.writes.length > 0) await deps.store.resources.putAll(plan.writes, {}, deps.now());
+      if (plan.writes.length > 0) await deps.store.resources.putAll(plan.writes, { enqueue: refreshes }, now);
       deps.logger.info('iSchedule message delivered', { method: message.method, uid: message.uid, originator: message.originator, recipient: message.recipient, status: plan.status });
-      return plan.status;
     } catch (error) {
       // The recipient's copy changed while the delivery was planned: plan it again.
       if (!(error instanceof PreconditionFailedError)) throw error;
+      continue;
     }
+    await deliverRefreshes(scheduler, refreshes, message.uid);
+    return plan.status;
   }
   return STATUS.tempFailure;
 }

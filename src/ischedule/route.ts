@@ -3,6 +3,7 @@
 // its DKIM signature. Every response carries iSchedule-Version and iSchedule-Capabilities.
 import { Hono } from 'hono';
 import type { AppDeps } from '../dav/context.ts';
+import type { MessageTransport } from '../scheduling/imip/transport.ts';
 import { el } from '../dav/xml/element.ts';
 import { clark, NS } from '../dav/xml/names.ts';
 import { toXml } from '../dav/xml/serialize.ts';
@@ -15,7 +16,8 @@ const CAPABILITIES_SERIAL = '1';
 const COMMON_HEADERS = { 'iSchedule-Version': '1.0', 'iSchedule-Capabilities': CAPABILITIES_SERIAL };
 const ischedule = (local: string) => clark(NS.ISCHEDULE, local);
 
-export function createIscheduleApp(deps: AppDeps, setup: IscheduleSetup): Hono {
+/** `transport` sends the refreshes a received REPLY causes to attendees on other servers. */
+export function createIscheduleApp(deps: AppDeps, setup: IscheduleSetup, transport: MessageTransport | null): Hono {
   const app = new Hono();
   app.onError((error) => {
     if (error instanceof IscheduleError) {
@@ -32,7 +34,7 @@ export function createIscheduleApp(deps: AppDeps, setup: IscheduleSetup): Hono {
     });
   });
   app.post('/', async (c) => {
-    const response = await handleIschedulePost(deps, setup, c.req.raw);
+    const response = await handleIschedulePost({ deps, transport }, setup, c.req.raw);
     for (const [name, value] of Object.entries(COMMON_HEADERS)) response.headers.set(name, value);
     return response;
   });

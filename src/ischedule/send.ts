@@ -31,6 +31,8 @@ export function withIschedule(sender: IscheduleSender, fallback: MessageTranspor
     [WRAPPED]: true,
     accepts: (recipient) => configuredPeer(sender.setup, recipient) || (fallback !== null && (fallback.accepts?.(recipient) ?? true)) || (sender.setup.dns !== null && domainOf(recipient) !== null),
     pendingStatus: (recipient) => (configuredPeer(sender.setup, recipient) ? PENDING : fallback?.pendingStatus?.(recipient)),
+    // Only the peer table is known without a lookup; peers found through DNS get no refresh.
+    updatesCalendar: (recipient) => configuredPeer(sender.setup, recipient),
     async send(mail) {
       const url = await peerFor(sender.setup, mail.recipient);
       if (url) return sendIschedule(sender, url, mail);
@@ -52,38 +54,57 @@ export function ischeduleTransport(
   return withIschedule({ setup, lifetimeSeconds: config.ischedule_signature_lifetime_seconds, now: options.now ?? Date.now, ...(options.fetch ? { fetch: options.fetch } : {}) }, fallback);
 }
 
-// --- Internal helpers ---
+export interface SignedMessage {
+  method: string;
+  originator: string;
+  recipients: readonly string[];
+  /** The iTIP body; sent with CRLF line ends, as signed. */
+  body: string;
+}
 
-async function sendIschedule(sender: IscheduleSender, url: string, mail: OutgoingMail): Promise<string> {
+/**
+ * POSTs one signed message to a peer's receiver and resolves with the text of its 2xx answer (the
+ * schedule-response). TransportError when the peer cannot be reached or refuses the message; it is
+ * permanent for a refusal that a retry would meet again.
+ */
+export async function postSigned(sender: IscheduleSender, url: string, message: SignedMessage, signal?: AbortSignal): Promise<string> {
   const key = await sender.setup.signingKey.catch((error: unknown) => {
     throw new TransportError(`The iSchedule signing key cannot be used: ${error instanceof Error ? error.message : String(error)}`, false);
   });
   if (!key) throw new TransportError('No iSchedule signing key is configured (ischedule_dkim_key or ischedule_dkim_key_file)', false);
-  const body = mail.itip.replace(/\r?\n/g, '\r\n');
+  const body = message.body.replace(/\r?\n/g, '\r\n');
   const component = /^BEGIN:(VEVENT|VTODO|VJOURNAL|VFREEBUSY|VPOLL)\r?$/m.exec(body)?.[1] ?? 'VEVENT';
   const headers = new Headers({
-    'Content-Type': `text/calendar; charset=utf-8; method=${mail.method}; component=${component}`,
+    'Content-Type': `text/calendar; charset=utf-8; method=${message.method}; component=${component}`,
     'iSchedule-Version': '1.0',
     // Fresh per attempt: a retry after a lost answer must not be refused as a replay.
     'iSchedule-Message-ID': `<${crypto.randomUUID()}@${key.domain}>`,
-    Originator: mail.sender,
-    Recipient: mail.recipient,
+    Originator: message.originator,
+    Recipient: message.recipients.join(', '),
     'Cache-Control': 'no-cache, no-transform',
     'User-Agent': 'Orrery',
   });
   headers.set('DKIM-Signature', await signRequest(headers, body, key, sender.now(), sender.lifetimeSeconds));
   let response: Response;
+  let text: string;
   try {
-    response = await (sender.fetch ?? fetch)(url, { method: 'POST', headers, body, redirect: 'manual' });
+    response = await (sender.fetch ?? fetch)(url, { method: 'POST', headers, body, redirect: 'manual', ...(signal ? { signal } : {}) });
+    text = await response.text();
   } catch (error) {
     throw new TransportError(`iSchedule server ${url} unreachable: ${error instanceof Error ? error.message : String(error)}`, false);
   }
-  const text = await response.text();
   if (!response.ok) {
     // 5xx, 408 and 429 may pass; any other refusal (verification-failed, originator-denied) will not.
     const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
     throw new TransportError(`iSchedule server ${url} answered ${response.status}: ${text.slice(0, 300)}`, permanent);
   }
+  return text;
+}
+
+// --- Internal helpers ---
+
+async function sendIschedule(sender: IscheduleSender, url: string, mail: OutgoingMail): Promise<string> {
+  const text = await postSigned(sender, url, { method: mail.method, originator: mail.sender, recipients: [mail.recipient], body: mail.itip });
   return statusFromResponse(text, mail.recipient);
 }
 

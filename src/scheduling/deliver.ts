@@ -1,20 +1,21 @@
 // Routing of iTIP messages (RFC 6638 §3.2.9): local recipients are delivered to directly, anyone
 // else by iMIP; each recipient's outcome becomes a SCHEDULE-STATUS code. After a reply reaches an
-// organizer here, the other local attendees are brought up to date (Cyrus: the server-side refresh).
+// organizer here, from a local attendee or over iSchedule, the other attendees are brought up to
+// date (Cyrus: the server-side refresh): local ones directly, those on iSchedule peers through the
+// transport. People reached by mail get no refresh: every reply would mail all the others.
 // Messages are stored as scheduling jobs with the write that caused them; each delivery commits
 // together with its job's completion, guarded on the job being still pending, so that however
 // often a job is run (a retry, a restart, two servers) it takes effect exactly once.
 import type { AppDeps } from '../dav/context.ts';
 import { PreconditionFailedError, type NewSchedulingJob, type SchedulingJobRecord, type UserRecord } from '../storage/index.ts';
-import type { ICAL } from '../ical/parse.ts';
 import { findLocalUser, addressSet } from './addresses.ts';
 import { historyWindow } from './itip/historical.ts';
 import { classify } from './itip/classify.ts';
-import { parseCalendar, type ItipMessage, type ItipMethod } from './itip/model.ts';
+import { normalizeAddress, parseCalendar, type ItipMessage, type ItipMethod } from './itip/model.ts';
 import { organizerMessages } from './itip/organizer.ts';
 import { imipDeliverable, pendingStatus, sendImip } from './imip/queue.ts';
 import type { MessageTransport } from './imip/transport.ts';
-import { planLocalDelivery, STATUS } from './local.ts';
+import { planLocalDelivery, STATUS, type LocalDelivery } from './local.ts';
 
 export interface Scheduler {
   deps: AppDeps;
@@ -102,6 +103,45 @@ export async function attemptJob(scheduler: Scheduler, job: SchedulingJobRecord)
   }
 }
 
+/**
+ * After a REPLY merged into a local organizer's copy (`delivery.organizerCopy`): the organizer's
+ * current state for the other attendees, as refresh jobs to commit with the reply's own writes.
+ * Empty for any other delivery.
+ */
+export async function refreshJobs(scheduler: Scheduler, organizer: UserRecord, delivery: LocalDelivery, replier: string, now: number): Promise<NewSchedulingJob[]> {
+  const { deps, transport } = scheduler;
+  const calendar = delivery.organizerCopy;
+  if (!calendar) return [];
+  const self = addressSet(organizer, deps.config);
+  const role = classify(calendar, self);
+  if (role.kind !== 'organizer') return [];
+  const lastEnd = delivery.writes.find((put) => put.write.index)?.write.index?.lastEnd ?? null;
+  const window = historyWindow(now, deps.config.caldav_historical_age_seconds, lastEnd);
+  const updates = organizerMessages({
+    previous: null,
+    next: calendar,
+    organizer: role.organizer,
+    self,
+    previousHistory: window,
+    nextHistory: window,
+    nowMs: now,
+    prodid: PRODID,
+  }).filter((m) => m.method === 'REQUEST' && normalizeAddress(m.recipient) !== normalizeAddress(replier));
+  const chosen: ItipMessage[] = [];
+  for (const update of updates) {
+    if (transport?.updatesCalendar?.(update.recipient) || (await findLocalUser(deps.store, deps.config, update.recipient))) chosen.push(update);
+  }
+  return jobsFor(chosen, { groupId: crypto.randomUUID(), sender: organizer, allowed: true, statusTarget: null, refresh: true, now });
+}
+
+/** Delivers committed refresh jobs; the reply itself is delivered, so a failed refresh is only logged (a later run retries it). */
+export async function deliverRefreshes(scheduler: Scheduler, refreshes: readonly NewSchedulingJob[], uid: string): Promise<void> {
+  if (!refreshes[0]) return;
+  await deliverGroup(scheduler, refreshes[0].groupId).catch((error: unknown) =>
+    scheduler.deps.logger.error('Refreshing attendees after a reply failed', { uid, error: String(error) }),
+  );
+}
+
 // --- Internal helpers ---
 
 async function deliverJob(scheduler: Scheduler, job: SchedulingJobRecord): Promise<string | null> {
@@ -119,15 +159,9 @@ async function deliverJob(scheduler: Scheduler, job: SchedulingJobRecord): Promi
       const recipient = await findLocalUser(deps.store, deps.config, message.recipient);
       if (!recipient) return await deliverRemotely(scheduler, job, message, sender, now);
       const plan = await planLocalDelivery(deps, sender, recipient, message, { refresh: job.refresh });
-      const lastEnd = plan.writes.find((put) => put.write.index)?.write.index?.lastEnd ?? null;
-      const refreshes = plan.organizerCopy ? await refreshJobs(deps, recipient, plan.organizerCopy, lastEnd, message.originator, now) : [];
+      const refreshes = await refreshJobs(scheduler, recipient, plan, message.originator, now);
       await deps.store.resources.putAll(plan.writes, { complete: { id: job.id, status: plan.status }, enqueue: refreshes }, now);
-      if (refreshes[0]) {
-        // The reply itself is delivered; a failed refresh of the others must not report otherwise.
-        await deliverGroup(scheduler, refreshes[0].groupId).catch((error: unknown) =>
-          deps.logger.error('Refreshing attendees after a reply failed', { uid: message.uid, error: String(error) }),
-        );
-      }
+      await deliverRefreshes(scheduler, refreshes, message.uid);
       return plan.status;
     } catch (error) {
       if (!(error instanceof PreconditionFailedError)) throw error;
@@ -151,27 +185,6 @@ async function deliverRemotely(scheduler: Scheduler, job: SchedulingJobRecord, m
   const status = await sendImip(outbox, message, sender, now, { complete: { id: job.id, status: pending } });
   if (status !== pending) await deps.store.schedulingJobs.setStatus(job.id, status);
   return status;
-}
-
-/** The organizer's current state for the local attendees other than the one who replied, as refresh jobs. */
-async function refreshJobs(deps: AppDeps, organizer: UserRecord, calendar: ICAL.Component, lastEnd: number | null, replier: string, now: number): Promise<NewSchedulingJob[]> {
-  const self = addressSet(organizer, deps.config);
-  const role = classify(calendar, self);
-  if (role.kind !== 'organizer') return [];
-  const window = historyWindow(now, deps.config.caldav_historical_age_seconds, lastEnd);
-  const updates = organizerMessages({
-    previous: null,
-    next: calendar,
-    organizer: role.organizer,
-    self,
-    previousHistory: window,
-    nextHistory: window,
-    nowMs: now,
-    prodid: PRODID,
-  }).filter((m) => m.method === 'REQUEST' && m.recipient !== replier);
-  const local: ItipMessage[] = [];
-  for (const update of updates) if (await findLocalUser(deps.store, deps.config, update.recipient)) local.push(update);
-  return jobsFor(local, { groupId: crypto.randomUUID(), sender: organizer, allowed: true, statusTarget: null, refresh: true, now });
 }
 
 function messageOf(job: SchedulingJobRecord): ItipMessage {

@@ -1,5 +1,6 @@
 // POST to the scheduling Outbox (RFC 6638 §5): a VFREEBUSY REQUEST answered with each recipient's
 // busy time in a CALDAV:schedule-response. Invitations are never POSTed; they follow from PUTs.
+// Recipients on other servers are asked through `remote` (iSchedule), while the request waits.
 import { requireAccess, rightsOfUser } from '../acl/check.ts';
 import { isOperationAllowed } from '../acl/evaluate.ts';
 import { reportLimits } from '../caldav/limits.ts';
@@ -19,12 +20,24 @@ import { checkStructure } from '../ical/structure.ts';
 import { checkTimeValues } from '../ical/value-check.ts';
 import { resolveProperty, zoneContext } from '../ical/zones.ts';
 import { addressSet, findLocalUser, ownerOf } from './addresses.ts';
-import { attendeeAddresses, organizerAddress, schedulingComponents } from './itip/model.ts';
+import { attendeeAddresses, normalizeAddress, organizerAddress, schedulingComponents } from './itip/model.ts';
 
 const CALENDAR_AVAILABILITY = caldav('calendar-availability');
 
+/** One recipient's answer: an RFC 5546 request-status ("2.0;Success") and, on success, the VFREEBUSY reply. */
+export interface FreeBusyAnswer {
+  status: string;
+  data?: string;
+}
+
+/** Busy time of recipients on other servers. */
+export interface RemoteFreeBusy {
+  /** Answers by normalized address; recipients it has no server for are left out (the Outbox answers 3.7). */
+  ask(request: { originator: string; recipients: readonly string[]; calendar: ICAL.Component }): Promise<Map<string, FreeBusyAnswer>>;
+}
+
 /** The Outbox POST handler for DavServices.post; null for anything that is not an Outbox. */
-export async function handleOutboxPost(ctx: DavContext): Promise<Response | null> {
+export async function handleOutboxPost(ctx: DavContext, remote: RemoteFreeBusy | null = null): Promise<Response | null> {
   const resource = ctx.resource;
   if (resource.kind !== 'collection' || resource.collection.kind !== 'schedule-outbox') return null;
   requireAccess(ctx, resource, 'schedule-send-freebusy');
@@ -61,9 +74,22 @@ export async function handleOutboxPost(ctx: DavContext): Promise<Response | null
   if (!start || !end || end.utcMs <= start.utcMs) throw invalidMessage('The VFREEBUSY request needs DTSTART before DTEND');
   const range: FreeBusyRange = { startUtcMs: start.utcMs, endUtcMs: end.utcMs };
   const uid = String(component.getFirstPropertyValue('uid'));
+  const recipients = attendeeAddresses(component);
+  const elsewhere: string[] = [];
+  if (remote) {
+    for (const recipient of recipients) if (!(await findLocalUser(ctx.deps.store, ctx.deps.config, recipient))) elsewhere.push(recipient);
+  }
+  // Asked first, so that the peers work while the local recipients' busy time is computed.
+  const remoteAnswers = remote && elsewhere.length > 0
+    ? remote.ask({ originator: organizer, recipients: elsewhere, calendar: vcalendar }).catch((error: unknown) => {
+      ctx.deps.logger.error('Asking other servers for free-busy failed', { uid, error: String(error) });
+      return new Map<string, FreeBusyAnswer>(elsewhere.map((recipient) => [normalizeAddress(recipient), { status: '5.1;Service unavailable' }]));
+    })
+    : null;
   const responses: XmlElement[] = [];
-  for (const recipient of attendeeAddresses(component)) {
-    const answer = await freeBusyOf(ctx.deps, ctx.principal!, recipient, range, { uid, organizer });
+  for (const recipient of recipients) {
+    const answer = (elsewhere.includes(recipient) ? (await remoteAnswers)?.get(normalizeAddress(recipient)) : undefined)
+      ?? (await freeBusyOf(ctx.deps, ctx.principal!, recipient, range, { uid, organizer }));
     responses.push(
       el(caldav('response'), [
         el(caldav('recipient'), el(dav('href'), recipient)),
@@ -85,7 +111,7 @@ export async function freeBusyOf(
   recipient: string,
   range: FreeBusyRange,
   request: { uid: string; organizer: string },
-): Promise<{ status: string; data?: string }> {
+): Promise<FreeBusyAnswer> {
   const { store, config } = deps;
   const user = await findLocalUser(store, config, recipient);
   if (!user) return { status: '3.7;Invalid calendar user' };

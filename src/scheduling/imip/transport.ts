@@ -23,6 +23,11 @@ export interface MessageTransport {
   accepts?(recipient: string): boolean;
   /** SCHEDULE-STATUS while a message to the recipient waits for a retry; 5.1 when absent. */
   pendingStatus?(recipient: string): string | undefined;
+  /**
+   * Whether the recipient's own server applies what it is sent to their calendar (iSchedule), rather
+   * than a person reading mail: the server-side refresh after a reply goes only to such recipients.
+   */
+  updatesCalendar?(recipient: string): boolean;
 }
 
 /**

@@ -32,7 +32,7 @@ export interface Pair {
   close(): void;
 }
 
-export async function makePair(extra: Record<string, string> = {}): Promise<Pair> {
+export async function makePair(extra: Record<string, string> = {}, users: { a?: string[]; b?: string[] } = {}): Promise<Pair> {
   const [keyA, keyB] = await Promise.all([generateKeyPair(), generateKeyPair()]);
   const apps: { a?: TestApp; b?: TestApp } = {};
   const via = (target: 'a' | 'b'): typeof fetch => async (input, init) => apps[target]!.app.fetch(new Request(input as string, init));
@@ -42,7 +42,7 @@ export async function makePair(extra: Record<string, string> = {}): Promise<Pair
       ...common, defaultdomain: 'a.example', ischedule_dkim_key: keyA.privateKey,
       ischedule_peers: 'b.example=http://b.test', ischedule_peer_keys: `orrery._domainkey.b.example=${keyB.publicKey}`,
     },
-    ['alice'],
+    users.a ?? ['alice'],
     { ischeduleFetch: via('b') },
   );
   apps.b = await makeTestApp(
@@ -50,7 +50,7 @@ export async function makePair(extra: Record<string, string> = {}): Promise<Pair
       ...common, defaultdomain: 'b.example', ischedule_dkim_key: keyB.privateKey,
       ischedule_peers: 'a.example=http://a.test', ischedule_peer_keys: `orrery._domainkey.a.example=${keyA.publicKey}`,
     },
-    ['bob'],
+    users.b ?? ['bob'],
     { ischeduleFetch: via('a') },
   );
   return { a: apps.a, b: apps.b, keyA, keyB, close: () => { apps.a!.close(); apps.b!.close(); } };
