@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { basic, benchArgs, closeConnections, httpRequest, percentiles, runConcurrent, timeIt } from './lib.ts';
+import { basic, benchArgs, closeConnections, httpRequest, percentiles, runConcurrent, timeIt, waitForServer } from './lib.ts';
 
 const args = benchArgs({ rounds: { type: 'string' } });
 const events = Number(args.events ?? 10_000);
@@ -43,15 +43,7 @@ async function startServer(): Promise<Server> {
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await httpRequest(baseUrl, 'GET', '/', {});
-      break;
-    } catch (error) {
-      if (attempt > 300 || child.exitCode !== null) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await waitForServer(baseUrl, () => child.exitCode !== null);
   return {
     baseUrl,
     user: 'bench',

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { basic, benchArgs, closeConnections, httpRequest, percentiles, runConcurrent } from './lib.ts';
+import { basic, benchArgs, closeConnections, httpRequest, percentiles, runConcurrent, waitForServer } from './lib.ts';
 
 const args = benchArgs();
 const events = Number(args.events ?? 200);
@@ -112,15 +112,7 @@ async function start(self: Instance, peer: Instance): Promise<Running> {
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const baseUrl = `http://127.0.0.1:${self.port}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await httpRequest(baseUrl, 'GET', '/', {});
-      break;
-    } catch (error) {
-      if (attempt > 300 || child.exitCode !== null) throw error;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  await waitForServer(baseUrl, () => child.exitCode !== null);
   return {
     baseUrl,
     auth: basic(self.user, PASSWORD),

@@ -83,6 +83,19 @@ function send(baseUrl: string, method: string, path: string, headers: Record<str
   });
 }
 
+/** Resolves once the server at baseUrl answers; throws when it does not within 30 s or `gone()` says it exited. */
+export async function waitForServer(baseUrl: string, gone: () => boolean = () => false): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await httpRequest(baseUrl, 'GET', '/', {});
+      return;
+    } catch (error) {
+      if (attempt > 300 || gone()) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** Lets the process exit once the run is over (kept-alive sockets would hold it open). */
 export function closeConnections(): void {
   for (const agent of Object.values(agents)) agent.destroy();

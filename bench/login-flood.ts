@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { createClient } from '@libsql/client';
 import { createStore, migrate } from '../src/storage/index.ts';
 import { addUser } from '../src/users.ts';
-import { basic, closeConnections, httpRequest, percentiles, report } from './lib.ts';
+import { basic, closeConnections, httpRequest, percentiles, report, waitForServer } from './lib.ts';
 
 const args = parseArgs({ options: { seconds: { type: 'string' }, flood: { type: 'string' }, fresh: { type: 'string' }, concurrency: { type: 'string' } } }).values;
 const SECONDS = Number(args.seconds ?? 10);
@@ -43,7 +43,7 @@ const server = spawn(process.execPath, [resolve(import.meta.dirname, '../bin/orr
   stdio: 'ignore',
 });
 try {
-  await waitForServer();
+  await waitForServer(BASE, () => server.exitCode !== null);
   const signedIn = { Authorization: basic('bench', 'bench'), Depth: '0' };
   if ((await httpRequest(BASE, 'PROPFIND', HOME, signedIn)).status !== 207) throw new Error('the bench user cannot sign in');
 
@@ -115,17 +115,4 @@ function badLogin(localAddress: string, name: string): Promise<number> {
     request.on('error', reject);
     request.end();
   });
-}
-
-async function waitForServer(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      await httpRequest(BASE, 'GET', '/', {});
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error('orrery serve did not start');
 }
