@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the interoperability tests drive (litmus, the caldav and
 # recurring-ical-events Python libraries, icalendar, the aiosmtpd SMTP server, Chromium for the
-# calendar page's browser test), only when they are missing.
+# calendar page's browser test), only when they are missing. CalDAVTester and pycalendar need
+# nothing beyond python3's standard library (ElementTree and expat among it).
 set -euo pipefail
 
 missing=()
 command -v /usr/bin/python3 >/dev/null 2>&1 || missing+=(python3)
+/usr/bin/python3 -c 'import xml.etree.ElementTree, xml.parsers.expat, http.client' >/dev/null 2>&1 || missing+=(libpython3-stdlib)
 command -v litmus >/dev/null 2>&1 || missing+=(litmus)
 /usr/bin/python3 -c 'import caldav' >/dev/null 2>&1 || missing+=(python3-caldav)
 /usr/bin/python3 -c 'import recurring_ical_events' >/dev/null 2>&1 || missing+=(python3-recurring-ical-events)
