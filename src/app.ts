@@ -95,10 +95,10 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     checkDeletable,
     visible: visibleResource,
     post: async (ctx) => (await handleSharingPost(ctx)) ?? handleOutboxPost(ctx, remoteFreeBusy),
+    ...(config.httpmodules.has('tzdist') ? { outgoingBody: outgoingCalendarData } : {}),
   };
   const authenticator = new Authenticator(deps);
-  const transformBody = config.httpmodules.has('tzdist') ? outgoingCalendarData : undefined;
-  const getHead = withNotificationNegotiation((ctx) => handleGetHead(ctx, renderCollection, transformBody));
+  const getHead = withNotificationNegotiation((ctx) => handleGetHead(ctx, renderCollection, services.outgoingBody));
   const dav = createDavHandler({
     deps,
     services,

@@ -3,7 +3,8 @@
 // resolves to the bundled zone, an unknown one is honoured as the client defined it.
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
 import { textContent } from '../dav/xml/element.ts';
-import { parseICalendar } from '../ical/parse.ts';
+import { InvalidICalendarError, parseICalendar } from '../ical/parse.ts';
+import { checkStructure, checkTimezones } from '../ical/structure.ts';
 import { getZone } from '../tz/catalogue.ts';
 import { zoneFromVtimezone } from '../tz/vtimezone-zone.ts';
 import type { Zone } from '../tz/zone.ts';
@@ -19,6 +20,25 @@ export function calendarZone(storedId: string | undefined, storedTimezone: strin
     }
   }
   return storedTimezone ? zoneFromCalendarText(safeText(storedTimezone)) : undefined;
+}
+
+/**
+ * Why a calendar-timezone (RFC 4791 §5.2.2) or CALDAV:timezone (§7.8) value is not a valid
+ * iCalendar object holding exactly one complete VTIMEZONE, or null when it is. Being an iCalendar
+ * object, it has the PRODID and VERSION that RFC 5545 §3.6 requires, and no other component.
+ */
+export function timezoneCalendarProblem(text: string): string | null {
+  try {
+    const vcalendar = parseICalendar(text.trim());
+    checkStructure(vcalendar.jCal);
+    checkTimezones(vcalendar.jCal);
+    if (!vcalendar.getFirstProperty('prodid') || !vcalendar.getFirstProperty('version')) return 'The VCALENDAR has no PRODID or no VERSION (RFC 5545 §3.6)';
+    const components = vcalendar.getAllSubcomponents();
+    if (components.length !== 1 || components[0]!.name !== 'vtimezone') return 'The VCALENDAR must hold exactly one VTIMEZONE and nothing else';
+    return null;
+  } catch (error) {
+    return error instanceof InvalidICalendarError ? error.message : 'The value is not valid iCalendar data';
+  }
 }
 
 /** The zone of a VCALENDAR text holding one VTIMEZONE (calendar-timezone, CALDAV:timezone). */

@@ -1,9 +1,8 @@
 // CalDAV live properties (RFC 4791 §5.2, §6.2; RFC 6638 §2, §9; Apple and CalendarServer
 // extensions clients rely on: calendar-color, calendar-order, getctag).
-import ICAL from 'ical.js';
 import { CALENDAR_COMPONENTS, type AppConfig } from '../config.ts';
 import { href } from '../dav/properties/webdav.ts';
-import { PROTECTED, type PropertyDef } from '../dav/properties/registry.ts';
+import { PROTECTED, type PropertyDef, type WriteCheck } from '../dav/properties/registry.ts';
 import type { DavResource } from '../dav/resource.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import { childElements, el, textContent, type XmlElement } from '../dav/xml/element.ts';
@@ -12,6 +11,7 @@ import { linkTo } from '../http/public-url.ts';
 import type { UserRecord } from '../storage/index.ts';
 import { componentSetElement, componentsFromElement, SUPPORTED_COMPONENT_SET } from './components.ts';
 import { canonicalTzid, vtimezoneText } from '../tz/catalogue.ts';
+import { timezoneCalendarProblem } from './calendar-zone.ts';
 
 const isPrincipal = (r: DavResource): r is Extract<DavResource, { kind: 'principal' }> => r.kind === 'principal';
 const isCalendar = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar';
@@ -161,13 +161,11 @@ export function componentsOfProperty(element: XmlElement): string[] {
   return componentsFromElement(element);
 }
 
-/** A calendar-timezone value must be an iCalendar object with exactly one VTIMEZONE (RFC 4791 §5.2.2). */
-function validateTimezone(text: string): string | null {
-  try {
-    const root = new ICAL.Component(ICAL.parse(text) as unknown[]);
-    const zones = root.getAllSubcomponents('vtimezone');
-    return root.name === 'vcalendar' && zones.length === 1 ? null : 'calendar-timezone must be a VCALENDAR with exactly one VTIMEZONE';
-  } catch {
-    return 'calendar-timezone is not valid iCalendar data';
-  }
+/**
+ * A calendar-timezone value must be an iCalendar object with exactly one VTIMEZONE; PROPPATCH and
+ * MKCALENDAR refuse another with CALDAV:valid-calendar-data (RFC 4791 §5.2.2).
+ */
+function validateTimezone(text: string): WriteCheck {
+  const problem = timezoneCalendarProblem(text);
+  return problem ? { condition: caldav('valid-calendar-data'), message: `calendar-timezone: ${problem}` } : null;
 }

@@ -6,6 +6,7 @@ import { conditionError } from '../dav/errors.ts';
 import { ICAL, InvalidICalendarError, parseICalendar, parseJCal } from '../ical/parse.ts';
 import { computeIndex } from './object-index.ts';
 import { TooManyInstances } from '../ical/recurrence.ts';
+import { controlCharacterProblem } from '../ical/content-lines.ts';
 import { checkStructure, checkTimezones } from '../ical/structure.ts';
 import { checkTimeValues } from '../ical/value-check.ts';
 import { readingValues } from '../ical/zones.ts';
@@ -43,6 +44,8 @@ export function validateCalendarObject(
   // The shape is checked first: serialising jCal, and every later walk, recurse per nesting level.
   asInvalidData(() => checkStructure(vcalendar.jCal));
   const text = mediaType === 'application/calendar+json' ? vcalendar.toString() : body;
+  const controlProblem = controlCharacterProblem(text);
+  if (controlProblem) throw invalidData(controlProblem);
   // Values before anything reads them: ical.js throws, or reads garbage, on a malformed one.
   asInvalidData(() => checkTimeValues(text, valueChecks));
   asInvalidData(() => checkTimezones(vcalendar.jCal));

@@ -2,6 +2,7 @@
 // policies per collection kind, and collection-creation rules. Built once in app.ts.
 import type { CollectionKind } from '../storage/index.ts';
 import type { ContentPolicies } from './content.ts';
+import type { BodyTransform } from './methods/get-head.ts';
 import type { DavContext } from './context.ts';
 import type { PropertyRegistry } from './properties/registry.ts';
 import type { ReportRegistry } from './reports/registry.ts';
@@ -22,6 +23,8 @@ export interface DavServices {
    * answered as missing (the access policy, acl/visibility.ts).
    */
   visible(ctx: DavContext, resource: DavResource, pathname: string): Promise<ResourceView>;
+  /** How a stored body is sent back (GET, and PUT with Prefer: return=representation); as stored if absent. */
+  outgoingBody?: BodyTransform;
   /** Extra POST handling by the areas (sharing, Outbox, bulk import); null means "not handled". */
   post?(ctx: DavContext): Promise<Response | null>;
 }

@@ -1,6 +1,6 @@
 // iCalendar content lines as written (RFC 5545 §3.1): unfolded, split into name, parameters and the
 // raw value text. ical.js converts values while it parses and loses what was actually sent, which
-// is what grammar checks need to see.
+// is what grammar checks need to see. Also the check for control characters no content line may hold.
 
 export interface ContentLine {
   /** Upper-case property name. */
@@ -15,6 +15,21 @@ export interface ScannedComponent {
   name: string;
   /** The component's own properties, in order (not those of its subcomponents). */
   properties: ContentLine[];
+}
+
+/**
+ * RFC 5545 §3.1 and §3.3.11: a content line holds no CONTROL character (%x00-08, %x0A-1F, %x7F)
+ * except the CRLF that ends it, and HTAB. Such text would also make calendar-data in a multistatus
+ * ill-formed XML (XML 1.0 §2.2 allows no C0 controls but tab, LF and CR).
+ */
+export function controlCharacterProblem(text: string): string | null {
+  // Bare CRs count as line breaks: old-style line ends are not this check's business.
+  const unfolded = text.replace(/(\r\n|\r|\n)[ \t]/g, '');
+  for (const line of unfolded.split(/\r\n|\r|\n/)) {
+    const found = CONTROL.exec(line);
+    if (found) return `${parseContentLine(line)?.name ?? 'A content line'} contains the control character U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (RFC 5545 §3.1)`;
+  }
+  return null;
 }
 
 /**
@@ -77,3 +92,5 @@ export function enumParam(line: ContentLine, name: string): string | undefined {
   const value = line.params.get(name);
   return value === undefined ? undefined : value.replace(/^"(.*)"$/, '$1').toUpperCase();
 }
+
+const CONTROL = /[\x00-\x08\x0A-\x1F\x7F]/;

@@ -1,5 +1,6 @@
 // Scheduling Inbox properties: schedule-default-calendar-URL (RFC 6638 §9.2), which must name one
-// of the owner's calendars, and calendar-availability (RFC 7953 §7.2.4), used in free-busy answers.
+// of the owner's calendars, and calendar-availability (RFC 7953 §7.2.4), used in free-busy answers;
+// and schedule-tag (RFC 6638 §9.3) on scheduling object resources.
 // Registered before the calendar area's definitions, so these validating versions win.
 import { href } from '../dav/properties/webdav.ts';
 import type { PropertyDef } from '../dav/properties/registry.ts';
@@ -10,6 +11,7 @@ import { caldav, dav } from '../dav/xml/names.ts';
 import { parseICalendar } from '../ical/parse.ts';
 
 const isInbox = (r: DavResource): r is Extract<DavResource, { kind: 'collection' }> => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
+const isCalendarObject = (r: DavResource): r is Extract<DavResource, { kind: 'resource' }> => r.kind === 'resource' && r.collection.kind === 'calendar';
 
 export const SCHEDULING_PROPERTIES: PropertyDef[] = [
   {
@@ -46,5 +48,13 @@ export const SCHEDULING_PROPERTIES: PropertyDef[] = [
       }
     },
     get: ({ dead }) => dead.get(caldav('calendar-availability'))?.children,
+  },
+  {
+    // The same opaque value the Schedule-Tag header carries on GET and PUT; objects that are not
+    // scheduling object resources have none, and answer 404.
+    name: caldav('schedule-tag'),
+    appliesTo: isCalendarObject,
+    write: 'protected',
+    get: ({ resource }) => (isCalendarObject(resource) ? resource.meta.scheduleTag ?? undefined : undefined),
   },
 ];

@@ -6,7 +6,7 @@ import { multistatusResponse, type MultistatusResponse } from '../../dav/multist
 import { computePropstats, propNamesOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import { groupPrincipalPath, principalFromPath, principalPath } from '../../dav/urls.ts';
-import { findChild } from '../../dav/xml/element.ts';
+import { findChildren } from '../../dav/xml/element.ts';
 import { dav } from '../../dav/xml/names.ts';
 import { storedCollection } from '../../sharing/alias.ts';
 import { requireAccess } from '../check.ts';
@@ -23,8 +23,10 @@ export const ACL_PRINCIPAL_PROP_SET: ReportDef = {
     requireAccess(ctx, resource, 'admin');
     const depth = ctx.request.headers.get('depth');
     if (depth !== null && depth.trim() !== '0') throw badRequest('acl-principal-prop-set is defined for Depth: 0 only');
-    const prop = findChild(body, dav('prop'));
-    const names = propNamesOf(prop);
+    // RFC 3744 §9.2: the body names the properties wanted in one DAV:prop.
+    const props = findChildren(body, dav('prop'));
+    if (props.length !== 1) throw badRequest('acl-principal-prop-set needs exactly one DAV:prop (RFC 3744 §9.2)');
+    const names = propNamesOf(props[0]);
     const collection = await storedCollection(ctx, resource.collection);
     const responses: MultistatusResponse[] = [];
     for (const path of principalPaths(ctx, collection)) {

@@ -10,7 +10,7 @@ import { computePropstats, loadDeadProperties, propNamesOf } from '../../dav/pro
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
 import type { DavServices } from '../../dav/services.ts';
-import { childElements, findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
+import { childElements, findChild, findChildren, textContent, type XmlElement } from '../../dav/xml/element.ts';
 import { dav, type ClarkName } from '../../dav/xml/names.ts';
 import { principalFromHref } from '../../principals/hrefs.ts';
 
@@ -29,8 +29,10 @@ export const PRINCIPAL_MATCH: ReportDef = {
     const self = findChild(body, dav('self'));
     const principalProperty = findChild(body, dav('principal-property'));
     if ((self === undefined) === (principalProperty === undefined)) throw badRequest('principal-match needs exactly one of DAV:self and DAV:principal-property');
-    const prop = findChild(body, dav('prop'));
-    const names = propNamesOf(prop);
+    // RFC 3744 §9.3: ((principal-property | self), prop?).
+    const props = findChildren(body, dav('prop'));
+    if (props.length > 1) throw badRequest('principal-match takes at most one DAV:prop (RFC 3744 §9.3)');
+    const names = propNamesOf(props[0]);
     const me = ctx.principal?.name;
     const property = principalProperty ? childElements(principalProperty)[0]?.name : undefined;
     if (principalProperty && property === undefined) throw badRequest('DAV:principal-property needs a property');

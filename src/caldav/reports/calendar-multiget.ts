@@ -1,9 +1,11 @@
 // CALDAV:calendar-multiget (RFC 4791 §7.9): the listed objects in request order; missing ones
-// are 404 responses, hrefs outside the collection are refused per href with 403.
+// are 404 responses, hrefs outside the collection are refused per href with 403. Brief: t and
+// Prefer: return=minimal drop the 404 propstats, as for PROPFIND (RFC 8144 §2.1).
 import { requireAccess } from '../../acl/check.ts';
 import type { DavContext } from '../../dav/context.ts';
 import { badRequest, conditionError } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
+import { preferences } from '../../dav/prefer.ts';
 import { hrefToPath, parentPath, lastSegment } from '../../dav/path.ts';
 import { computePropstats, loadDeadProperties, propNamesOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
@@ -62,6 +64,7 @@ export const CALENDAR_MULTIGET: ReportDef = {
     const records = new Map((await ctx.deps.store.resources.getMany(collection.id, [...wanted.keys()])).map((r) => [r.name, r]));
     const members: DavResource[] = [...records.values()].map((r) => ({ kind: 'resource', path: collection.path + r.name, collection, name: r.name, meta: r }));
     const dead = await loadDeadProperties(ctx, members);
+    const prefer = preferences(ctx.request);
     const pause = timeSlicer();
     for (const entry of order) {
       await pause();
@@ -81,12 +84,13 @@ export const CALENDAR_MULTIGET: ReportDef = {
         continue;
       }
       const member: DavResource = { kind: 'resource', path: collection.path + record.name, collection, name: record.name, meta: record };
-      responses.push({
-        path: member.path,
-        propstats: await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map(), calendarDataFor(record, provide)),
-      });
+      let propstats = await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map(), calendarDataFor(record, provide));
+      if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
+      responses.push({ path: member.path, propstats });
     }
-    return multistatusResponse(responses);
+    const headers: Record<string, string> = { Vary: 'Brief, Prefer' };
+    if (prefer.applied.length > 0) headers['Preference-Applied'] = prefer.applied.join(', ');
+    return multistatusResponse(responses, [], headers);
   },
 };
 

@@ -18,7 +18,7 @@ import type { CalendarFilter } from '../filter/ast.ts';
 import { ICAL, parseICalendar } from '../../ical/parse.ts';
 import type { CollectionRecord, ResourceRecord } from '../../storage/index.ts';
 import { getZone } from '../../tz/catalogue.ts';
-import { calendarZone, zoneFromCalendarText } from '../calendar-zone.ts';
+import { calendarZone, timezoneCalendarProblem, zoneFromCalendarText } from '../calendar-zone.ts';
 import { wantsTimezones } from '../timezones-by-reference.ts';
 import { UTC_ZONE, type Zone } from '../../tz/zone.ts';
 import { calendarDataProvider } from './calendar-data.ts';
@@ -150,8 +150,9 @@ function parseQueryZone(body: XmlElement): Zone | undefined {
   }
   const text = findChild(body, caldav('timezone'));
   if (!text) return undefined;
-  const zone = zoneFromCalendarText(textContent(text));
-  if (!zone) throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-data' }, 'CALDAV:timezone must be a VCALENDAR with one VTIMEZONE');
+  const problem = timezoneCalendarProblem(textContent(text));
+  const zone = problem ? undefined : zoneFromCalendarText(textContent(text));
+  if (!zone) throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-data' }, `CALDAV:timezone: ${problem ?? 'the VTIMEZONE cannot be read'} (RFC 4791 §7.8)`);
   return zone;
 }
 

@@ -7,6 +7,7 @@ import { badRequest, conditionError, notFound } from '../errors.ts';
 import { streamingMultistatus, type MultistatusResponse } from '../multistatus.ts';
 import { computePropstats, loadDeadProperties, needsDeadProperties, propRequestOf, type PropRequest } from '../properties/compute.ts';
 import type { PropertyRegistry } from '../properties/registry.ts';
+import { childElements } from '../xml/element.ts';
 import { dav } from '../xml/names.ts';
 import { parseXml } from '../xml/parse.ts';
 import { preferences } from '../prefer.ts';
@@ -47,10 +48,15 @@ function parseDepth(header: string | null): 0 | 1 {
   throw badRequest(`Invalid Depth header "${header}"`);
 }
 
+const PROPFIND_CHOICES: ReadonlySet<string> = new Set([dav('prop'), dav('propname'), dav('allprop')]);
+
 export function parsePropfindBody(text: string): PropRequest {
   if (text.trim() === '') return { type: 'allprop', include: [] };
   const root = parseXml(text);
   if (root.name !== dav('propfind')) throw badRequest('The PROPFIND body must be a DAV:propfind element');
+  // RFC 4918 §14.20: ( propname | (allprop, include?) | prop ), so exactly one of the three.
+  const choices = childElements(root).filter((child) => PROPFIND_CHOICES.has(child.name));
+  if (choices.length > 1) throw badRequest('DAV:propfind must contain only one of prop, propname and allprop (RFC 4918 §14.20)');
   const request = propRequestOf(root);
   if (!request) throw badRequest('DAV:propfind must contain prop, propname or allprop');
   return request;

@@ -1,6 +1,7 @@
 // PUT (RFC 4918 §9.7, RFC 4791 §5.3.2): create or replace a member resource. The content policy
-// of the target collection validates the body; the write re-checks If-Match atomically.
-import { requireAccess, type AclOperation } from '../../acl/check.ts';
+// of the target collection validates the body; the write re-checks If-Match atomically. With
+// Prefer: return=representation (RFC 7240 §4.2, RFC 8144 §3.2) the answer carries what is stored.
+import { hasAccess, requireAccess, type AclOperation } from '../../acl/check.ts';
 import { writeExpectation } from '../../http/conditional.ts';
 import { readBodyBytes } from '../../http/body.ts';
 import { PreconditionFailedError, UidConflictError, type ResourceMeta, type ResourceRecord } from '../../storage/index.ts';
@@ -8,6 +9,7 @@ import type { DavContext } from '../context.ts';
 import { conditionError, conflict, DavError, methodNotAllowed, preconditionFailed } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
 import { encodePath } from '../path.ts';
+import { preferences } from '../prefer.ts';
 import type { DavResource } from '../resource.ts';
 import type { DavServices } from '../services.ts';
 
@@ -29,8 +31,20 @@ export async function handlePut(ctx: DavContext, services: DavServices, operatio
   const name = resource.name;
   requireAccess(ctx, resource, operation);
   const existing = resource.kind === 'resource' ? resource.meta : null;
-  const expect = writeExpectation(ctx.request, { exists: existing !== null, etag: existing?.etag ?? null, lastModifiedMs: existing?.modifiedAt ?? null });
-  checkScheduleTagMatch(ctx.request, existing);
+  const wantsRepresentation = preferences(ctx.request).returnRepresentation && hasAccess(ctx, resource, 'read');
+  let expect: ReturnType<typeof writeExpectation>;
+  try {
+    expect = writeExpectation(ctx.request, { exists: existing !== null, etag: existing?.etag ?? null, lastModifiedMs: existing?.modifiedAt ?? null });
+    checkScheduleTagMatch(ctx.request, existing);
+  } catch (error) {
+    // RFC 8144 §3.2: a failed conditional PUT may answer with the current representation, which
+    // saves the client the GET it would make next.
+    if (wantsRepresentation && existing && error instanceof DavError && error.status === 412) {
+      const current = await representation(ctx, services, collection.id, resource, 412, {});
+      if (current) return current;
+    }
+    throw error;
+  }
   await requireUnlocked(ctx, resource.path, { membership: existing === null });
   const policy = services.content(collection.kind);
   const maxBytes = policy.maxBytes(ctx);
@@ -58,6 +72,12 @@ export async function handlePut(ctx: DavContext, services: DavServices, operatio
   // the client's ETag would be wrong (RFC 6638 §3.2, RFC 4791 §5.3.4).
   for (const [header, value] of Object.entries(headers)) if (value === '') delete headers[header];
   if (!existing) headers.Location = encodePath(resource.path);
+  if (wantsRepresentation) {
+    // What was stored, which implicit scheduling may have rewritten, with the ETag of that data.
+    delete headers.ETag;
+    const stored = await representation(ctx, services, collection.id, resource, existing ? 200 : 201, headers);
+    if (stored) return stored;
+  }
   return new Response(null, { status: existing ? 204 : 201, headers });
 }
 
@@ -85,4 +105,31 @@ export function mapWriteError(error: unknown): unknown {
   }
   if (error instanceof Error && error.name === 'StorageConflictError') return conflict('A concurrent request created the same resource');
   return error;
+}
+
+// --- Internal helpers ---
+
+/** The stored resource as GET would give it, with Content-Location naming it (RFC 7240 §4.2). */
+async function representation(
+  ctx: DavContext,
+  services: DavServices,
+  collectionId: number,
+  target: { path: string; name: string },
+  status: number,
+  headers: Record<string, string>,
+): Promise<Response | null> {
+  const record = await ctx.deps.store.resources.get(collectionId, target.name);
+  if (!record) return null;
+  const out = services.outgoingBody ? services.outgoingBody(ctx, record) : { body: record.data };
+  const responseHeaders: Record<string, string> = {
+    ...headers,
+    'Content-Type': record.contentType,
+    ETag: record.etag,
+    'Last-Modified': new Date(record.modifiedAt).toUTCString(),
+    'Content-Location': encodePath(target.path),
+    'Preference-Applied': 'return=representation',
+  };
+  if (record.scheduleTag) responseHeaders['Schedule-Tag'] = record.scheduleTag;
+  if (out.vary) responseHeaders.Vary = out.vary;
+  return new Response(out.body as BodyInit, { status, headers: responseHeaders });
 }

@@ -90,6 +90,12 @@ describe('RFC 3744 §9.2 acl-principal-prop-set', () => {
     const body = '<D:acl-principal-prop-set xmlns:D="DAV:"><D:prop><D:displayname/></D:prop></D:acl-principal-prop-set>';
     await t.request('REPORT', CAL, { user: 'bob', headers: { Depth: '0' }, body, expect: 403 });
   });
+
+  it('a body without exactly one DAV:prop is malformed: 400', async () => {
+    const noProp = '<D:acl-principal-prop-set xmlns:D="DAV:"><D:all/></D:acl-principal-prop-set>';
+    const twoProps = '<D:acl-principal-prop-set xmlns:D="DAV:"><D:prop><D:displayname/></D:prop><D:prop><D:acl/></D:prop></D:acl-principal-prop-set>';
+    for (const body of [noProp, twoProps]) await t.request('REPORT', CAL, { user: 'alice', headers: { Depth: '0' }, body, expect: 400 });
+  });
 });
 
 describe('RFC 3744 §9.4 principal-property-search', () => {
@@ -138,6 +144,11 @@ describe('RFC 3744 §9.3 principal-match', () => {
     const body = '<D:principal-match xmlns:D="DAV:"><D:self/><D:prop><D:displayname/></D:prop></D:principal-match>';
     const response = await t.request('REPORT', '/dav/principals/user/', { user: 'bob', headers: { Depth: '0' }, body, expect: 207 });
     expect([...parseMultistatus(await response.text()).keys()]).toEqual(['/dav/principals/user/bob/']);
+  });
+
+  it('a body with two DAV:prop elements is malformed: 400', async () => {
+    const body = '<D:principal-match xmlns:D="DAV:"><D:self/><D:prop><D:displayname/></D:prop><D:prop><D:principal-URL/></D:prop></D:principal-match>';
+    await t.request('REPORT', '/dav/principals/user/', { user: 'bob', headers: { Depth: '0' }, body, expect: 400 });
   });
 
   it('DAV:principal-property with DAV:owner finds the caller’s collections in their home', async () => {

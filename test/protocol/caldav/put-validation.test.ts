@@ -133,6 +133,24 @@ describe('VTIMEZONE (RFC 5545 §3.6.5)', () => {
   });
 });
 
+describe('control characters (RFC 5545 §3.1)', () => {
+  it('refuses a value holding a control character, naming the property and the character', async () => {
+    await expectRefused(vevent(['DTSTART:20260301T100000Z', 'DESCRIPTION:Illegal control here ->\u0007<-']), ['DESCRIPTION', 'U+0007']);
+    await expectRefused(vevent(['DTSTART:20260301T100000Z', 'SUMMARY:vertical\u000Btab']), ['SUMMARY', 'U+000B']);
+    await expectRefused(vevent(['DTSTART:20260301T100000Z', 'X-NOTE;X-P=a\u0001b:value']), ['X-NOTE', 'U+0001']);
+  });
+
+  it('refuses jCal whose text carries one', async () => {
+    const jcal = JSON.stringify(['vcalendar', [['version', {}, 'text', '2.0'], ['prodid', {}, 'text', '-//x//EN']],
+      [['vevent', [['uid', {}, 'text', 'jc-ctl'], ['dtstamp', {}, 'date-time', '2026-01-01T00:00:00Z'], ['dtstart', {}, 'date-time', '2026-03-01T10:00:00Z'], ['summary', {}, 'text', 'bell\u0007']], []]]]);
+    await expectRefused(jcal, ['SUMMARY', 'U+0007'], t, 'application/calendar+json');
+  });
+
+  it('stores HTAB in a value and folded lines', async () => {
+    await expectStored(vevent(['DTSTART:20260301T100000Z', 'DESCRIPTION:tab\there', 'SUMMARY:a long summary that is', ' folded onto a second line']));
+  });
+});
+
 describe('nesting and size bounds', () => {
   const nested = (levels: number) => [...Array.from({ length: levels }, () => 'BEGIN:X-N'), ...Array.from({ length: levels }, () => 'END:X-N')];
 

@@ -207,6 +207,8 @@ describe('bad input never produces a 500', () => {
     ['a DOCTYPE with entities', 'PROPFIND', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><propfind xmlns="DAV:"><allprop/></propfind>', 403],
     ['an undeclared prefix', 'PROPFIND', '<D:propfind><D:allprop/></D:propfind>', 400],
     ['a non-propfind root', 'PROPFIND', '<foo xmlns="DAV:"/>', 400],
+    ['allprop and propname together (RFC 4918 §14.20)', 'PROPFIND', '<propfind xmlns="DAV:"><allprop/><propname/></propfind>', 400],
+    ['prop and allprop together (RFC 4918 §14.20)', 'PROPFIND', '<propfind xmlns="DAV:"><prop><getetag/></prop><allprop/></propfind>', 400],
   ])('%s', async (_label, method, body, status) => {
     await t.request(method, CAL, { body, headers: { Depth: '0' }, expect: status });
   });
