@@ -56,11 +56,15 @@ describe('CalDAVTester (core CalDAV and scheduling scripts)', () => {
       const result = compareWithExpectations(leaves, readExpectations(EXPECTATIONS), scripts);
       const { passed, failed, skipped, known, flaky } = result.counts;
       console.info(`CalDAVTester ${set} leaf tests: passed ${passed} / failed ${failed} / skipped ${skipped} (known failures ${known}, tolerated flaky ${flaky}, unexpected ${result.unexpected.length})`);
-      const problems = [
-        ...result.unexpected.map((leaf) => `NEW FAILURE ${describeFailure(leaf)}`),
+      // A new failure always fails the run. A known failure that passes, or no longer runs, fails it
+      // only with CALDAVTESTER_STRICT=1 (set it when refreshing the list): elsewhere it is reported,
+      // so that a leaf passing by the timing of one machine cannot block a change.
+      const outdated = [
         ...result.nowPassing.map((e) => `NOW PASSES (remove it from expectations.json) ${e.script} › ${e.key}: ${e.reason}`),
         ...result.stale.map((e) => `NOT RUN (remove or rename it in expectations.json) ${e.script} › ${e.key}: ${e.reason}`),
       ];
+      if (outdated.length > 0 && !process.env.CALDAVTESTER_STRICT) console.warn(outdated.join('\n'));
+      const problems = [...result.unexpected.map((leaf) => `NEW FAILURE ${describeFailure(leaf)}`), ...(process.env.CALDAVTESTER_STRICT ? outdated : [])];
       if (problems.length > 0) {
         console.error(problems.join('\n\n'));
         console.error(`Entries for new failures, to fix or to add with a reason (CALDAVTESTER_UPDATE=1 adds them):\n${JSON.stringify(Object.fromEntries(result.unexpected.map((leaf) => [`${leaf.script} › ${leafKey(leaf)}`, leaf.details.split('\n')[0]])), null, 1)}`);

@@ -13,7 +13,7 @@ import { freePort, ROOT, startProcess } from '../../support/processes.ts';
 import { caldavtesterUsers, orreryServerInfo } from './serverinfo.ts';
 
 /** Where the python3 CalDAVTester and pycalendar trees are; CALDAVTESTER_DIR and PYCALENDAR_DIR override. */
-export const CALDAVTESTER_DIR = process.env.CALDAVTESTER_DIR ?? '/work/shared/conformance/caldavtester';
+export const CALDAVTESTER_DIR = process.env.CALDAVTESTER_DIR ?? resolve(import.meta.dirname, '../../../../shared/conformance/caldavtester');
 export const PYCALENDAR_DIR = process.env.PYCALENDAR_DIR ?? resolve(CALDAVTESTER_DIR, '../pycalendar');
 /** The scripts run, kept in the repository at a known upstream revision (see scripts/README.md). */
 export const SCRIPTS_DIR = resolve(import.meta.dirname, 'scripts');
