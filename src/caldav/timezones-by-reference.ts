@@ -1,6 +1,12 @@
 // Time zones by reference (RFC 7809): VTIMEZONEs the server's catalogue knows are stripped from
-// stored objects (aliases rewritten to canonical TZIDs) and put back on output unless the client
-// says it does not want them. Unknown zones are kept verbatim.
+// stored objects and put back on output unless the client says it does not want them. Unknown zones
+// are kept verbatim.
+//
+// TZIDs stay exactly as the client wrote them, aliases included (US/Eastern is not rewritten to
+// America/New_York): clients compare what they read back with what they wrote, and a text-match on
+// the TZID parameter (RFC 4791 §9.7.5) must see the client's name. The zone put back for an alias
+// carries the alias as its TZID (with TZID-ALIAS-OF, RFC 7808 §7.2), and every time computation
+// resolves the alias through the catalogue (ical/zones.ts).
 //
 // Default when the CalDAV-Timezones header is absent: zones are included. RFC 7809 §3.1.2 lets a
 // client opt out with "F"; clients that predate it expect complete iCalendar data, so including
@@ -9,19 +15,14 @@
 import { canonicalTzid, vtimezoneText } from '../tz/catalogue.ts';
 import type { ICAL } from '../ical/parse.ts';
 
-/** Removes known VTIMEZONEs and canonicalises alias TZIDs; returns null when nothing changed. */
+/** Removes the VTIMEZONEs the catalogue knows (aliases included); returns null when nothing changed. */
 export function stripKnownTimezones(vcalendar: ICAL.Component): ICAL.Component | null {
   let changed = false;
-  const renames = new Map<string, string>();
   for (const zone of vcalendar.getAllSubcomponents('vtimezone')) {
-    const tzid = String(zone.getFirstPropertyValue('tzid') ?? '');
-    const canonical = canonicalTzid(tzid);
-    if (canonical === undefined) continue;
+    if (canonicalTzid(String(zone.getFirstPropertyValue('tzid') ?? '')) === undefined) continue;
     vcalendar.removeSubcomponent(zone);
     changed = true;
-    if (canonical !== tzid) renames.set(tzid, canonical);
   }
-  if (renames.size > 0) renameTzids(vcalendar, renames);
   return changed ? vcalendar : null;
 }
 
@@ -104,15 +105,3 @@ function zoneBlock(tzid: string, fromYear: number | undefined): string {
 const ZONE_BLOCKS = new Map<string, string>();
 /** Zones × years actually used stay far below this; the bound only guards against odd input. */
 const ZONE_BLOCK_LIMIT = 5000;
-
-function renameTzids(root: ICAL.Component, renames: ReadonlyMap<string, string>): void {
-  const pending = [root];
-  while (pending.length > 0) {
-    const component = pending.pop()!;
-    for (const property of component.getAllProperties()) {
-      const tzid = property.getParameter('tzid');
-      if (typeof tzid === 'string' && renames.has(tzid)) property.setParameter('tzid', renames.get(tzid)!);
-    }
-    for (const child of component.getAllSubcomponents()) pending.push(child);
-  }
-}

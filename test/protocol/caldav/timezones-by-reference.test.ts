@@ -36,11 +36,12 @@ describe('RFC 7809 §3 calendar-no-timezone', () => {
     expect([full.headers.get('vary'), bare.headers.get('vary')]).toEqual(['CalDAV-Timezones', 'CalDAV-Timezones']);
   });
 
-  it('rewrites an alias TZID to the canonical zone', async () => {
+  it('strips a known alias VTIMEZONE but keeps the alias TZID as written', async () => {
     const zone = ['BEGIN:VTIMEZONE', 'TZID:US/Eastern', 'BEGIN:STANDARD', 'DTSTART:19701101T020000', 'TZOFFSETFROM:-0400', 'TZOFFSETTO:-0500', 'END:STANDARD', 'END:VTIMEZONE'];
     await t.request('PUT', `${CAL}tz2.ics`, { body: zoned('tz2', 'US/Eastern', zone), headers: ICS, expect: 201 });
     const text = await (await t.request('GET', `${CAL}tz2.ics`, { headers: { 'CalDAV-Timezones': 'F' }, expect: 200 })).text();
-    expect(text).toContain('DTSTART;TZID=America/New_York:20260310T090000');
+    expect(text).toContain('DTSTART;TZID=US/Eastern:20260310T090000');
+    expect(text).not.toContain('BEGIN:VTIMEZONE');
   });
 
   it('keeps an unknown VTIMEZONE verbatim', async () => {
@@ -53,7 +54,7 @@ describe('RFC 7809 §3 calendar-no-timezone', () => {
   it('exports the calendar with each zone once: catalogue zones put back whole, custom ones as stored', async () => {
     const text = await (await t.request('GET', CAL, { expect: 200 })).text();
     const zones = [...text.matchAll(/BEGIN:VTIMEZONE\r\nTZID:([^\r\n]+)/g)].map((m) => m[1]);
-    expect(zones.sort()).toEqual(['America/New_York', 'Custom/Office']);
+    expect(zones.sort()).toEqual(['America/New_York', 'Custom/Office', 'US/Eastern']);
     // Whole, not truncated to the objects' years: one zone serves every object of the export.
     expect(text).toContain(vtimezoneText('America/New_York')!.split(/\r?\n/)[3]);
     expect(text.match(/BEGIN:VEVENT/g)).toHaveLength(3);
