@@ -1,12 +1,18 @@
-// The Deno adapter: Deno.serve over the app, migrations and the bootstrap user at start, one log
-// line per request, graceful shutdown on SIGTERM/SIGINT.
+// The Deno adapter: the app served through Deno's node:http (with @hono/node-server, as on Node),
+// migrations and the bootstrap user at start, one log line per request, graceful shutdown on
+// SIGTERM/SIGINT. node:http rather than Deno.serve because only it has the header, request and
+// keep-alive timeouts and the connection cap (src/http/connection-limits.ts); Deno 2.9's
+// node:http enforces them as Node does.
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
 import { createApp } from '../../src/app.ts';
 import { ConfigError } from '../../src/config.ts';
 import { CONSOLE_LOGGER as LOGGER, withRequestLog } from '../../src/http/console-log.ts';
 import type { ConnectionInfo } from '../../src/http/client-address.ts';
 import { ensureBootstrapUser, UserAdminError } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
-import { withRequestLimits } from './limits.ts';
+import { nodeHttpServerOptions } from '../../src/http/connection-limits.ts';
+import { refuseRequestTarget } from '../node/request-line.ts';
 import { loadSettings } from './settings.ts';
 import { processOutbox } from '../../src/scheduling/imip/queue.ts';
 import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
@@ -46,28 +52,33 @@ async function main(): Promise<void> {
   };
   runScheduling();
   const schedulingTimer = setInterval(runScheduling, 5_000);
-  const server = Deno.serve(
-    {
-      hostname: settings.host,
-      port: settings.port,
-      onListen: ({ hostname, port }) => console.log(`Orrery listening on http://${hostname}:${port}/`),
-    },
-    // The peer address goes to the app as its env (login throttling counts failures per client).
-    // The request log is outermost, so it shows the 408s and 503s of the limits too.
-    withRequestLog(
-      withRequestLimits(settings.connections, (request: Request, info: Deno.ServeHandlerInfo) =>
-        app.fetch(request, { clientAddress: info.remoteAddr.transport === 'tcp' ? info.remoteAddr.hostname : undefined } satisfies ConnectionInfo)),
-    ),
-  );
+  // The peer address goes to the app as its env (login throttling counts failures per client).
+  const handle = (request: Request, env: { incoming?: { url?: string; socket: { remoteAddress?: string | undefined } } }) =>
+    refuseRequestTarget(env.incoming?.url, LOGGER) ?? app.fetch(request, { clientAddress: env.incoming?.socket.remoteAddress } satisfies ConnectionInfo);
+  const limits = settings.connections;
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve(
+      { fetch: withRequestLog(handle), hostname: settings.host, port: settings.port, serverOptions: nodeHttpServerOptions(limits) },
+      ({ address, port }) => {
+        console.log(`Orrery listening on http://${address}:${port}/`);
+        resolve(s as Server);
+      },
+    ) as Server;
+    // node:http closes connections past this at once, before reading anything from them.
+    if (limits.maxConnections > 0) s.maxConnections = limits.maxConnections;
+  });
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     console.log('Shutting down');
-    // shutdown() lets requests in flight finish before the database closes under them.
+    // close() lets requests in flight finish before the database closes under them; idle
+    // kept-alive connections would otherwise hold it open until their timeout.
     clearInterval(outboxTimer);
     clearInterval(schedulingTimer);
-    await server.shutdown();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
     client.close();
     Deno.exit(0);
   };

@@ -1,10 +1,10 @@
 // The Node adapter: serves the app with @hono/node-server, one log line per request, graceful
 // shutdown on SIGTERM/SIGINT.
 import { serve, type ServerType } from '@hono/node-server';
-import type { IncomingMessage, ServerOptions } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { createApp } from '../../src/app.ts';
 import type { ConnectionInfo } from '../../src/http/client-address.ts';
-import { DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from '../../src/http/connection-limits.ts';
+import { DEFAULT_CONNECTION_LIMITS, nodeHttpServerOptions } from '../../src/http/connection-limits.ts';
 import { CONSOLE_LOGGER, withRequestLog } from '../../src/http/console-log.ts';
 import { processOutbox } from '../../src/scheduling/imip/queue.ts';
 import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
@@ -75,7 +75,7 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
   const fetch = options.quiet ? handle : withRequestLog(handle);
   const limits = settings.connections ?? DEFAULT_CONNECTION_LIMITS;
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch, hostname: settings.host, port: settings.port, serverOptions: serverOptionsFor(limits) }, () => resolve(s));
+    const s = serve({ fetch, hostname: settings.host, port: settings.port, serverOptions: nodeHttpServerOptions(limits) }, () => resolve(s));
     // node:http closes connections past this at once, before reading anything from them.
     if (limits.maxConnections > 0) s.maxConnections = limits.maxConnections;
   });
@@ -99,19 +99,5 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
         // Idle keep-alive connections would otherwise hold the shutdown open.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
-  };
-}
-
-/**
- * node:http enforces the header and request timeouts (408, then close) on a timer that scans the
- * open connections, every 30 seconds by default: a connection could outlive its timeout by that
- * much. A quarter of the shortest timeout, at most a second, keeps the overshoot small.
- */
-function serverOptionsFor(limits: ConnectionLimits): ServerOptions {
-  return {
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
   };
 }

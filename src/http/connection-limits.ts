@@ -62,3 +62,19 @@ export function connectionLimitsFromEnv(env: Record<string, string | undefined>)
   }
   return result;
 }
+
+/**
+ * The limits as node:http server options (Node, and Deno through its node:http). node:http enforces
+ * the header and request timeouts (408, then close) on a timer that scans the open connections,
+ * every 30 seconds by default: a connection could outlive its timeout by that much. A quarter of
+ * the shortest timeout, at most a second, keeps the overshoot small. The connection cap is the
+ * server's `maxConnections` property, not an option.
+ */
+export function nodeHttpServerOptions(limits: ConnectionLimits): { headersTimeout: number; requestTimeout: number; keepAliveTimeout: number; connectionsCheckingInterval: number } {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+}
