@@ -1,6 +1,7 @@
 // Rights enforcement: the one place a request's principal is checked against a resource's ACL.
 // A refusal is 403 DAV:need-privileges; a resource the principal may not even look up is a 404,
 // so that names do not leak; an anonymous refusal is a 401 challenge.
+import { basicChallenge } from '../http/basic-credentials.ts';
 import type { AppConfig } from '../config.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError, needPrivileges, notFound } from '../dav/errors.ts';
@@ -89,8 +90,7 @@ export function refusedAt(href: string, operation: AclOperation): DavError {
 }
 
 export function unauthorized(ctx: DavContext): DavError {
-  const realm = ctx.deps.config.caldav_realm.replace(/["\\]/g, '');
-  return new DavError(401, undefined, 'Authentication required', { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` });
+  return basicChallenge(ctx.deps.config.caldav_realm);
 }
 
 // --- Internal helpers ---

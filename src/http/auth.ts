@@ -7,7 +7,7 @@
 import type { AppDeps, Principal } from '../dav/context.ts';
 import type { UserRecord } from '../storage/index.ts';
 import { DavError, serviceUnavailable, tooManyRequests } from '../dav/errors.ts';
-import { parseBasicCredentials } from './basic-credentials.ts';
+import { basicChallenge, parseBasicCredentials } from './basic-credentials.ts';
 import { UNKNOWN_CLIENT } from './client-address.ts';
 import { sha256Hex } from './digest.ts';
 import { hostBucket, LoginThrottle } from './login-throttle.ts';
@@ -98,9 +98,8 @@ export class Authenticator {
     this.verified.set(cacheKey, addresses);
   }
 
-  challenge(message = 'Authentication required'): DavError {
-    const realm = this.deps.config.caldav_realm.replace(/["\\]/g, '');
-    return new DavError(401, undefined, message, { 'WWW-Authenticate': `Basic realm="${realm}", charset="UTF-8"` });
+  challenge(message?: string): DavError {
+    return basicChallenge(this.deps.config.caldav_realm, message);
   }
 }
 

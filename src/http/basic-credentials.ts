@@ -1,5 +1,6 @@
-// The user name and password of an HTTP Basic Authorization header (RFC 7617), read in one place
-// for authentication and for the request log.
+// HTTP Basic authentication (RFC 7617) in one place: the credentials of an Authorization header
+// (for authentication and for the request log), and the 401 challenge that asks for them.
+import { DavError } from '../dav/errors.ts';
 
 export type BasicCredentials = { name: string; password: string };
 
@@ -17,4 +18,10 @@ export function parseBasicCredentials(header: string | null): BasicCredentials |
   const colon = decoded.indexOf(':');
   if (colon < 1) return { malformed: 'Malformed Basic credentials' };
   return { name: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** A 401 asking for Basic credentials in the configured realm. */
+export function basicChallenge(realm: string, message = 'Authentication required'): DavError {
+  const quoted = realm.replace(/["\\]/g, '');
+  return new DavError(401, undefined, message, { 'WWW-Authenticate': `Basic realm="${quoted}", charset="UTF-8"` });
 }

@@ -8,7 +8,7 @@ import { findChild, findChildren, textContent } from '../dav/xml/element.ts';
 import { clark, NS } from '../dav/xml/names.ts';
 import { parseXml } from '../dav/xml/parse.ts';
 import { parseICalendar, type ICAL } from '../ical/parse.ts';
-import { normalizeAddress, schedulingComponents } from '../scheduling/itip/model.ts';
+import { cloneComponent, normalizeAddress, schedulingComponents } from '../scheduling/itip/model.ts';
 import type { FreeBusyAnswer, RemoteFreeBusy } from '../scheduling/outbox.ts';
 import { TransportError } from '../scheduling/imip/transport.ts';
 import { ischeduleSetup, peerFor, type DnsResolver } from './peers.ts';
@@ -80,7 +80,7 @@ async function askPeers(
 /** The request as this peer should see it: the other servers' attendees are none of its business. */
 function onlyAttendees(calendar: ICAL.Component, recipients: readonly string[]): string {
   const wanted = new Set(recipients.map(normalizeAddress));
-  const copy = parseICalendar(calendar.toString());
+  const copy = cloneComponent(calendar);
   for (const component of schedulingComponents(copy)) {
     for (const attendee of component.getAllProperties('attendee')) {
       if (!wanted.has(normalizeAddress(String(attendee.getFirstValue())))) component.removeProperty(attendee);

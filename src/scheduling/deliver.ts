@@ -6,7 +6,7 @@
 // Messages are stored as scheduling jobs with the write that caused them; each delivery commits
 // together with its job's completion, guarded on the job being still pending, so that however
 // often a job is run (a retry, a restart, two servers) it takes effect exactly once.
-import type { AppDeps } from '../dav/context.ts';
+import { errorText, type AppDeps } from '../dav/context.ts';
 import { PreconditionFailedError, type NewSchedulingJob, type SchedulingJobRecord, type UserRecord } from '../storage/index.ts';
 import { findLocalUser, addressSet } from './addresses.ts';
 import { historyWindow } from './itip/historical.ts';
@@ -87,7 +87,7 @@ export async function attemptJob(scheduler: Scheduler, job: SchedulingJobRecord)
   try {
     return await deliverJob(scheduler, job);
   } catch (error) {
-    const text = error instanceof Error ? error.stack ?? error.message : String(error);
+    const text = errorText(error);
     deps.logger.error('Scheduling delivery failed', { method: job.method, recipient: job.recipient, uid: job.uid, error: text });
     const delay = RETRY_DELAYS_MS[job.attempts];
     try {
