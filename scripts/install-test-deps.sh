@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the interoperability tests drive (litmus, the caldav and
 # recurring-ical-events Python libraries, icalendar, the aiosmtpd SMTP server, Chromium for the
-# calendar page's browser test), only when they are missing. CalDAVTester and pycalendar need
+# calendar page's browser test, Cyrus IMAP's CalDAV server as an iSchedule peer), only when they
+# are missing. CalDAVTester and pycalendar need
 # nothing beyond python3's standard library (ElementTree and expat among it).
 set -euo pipefail
 
@@ -14,6 +15,9 @@ command -v litmus >/dev/null 2>&1 || missing+=(litmus)
 /usr/bin/python3 -c 'import icalendar' >/dev/null 2>&1 || missing+=(python3-icalendar)
 /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 command -v /usr/bin/chromium >/dev/null 2>&1 || missing+=(chromium)
+[ -x /usr/lib/cyrus/bin/imapd ] || missing+=(cyrus-imapd)
+[ -x /usr/lib/cyrus/bin/httpd ] || missing+=(cyrus-caldav)
+command -v saslpasswd2 >/dev/null 2>&1 || missing+=(sasl2-bin)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

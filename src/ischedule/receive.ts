@@ -42,7 +42,7 @@ export async function handleIschedulePost(scheduler: Scheduler, setup: Ischedule
   const originator = (headers.get('originator') ?? '').trim();
   if (originator === '') throw new IscheduleError('originator-missing', 'The Originator header is missing');
   if (originator.includes(',')) throw new IscheduleError('too-many-originators', 'A message has exactly one Originator');
-  const recipients = (headers.get('recipient') ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+  const recipients = (headers.get('recipient') ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '').map(recipientAddress);
   if (recipients.length === 0) throw new IscheduleError('recipient-missing', 'The Recipient header is missing');
   const limit = deps.config.icalendar_max_size || 10 * 1024 * 1024;
   let body: string;
@@ -70,23 +70,33 @@ export async function handleIschedulePost(scheduler: Scheduler, setup: Ischedule
     const start = resolveProperty(component, 'dtstart', zones);
     const end = resolveProperty(component, 'dtend', zones);
     if (!start || !end || end.utcMs <= start.utcMs) throw new IscheduleError('invalid-scheduling-message', 'The VFREEBUSY request needs DTSTART before DTEND');
-    for (const recipient of recipients) {
-      const answer = await freeBusyOf(deps, { name: domain, isAdmin: false }, recipient, { startUtcMs: start.utcMs, endUtcMs: end.utcMs }, { uid, organizer });
-      responses.push(responseFor(recipient, answer.status, answer.data));
+    for (const { written, address } of recipients) {
+      const answer = await freeBusyOf(deps, { name: domain, isAdmin: false }, address, { startUtcMs: start.utcMs, endUtcMs: end.utcMs }, { uid, organizer });
+      responses.push(responseFor(written, answer.status, answer.data));
     }
   } else {
     if (method !== 'REQUEST' && method !== 'REPLY' && method !== 'CANCEL') {
       throw new IscheduleError('invalid-scheduling-message', `METHOD:${method} is not supported (see the capabilities)`);
     }
-    for (const recipient of recipients) {
-      const status = await deliverTo(scheduler, domain, { method, uid, originator, recipient, calendar: vcalendar });
-      responses.push(responseFor(recipient, STATUS_TEXT[status] ?? `${status};Not delivered`));
+    for (const { written, address } of recipients) {
+      const status = await deliverTo(scheduler, domain, { method, uid, originator, recipient: address, calendar: vcalendar });
+      responses.push(responseFor(written, STATUS_TEXT[status] ?? `${status};Not delivered`));
     }
   }
   return new Response(toXml(el(ischedule('schedule-response'), responses)), { status: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
 }
 
 // --- Internal helpers ---
+
+/**
+ * A Recipient as written and as a calendar user address. The draft asks for URIs, but Cyrus sends
+ * the bare e-mail address of each attendee (it strips "mailto:" before isched_send), so an
+ * address without a scheme is taken as mailto:. The answer names the recipient as it was written,
+ * which is how the sender finds its status.
+ */
+function recipientAddress(written: string): { written: string; address: string } {
+  return { written, address: /^[a-z][a-z0-9+.-]*:/i.test(written) ? written : `mailto:${written}` };
+}
 
 async function deliverTo(scheduler: Scheduler, domain: string, message: ItipMessage): Promise<string> {
   const { deps } = scheduler;

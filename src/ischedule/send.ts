@@ -87,21 +87,53 @@ export async function postSigned(sender: IscheduleSender, url: string, message: 
   headers.set('DKIM-Signature', await signRequest(headers, body, key, sender.now(), sender.lifetimeSeconds));
   let response: Response;
   let text: string;
+  let target = url;
   try {
-    response = await (sender.fetch ?? fetch)(url, { method: 'POST', headers, body, redirect: 'manual', ...(signal ? { signal } : {}) });
+    for (let hop = 0; ; hop++) {
+      response = await (sender.fetch ?? fetch)(target, { method: 'POST', headers, body, redirect: 'manual', ...(signal ? { signal } : {}) });
+      const next = hop < MAX_REDIRECTS ? redirectTarget(target, response) : null;
+      if (next === null) break;
+      // Cyrus answers its well-known URL with 301 to /ischedule. Fetch would follow that as a GET
+      // without the body, so the signed request is posted again, unchanged, to the new place.
+      await response.body?.cancel();
+      target = next;
+    }
     text = await response.text();
   } catch (error) {
     throw new TransportError(`iSchedule server ${url} unreachable: ${error instanceof Error ? error.message : String(error)}`, false);
   }
   if (!response.ok) {
-    // 5xx, 408 and 429 may pass; any other refusal (verification-failed, originator-denied) will not.
-    const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+    // 5xx, 408 and 429 may pass; any other refusal (verification-failed, originator-denied) will
+    // not, nor will a redirect that is not followed (to another origin, or one hop too many).
+    const permanent = response.status >= 300 && response.status < 500 && response.status !== 408 && response.status !== 429;
     throw new TransportError(`iSchedule server ${url} answered ${response.status}: ${text.slice(0, 300)}`, permanent);
   }
   return text;
 }
 
 // --- Internal helpers ---
+
+/** Redirects followed per message: enough for a well-known URL pointing at the receiver. */
+const MAX_REDIRECTS = 3;
+
+/**
+ * Where a redirect answer sends the message, or null to take the answer as it is. Only redirects
+ * that keep the method (RFC 9110 §15.4: 301, 302 and 307/308 for a POST a peer expects to receive
+ * again) and stay on the same origin are followed, so a peer cannot bounce signed messages to
+ * another host.
+ */
+function redirectTarget(from: string, response: Response): string | null {
+  if (![301, 302, 307, 308].includes(response.status)) return null;
+  const location = response.headers.get('location');
+  if (!location) return null;
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    return null;
+  }
+  return next.origin === new URL(from).origin ? next.href : null;
+}
 
 async function sendIschedule(sender: IscheduleSender, url: string, mail: OutgoingMail): Promise<string> {
   const text = await postSigned(sender, url, { method: mail.method, originator: mail.sender, recipients: [mail.recipient], body: mail.itip });

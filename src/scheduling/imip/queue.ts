@@ -103,7 +103,7 @@ async function attempt(deps: OutboxDeps, record: OutboundRecord, now: number): P
   try {
     const status = await deps.transport.send(mailOf(record));
     await deps.store.outbound.markSent(record.id);
-    deps.logger.info('iMIP message sent', { id: record.id, method: record.method, recipient: record.recipient, status });
+    deps.logger.info('Scheduling message sent', { id: record.id, method: record.method, recipient: record.recipient, status });
     return typeof status === 'string' ? { delivered: status } : 'sent';
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
@@ -111,11 +111,11 @@ async function attempt(deps: OutboxDeps, record: OutboundRecord, now: number): P
     const delay = RETRY_DELAYS_MS[record.attempts];
     if (permanent || delay === undefined) {
       await deps.store.outbound.markFailed(record.id, text);
-      deps.logger.error('iMIP message failed', { id: record.id, recipient: record.recipient, error: text });
+      deps.logger.error('Scheduling message failed', { id: record.id, recipient: record.recipient, error: text });
       return 'failed';
     }
     await deps.store.outbound.markRetry(record.id, now + delay, text);
-    deps.logger.info('iMIP message will be retried', { id: record.id, recipient: record.recipient, error: text });
+    deps.logger.info('Scheduling message will be retried', { id: record.id, recipient: record.recipient, error: text });
     return 'retry';
   }
 }

@@ -101,6 +101,48 @@ describe('iSchedule through the persisted outbound queue', () => {
       a.close();
     }
   });
+  it('posts the signed message again to where a peer redirects it on its own origin, and nowhere else', async () => {
+    const seen: string[] = [];
+    const redirecting = (location: string): typeof fetch => async (input, init) => {
+      const url = String(input);
+      seen.push(`${init?.method} ${url}`);
+      // As Cyrus answers its well-known URL.
+      if (url.endsWith('/.well-known/ischedule')) return new Response(null, { status: 301, headers: { Location: location } });
+      return pair.b.app.fetch(new Request(url, init));
+    };
+    for (const [location, status] of [['/ischedule', '1.2'], ['http://elsewhere.test/ischedule', '5.2']] as const) {
+      seen.length = 0;
+      const a = await makeTestApp(
+        { httpmodules: 'caldav ischedule', defaultdomain: 'a.example', ischedule_dkim_key: pair.keyA.privateKey, ischedule_peers: 'b.example=http://b.test/.well-known/ischedule' },
+        ['alice'],
+        { ischeduleFetch: redirecting(location) },
+      );
+      try {
+        const uid = `redirected-${status}`;
+        await a.request('PUT', `${calendarPath('alice')}${uid}.ics`, { body: invitation({ uid }), headers: { 'Content-Type': 'text/calendar' }, expect: 201 });
+        expect(scheduleStatusOf(master((await copyOf(a, 'alice', uid))!.calendar), 'attendee', BOB_B)).toBe(status);
+        expect(seen).toEqual(status === '1.2'
+          ? ['POST http://b.test/.well-known/ischedule', 'POST http://b.test/ischedule']
+          : ['POST http://b.test/.well-known/ischedule']);
+      } finally {
+        a.close();
+      }
+    }
+  });
+});
+
+describe('iSchedule messages shaped as Cyrus IMAP sends them', () => {
+  it('takes a Recipient written without mailto: (Cyrus strips the scheme) and names it back as written', async () => {
+    const response = await signedPost(pair.b, invitation({ method: 'REQUEST' }), pair.keyA.privateKey, {
+      recipients: ['bob@b.example'],
+      messageId: '<cmu-ischedule-4242-1796627361-0@a.example>',
+      headers: { 'Content-Type': 'text/calendar; charset=utf-8; method=REQUEST; component=VEVENT' },
+    });
+    const text = await response.text();
+    expect(text).toMatch(/recipient>bob@b\.example<\//);
+    expect(text).toContain('2.0;Success');
+    expect(await copyOf(pair.b, 'bob', 'remote-1')).toBeDefined();
+  });
 });
 
 describe('iSchedule refusals leave calendars untouched', () => {
