@@ -4,6 +4,7 @@ import type { AppConfig } from './config.ts';
 import { clientAddressOf } from './http/client-address.ts';
 import { noteFailure, requestIds } from './http/request-log.ts';
 import { CALENDAR_CONTENT, NO_CONTENT } from './caldav/content.ts';
+import { VPATCH_FORMAT } from './caldav/patch.ts';
 import { caldavProperties } from './caldav/properties.ts';
 import { createProvisioner } from './caldav/provisioning.ts';
 import { CALENDAR_MULTIGET } from './caldav/reports/calendar-multiget.ts';
@@ -16,18 +17,21 @@ import { SILENT_LOGGER, type AppDeps, type Logger } from './dav/context.ts';
 import { createDavHandler } from './dav/mount.ts';
 import { PropertyRegistry } from './dav/properties/registry.ts';
 import { WEBDAV_PROPERTIES } from './dav/properties/webdav.ts';
+import { addMemberProperty } from './dav/properties/add-member.ts';
 import { EXPAND_PROPERTY } from './dav/reports/expand-property.ts';
 import { ReportRegistry } from './dav/reports/registry.ts';
 import { SYNC_COLLECTION } from './dav/reports/sync-collection.ts';
 import type { DavServices } from './dav/services.ts';
 import { Authenticator } from './http/auth.ts';
 import { errorResponse } from './http/on-error.ts';
+import { isDavPath, SERVER_INFO_PATH, serveServerInfo, serverInfoSource, withServerInfoLink } from './server-info/route.ts';
 import { redirectToContextPath, refuseBelowWellKnown } from './http/well-known.ts';
 import { createTzdistApp } from './tzdist/index.ts';
 import { publicOrigin } from './http/public-url.ts';
 import { createFreeBusyApp } from './freebusy/route.ts';
 import { ischeduleSetup, type DnsResolver } from './ischedule/peers.ts';
 import { createIscheduleApp } from './ischedule/route.ts';
+import { createDomainKeyApp } from './ischedule/domainkey.ts';
 import { ischeduleTransport } from './ischedule/send.ts';
 import { ischeduleFreeBusy } from './ischedule/freebusy.ts';
 import { chooseTransport, type MessageTransport } from './scheduling/imip/transport.ts';
@@ -44,11 +48,20 @@ import { ACL_PRINCIPAL_PROP_SET } from './acl/reports/acl-principal-prop-set.ts'
 import { PRINCIPAL_MATCH } from './acl/reports/principal-match.ts';
 import { PRINCIPAL_PROPERTY_SEARCH, PRINCIPAL_SEARCH_PROPERTY_SET } from './principals/search.ts';
 import { handleSharingPost } from './sharing/post.ts';
+import { handleCalendarImport } from './caldav/import/import.ts';
 import { sharingProperties } from './sharing/properties.ts';
 import { withUnsubscribe } from './sharing/unsubscribe.ts';
 import { handleDelete } from './dav/methods/delete.ts';
 import { handleGetHead } from './dav/methods/get-head.ts';
+import { attachmentContent } from './attachments/content.ts';
+import { withAttachmentDownload } from './attachments/get.ts';
+import { handleAttachmentPost } from './attachments/post.ts';
+import { attachmentProperties } from './attachments/properties.ts';
 import type { CollectionKind, Store } from './storage/index.ts';
+import { notifyingWrites, PushDispatcher } from './push/dispatcher.ts';
+import { pushProperties } from './push/properties.ts';
+import { handlePushRegister } from './push/register.ts';
+import { createPushRegistrationApp } from './push/registration-route.ts';
 
 export interface AppOptions {
   now?: () => number;
@@ -61,6 +74,8 @@ export interface AppOptions {
   ischeduleDns?: DnsResolver | null;
   /** How iSchedule messages are POSTed (tests route them to another app in the same process). */
   ischeduleFetch?: typeof fetch;
+  /** How WebDAV-Push messages are POSTed to push services (tests catch them). */
+  pushFetch?: typeof fetch;
 }
 
 const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
@@ -74,16 +89,23 @@ const CONTENT_BY_KIND: Record<CollectionKind, ContentPolicy> = {
   notifications: NOTIFICATION_CONTENT,
 };
 
+/** Collections that take POST ?action=add-member (RFC 5995): those whose content policy stores members. */
+const ADD_MEMBER_KINDS: ReadonlySet<CollectionKind> = new Set(['calendar', 'drive-home', 'folder']);
+
 export function createApp(config: AppConfig, store: Store, options: AppOptions = {}): Hono {
   const deps: AppDeps = { store, config, now: options.now ?? Date.now, logger: options.logger ?? SILENT_LOGGER };
   const ischeduleOptions = { dns: options.ischeduleDns ?? null, now: deps.now, ...(options.ischeduleFetch ? { fetch: options.ischeduleFetch } : {}) };
   const transport = ischeduleTransport(config, chooseTransport(config, options.transport), ischeduleOptions);
   const remoteFreeBusy = ischeduleFreeBusy(config, ischeduleOptions);
-  const calendarContent = schedulingContent(CALENDAR_CONTENT, { deps, transport, beforeDelivery: options.beforeSchedulingDelivery });
+  // Managed attachments inside scheduling: invitations carry the ATTACH properties as stored.
+  const calendarObjects = config.caldav_allowattach ? attachmentContent(CALENDAR_CONTENT) : CALENDAR_CONTENT;
+  const calendarContent = schedulingContent(calendarObjects, { deps, transport, beforeDelivery: options.beforeSchedulingDelivery });
   const services: DavServices = {
     // Sharing and notifications come first: their DAV:resourcetype answers for calendars and notification collections.
     properties: new PropertyRegistry([
-      ...sharingProperties(config), ...NOTIFICATION_PROPERTIES, ...WEBDAV_PROPERTIES, ...SCHEDULING_PROPERTIES, ...caldavProperties(config), ...ACL_PROPERTIES,
+      // Attachments before WebDAV: their quota properties answer for calendar homes and the Attachments collection.
+      ...sharingProperties(config), ...NOTIFICATION_PROPERTIES, ...attachmentProperties(config), ...WEBDAV_PROPERTIES, ...SCHEDULING_PROPERTIES, ...caldavProperties(config), ...ACL_PROPERTIES, ...pushProperties(config),
+      addMemberProperty((kind) => ADD_MEMBER_KINDS.has(kind)),
     ]),
     reports: new ReportRegistry([
       SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET, CALENDAR_QUERY, CALDAV_FREE_BUSY_QUERY,
@@ -94,11 +116,13 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     initialAcl,
     checkDeletable,
     visible: visibleResource,
-    post: async (ctx) => (await handleSharingPost(ctx)) ?? handleOutboxPost(ctx, remoteFreeBusy),
-    ...(config.httpmodules.has('tzdist') ? { outgoingBody: outgoingCalendarData } : {}),
+    patchFormat: (kind) => (kind === 'calendar' ? VPATCH_FORMAT : null),
+    post: async (ctx) => (await handlePushRegister(ctx)) ?? (await handleSharingPost(ctx)) ?? (await handleCalendarImport(ctx, services)) ?? handleOutboxPost(ctx, remoteFreeBusy),
+    postResource: (ctx) => handleAttachmentPost(ctx, services),
+    outgoingBody: outgoingCalendarData,
   };
   const authenticator = new Authenticator(deps);
-  const getHead = withNotificationNegotiation((ctx) => handleGetHead(ctx, renderCollection, services.outgoingBody));
+  const getHead = withAttachmentDownload(withNotificationNegotiation((ctx) => handleGetHead(ctx, renderCollection, services.outgoingBody)));
   const dav = createDavHandler({
     deps,
     services,
@@ -120,9 +144,13 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   const app = new Hono();
   const client = (c: Context) => clientAddressOf(c.env, c.req.raw, config.trusted_proxies);
   app.use(requestIds());
+  // draft-douglass-server-info: the document, and the Link header on DAV answers that points to it.
+  const serverInfo = serverInfoSource(deps);
   app.onError((error, c) => {
     noteFailure(c.req.raw, error);
-    return errorResponse(error, deps.logger, c.req.raw);
+    const response = errorResponse(error, deps.logger, c.req.raw);
+    // DAV answers carry the Link whether they succeed or fail, as Cyrus's do.
+    return isDavPath(c.req.path) ? withServerInfoLink(c.req.raw, response, serverInfo) : response;
   });
   app.notFound(() => new Response('Not found\n', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } }));
 
@@ -138,22 +166,32 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   }
 
   if (config.httpmodules.has('ischedule') && config.httpmodules.has('caldav')) {
-    const ischedule = createIscheduleApp(deps, ischeduleSetup(config, options.ischeduleDns ?? null), transport);
+    const ischedule = createIscheduleApp(deps, ischeduleSetup(config, options.ischeduleDns ?? null, options.ischeduleFetch), transport);
     app.route('/.well-known/ischedule', ischedule);
     app.route('/ischedule', ischedule);
+    // The signing key's record for peers that fetch it (q=http/well-known).
+    app.route('/.well-known/domainkey', createDomainKeyApp(config));
   }
 
   if (config.httpmodules.has('freebusy') && config.httpmodules.has('caldav')) {
     app.route('/freebusy', createFreeBusyApp(deps, authenticator));
   }
 
-  app.all('/', (c) => {
+  const serveInfo = serveServerInfo(deps, authenticator, serverInfo);
+  app.all(SERVER_INFO_PATH, serveInfo);
+  app.all('/.well-known/server-info', serveInfo);
+
+  app.all('/', async (c) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') {
       return c.text('Orrery calendar server. CalDAV clients: use this server\'s address; calendars live under /dav/calendars/.\n');
     }
-    return dav(c.req.raw, client(c));
+    return withServerInfoLink(c.req.raw, await dav(c.req.raw, client(c)), serverInfo);
   });
-  app.all('/dav', (c) => dav(c.req.raw, client(c)));
-  app.all('/dav/*', (c) => dav(c.req.raw, client(c)));
+  // WebDAV-Push: writes wake the dispatcher, which sends what their changes queued.
+  const push = new PushDispatcher(deps, options.pushFetch);
+  const davNotifying = notifyingWrites(push, deps, async (c: Context) => withServerInfoLink(c.req.raw, await dav(c.req.raw, client(c)), serverInfo));
+  if (config.webdav_push) app.route('/push', createPushRegistrationApp(deps, authenticator));
+  app.all('/dav', davNotifying);
+  app.all('/dav/*', davNotifying);
   return app;
 }

@@ -20,6 +20,9 @@ export interface AppConfig {
   trusted_proxies: readonly string[];
   caldav_allowscheduling: SchedulingMode;
   caldav_allowattach: boolean;
+  caldav_attach_maxsize: number;
+  caldav_attach_maxcount: number;
+  caldav_attach_quota: number;
   caldav_allowcalendaradmin: boolean;
   caldav_create_default: boolean;
   caldav_create_sched: boolean;
@@ -31,6 +34,7 @@ export interface AppConfig {
   caldav_max_attendees_per_instance: number;
   caldav_max_report_instances: number;
   caldav_accept_invalid_rrules: boolean;
+  caldav_strict_rfc5545: boolean;
   calendar_default_displayname: string;
   calendar_component_set: readonly string[];
   calendar_user_address_set: readonly string[];
@@ -54,6 +58,13 @@ export interface AppConfig {
   ischedule_dkim_required: boolean;
   ischedule_signature_lifetime_seconds: number;
   ischedule_freebusy_timeout_seconds: number;
+  webdav_push: boolean;
+  webdav_push_vapid_public_key: string;
+  webdav_push_vapid_private_key: string;
+  webdav_push_vapid_subject: string;
+  webdav_push_max_expiry_seconds: number;
+  webdav_push_delay_seconds: number;
+  webdav_push_allow_http: boolean;
 }
 
 type OptionKind = 'switch' | 'string' | 'int' | 'bytesize' | 'duration' | 'list' | 'datetime' | 'hostname' | 'origin' | { enum: readonly string[] };
@@ -92,6 +103,9 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   trusted_proxies: { kind: 'list', default: '', description: 'Addresses of reverse proxies in front of the server; for requests from them the client address is taken from X-Forwarded-For' },
   caldav_allowscheduling: { kind: { enum: ['on', 'off', 'apple'] }, default: 'on', description: 'Implicit scheduling (RFC 6638): on, off, or apple (CalendarServer emulation)' },
   caldav_allowattach: { kind: 'switch', default: 'on', description: 'Managed attachments (RFC 8607)' },
+  caldav_attach_maxsize: { kind: 'bytesize', default: '50M', description: 'Largest managed attachment accepted (CALDAV:max-attachment-size); 0: no limit' },
+  caldav_attach_maxcount: { kind: 'int', default: '20', description: 'Most managed attachments one calendar object may reference (CALDAV:max-attachments-per-resource); 0: no limit' },
+  caldav_attach_quota: { kind: 'bytesize', default: '1G', description: 'Storage for managed attachments per user, each content counted once (DAV:quota-available-bytes on the calendar home); past it uploads are refused with 507 and DAV:quota-not-exceeded; 0: no limit' },
   caldav_allowcalendaradmin: { kind: 'switch', default: 'off', description: 'Serve the calendar management web page at the calendar home' },
   caldav_create_default: { kind: 'switch', default: 'on', description: 'Create the Default calendar on first login' },
   caldav_create_sched: { kind: 'switch', default: 'on', description: 'Create the scheduling Inbox and Outbox on first login' },
@@ -103,6 +117,7 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   caldav_max_attendees_per_instance: { kind: 'int', default: '1000', description: 'Most ATTENDEE properties one component of a calendar object may have (CALDAV:max-attendees-per-instance); 0: no limit' },
   caldav_max_report_instances: { kind: 'int', default: '10000', description: 'Most recurrence instances one report computes over all the objects it reads, for its filter and as many again for CALDAV:expand (about half a second of work); past it the answer ends early with DAV:number-of-matches-within-limits' },
   caldav_accept_invalid_rrules: { kind: 'switch', default: 'off', description: 'Store recurrence rules (RRULE, EXRULE) that break RFC 5545 §3.3.10 instead of refusing them with CALDAV:valid-calendar-data' },
+  caldav_strict_rfc5545: { kind: 'switch', default: 'off', description: 'Refuse calendar data that breaks RFC 5545 in ways clients commonly do instead of storing it (CALDAV:valid-calendar-data): a DTEND or DUE whose value type differs from that of DTSTART (otherwise rewritten in the type of DTSTART), or one earlier than DTSTART (otherwise kept as sent and read as ending at DTSTART)' },
   calendar_default_displayname: { kind: 'string', default: 'personal', description: 'Display name of the auto-created Default calendar' },
   calendar_component_set: { kind: 'list', default: COMPONENTS.join(' '), values: COMPONENTS, description: 'Component types of new calendars when none are given' },
   calendar_user_address_set: { kind: 'list', default: '', description: 'Domains this server is responsible for (local calendar users); empty means defaultdomain' },
@@ -126,6 +141,13 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   ischedule_dkim_required: { kind: 'switch', default: 'on', description: 'Refuse received iSchedule messages that carry no DKIM-Signature (verification-failed); off only for testing' },
   ischedule_signature_lifetime_seconds: { kind: 'duration', default: '1h', description: 'How long an iSchedule signature stays valid (DKIM x=); received messages past their x= are refused (option name ischedule_signature_lifetime)' },
   ischedule_freebusy_timeout_seconds: { kind: 'duration', default: '5s', description: 'How long an Outbox free-busy request waits for iSchedule peers before answering 5.1 for their attendees (option name ischedule_freebusy_timeout)' },
+  webdav_push: { kind: 'switch', default: 'on', description: 'WebDAV-Push (draft bitfireAT/webdav-push, as DAVx5 uses it): clients register Web Push subscriptions on collections and get an encrypted push message when one changes (docs/push.md)' },
+  webdav_push_vapid_public_key: { kind: 'string', default: '', description: 'VAPID public key (RFC 8292) of push messages: the uncompressed P-256 point, base64url, as web-push tools print it; set together with webdav_push_vapid_private_key; empty: a key pair is generated and kept in the database' },
+  webdav_push_vapid_private_key: { kind: 'string', default: '', description: 'VAPID private key: the P-256 private scalar, base64url; keep it secret' },
+  webdav_push_vapid_subject: { kind: 'string', default: '', description: 'Contact of this server for push services (VAPID sub claim), a mailto: or https: URL; empty: the public server URL, else mailto:postmaster@defaultdomain' },
+  webdav_push_max_expiry_seconds: { kind: 'duration', default: '7d', description: 'Longest lifetime of a push subscription; clients asking for longer (or not asking) get this and must register again before it ends (option name webdav_push_max_expiry)' },
+  webdav_push_delay_seconds: { kind: 'duration', default: '2s', description: 'How long push messages wait after a change, so that a burst of changes to one collection sends one message (option name webdav_push_delay)' },
+  webdav_push_allow_http: { kind: 'switch', default: 'off', description: 'Accept push resources with http:// URLs (a local push service under test); off: https:// only, as RFC 8030 requires' },
 };
 
 /** Option names as written in files and variables, where they differ from the AppConfig key. */
@@ -135,6 +157,8 @@ const EXTERNAL_NAMES: Partial<Record<keyof AppConfig, string>> = {
   failedloginlockout_seconds: 'failedloginlockout',
   ischedule_signature_lifetime_seconds: 'ischedule_signature_lifetime',
   ischedule_freebusy_timeout_seconds: 'ischedule_freebusy_timeout',
+  webdav_push_max_expiry_seconds: 'webdav_push_max_expiry',
+  webdav_push_delay_seconds: 'webdav_push_delay',
 };
 
 /** ORRERY_* variables that belong to the adapters (listen address, database), not to AppConfig. */
@@ -187,7 +211,25 @@ export function parseConfig(entries: Record<string, string> = {}, source = 'conf
     config[key] = parseValue(spec, entries[external] ?? spec.default, `${source}: option "${external}"`);
   }
   checkLoginThrottle(config as unknown as AppConfig, source);
+  checkPush(config as unknown as AppConfig, source);
   return config as unknown as AppConfig;
+}
+
+/** The VAPID key pair comes whole (a public key alone cannot sign), in the encoding web-push tools print. */
+function checkPush(config: AppConfig, source: string): void {
+  const publicKey = config.webdav_push_vapid_public_key;
+  const privateKey = config.webdav_push_vapid_private_key;
+  if ((publicKey === '') !== (privateKey === '')) {
+    throw new ConfigError(`${source}: options "webdav_push_vapid_public_key" and "webdav_push_vapid_private_key" are set together or not at all`);
+  }
+  if (publicKey !== '' && !/^B[A-Za-z0-9_-]{86}$/.test(publicKey)) {
+    throw new ConfigError(`${source}: option "webdav_push_vapid_public_key" is not an uncompressed P-256 point in base64url (87 characters starting with B)`);
+  }
+  if (privateKey !== '' && !/^[A-Za-z0-9_-]{43}$/.test(privateKey)) {
+    throw new ConfigError(`${source}: option "webdav_push_vapid_private_key" is not a P-256 private key in base64url (43 characters)`);
+  }
+  if (config.webdav_push_max_expiry_seconds <= 0) throw new ConfigError(`${source}: option "webdav_push_max_expiry" must be longer than 0`);
+  if (config.webdav_push_delay_seconds < 0) throw new ConfigError(`${source}: option "webdav_push_delay" must not be negative`);
 }
 
 /** A lockout of no length (or a negative pause) would switch throttling off without saying so. */

@@ -17,14 +17,10 @@ import { loadSettings } from './settings.ts';
 import { processOutbox } from '../../src/scheduling/imip/queue.ts';
 import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
 import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
-import type { DnsResolver } from '../../src/ischedule/peers.ts';
 import { ischeduleTransport } from '../../src/ischedule/send.ts';
+import { denoDns } from './dns.ts';
 
-/** iSchedule discovery (SRV) and key lookup (TXT) through Deno's resolver (needs --allow-net). */
-const DENO_DNS: DnsResolver = {
-  txt: (name) => Deno.resolveDns(name, 'TXT'),
-  srv: async (name) => (await Deno.resolveDns(name, 'SRV')).map((record) => ({ name: record.target.replace(/\.$/, ''), port: record.port })),
-};
+const DENO_DNS = denoDns();
 
 async function main(): Promise<void> {
   const settings = loadSettings(Deno.env.toObject());

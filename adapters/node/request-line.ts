@@ -36,3 +36,44 @@ export function refuseConnect(server: ServerType, log: ((line: string) => void) 
     );
   });
 }
+
+/**
+ * node:http's parser knows a fixed list of methods and, for any other (CalDAV's retired
+ * SCHEDULE, say), emits a client error that it answers 400 before closing at once, often
+ * resetting the connection while the client is still sending its body. A method the server does
+ * not recognise is 501 (RFC 9110 §15.6.2); the rest of the request is read and dropped so that
+ * the client gets the answer instead of a reset. Other client errors keep node:http's answers.
+ */
+export function answerClientErrors(server: ServerType, log: ((line: string) => void) | null): void {
+  (server as Server).on('clientError', (error: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    if (error.code !== 'HPE_INVALID_METHOD') {
+      // node:http's own answers, and its prompt close (timeouts rely on it).
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
+          : '400 Bad Request';
+      if ((socket as Duplex & { bytesWritten?: number }).bytesWritten === 0) socket.write(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      socket.destroy();
+      return;
+    }
+    // A response still being written for an earlier request on this connection (pipelining) must
+    // not be interleaved with another status line: the connection is closed without one.
+    if ((socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const line = /^([A-Za-z-]{1,32}) (\/[^\s?#]{0,200})?/.exec(error.rawPacket?.toString('latin1') ?? '');
+    const method = line?.[1] ?? '-';
+    log?.(`${new Date().toISOString()} ${method} ${line?.[2] ?? '-'} 501 0ms`);
+    const body = `${method} is not a method this server implements\n`;
+    socket.on('data', () => {});
+    socket.on('error', () => socket.destroy());
+    socket.resume();
+    socket.end(`HTTP/1.1 501 Not Implemented\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    // A client that never closes its side is not waited for.
+    setTimeout(() => socket.destroy(), 2000).unref();
+  });
+}

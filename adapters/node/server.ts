@@ -14,7 +14,7 @@ import type { DnsResolver } from '../../src/ischedule/peers.ts';
 import { resolveSrv, resolveTxt } from 'node:dns/promises';
 import { ensureBootstrapUser } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
-import { refuseConnect, refuseRequestTarget } from './request-line.ts';
+import { answerClientErrors, refuseConnect, refuseRequestTarget } from './request-line.ts';
 import type { NodeSettings } from './settings.ts';
 import { smtpTransport } from './smtp-transport.ts';
 
@@ -80,6 +80,7 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
     if (limits.maxConnections > 0) s.maxConnections = limits.maxConnections;
   });
   refuseConnect(server, options.quiet ? null : (line) => console.log(line));
+  answerClientErrors(server, options.quiet ? null : (line) => console.log(line));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   if ((await store.users.list()).length === 0) {

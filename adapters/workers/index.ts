@@ -11,6 +11,7 @@ import { ensureBootstrapUser } from '../../src/users.ts';
 import { d1Client, type D1Database } from './d1-client.ts';
 import { processOutbox, type OutboxDeps } from '../../src/scheduling/imip/queue.ts';
 import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
+import { processPushDeliveries } from '../../src/push/delivery.ts';
 import { chooseTransport } from '../../src/scheduling/imip/transport.ts';
 
 export interface WorkerEnv {
@@ -49,11 +50,13 @@ export default {
   }),
   /**
    * The cron trigger in wrangler.toml delivers scheduling messages an interrupted request left
-   * behind, then retries queued iMIP messages (the webhook transport).
+   * behind, then retries queued iMIP messages (the webhook transport) and push messages.
    */
   async scheduled(_event: unknown, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
     const { outbox } = await instance(env);
     ctx.waitUntil(processSchedulingJobs(outbox, Date.now()).then(() => processOutbox(outbox, Date.now())));
+    // WebDAV-Push retries, and messages no request's waitUntil got to send.
+    ctx.waitUntil(processPushDeliveries({ store: outbox.store, config: outbox.config, logger: LOGGER, now: Date.now }, Date.now()));
   },
 };
 

@@ -2,7 +2,8 @@
 // calendar-timezone-id first, else the VTIMEZONE in calendar-timezone; a known TZID always
 // resolves to the bundled zone, an unknown one is honoured as the client defined it.
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
-import { textContent } from '../dav/xml/element.ts';
+import { textContent, type XmlElement } from '../dav/xml/element.ts';
+import { calendarMediaType, toICalendarText, type CalendarMediaType } from '../ical/formats.ts';
 import { InvalidICalendarError, parseICalendar } from '../ical/parse.ts';
 import { checkStructure, checkTimezones } from '../ical/structure.ts';
 import { getZone } from '../tz/catalogue.ts';
@@ -41,6 +42,16 @@ export function timezoneCalendarProblem(text: string): string | null {
   }
 }
 
+/** The TZID of the VTIMEZONE in a VCALENDAR text (calendar-timezone), or undefined. */
+export function tzidOfCalendarText(text: string): string | undefined {
+  try {
+    const tzid = parseICalendar(text).getFirstSubcomponent('vtimezone')?.getFirstPropertyValue('tzid');
+    return typeof tzid === 'string' && tzid.trim() !== '' ? tzid.trim() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The zone of a VCALENDAR text holding one VTIMEZONE (calendar-timezone, CALDAV:timezone). */
 export function zoneFromCalendarText(text: string | undefined): Zone | undefined {
   if (!text) return undefined;
@@ -54,9 +65,30 @@ export function zoneFromCalendarText(text: string | undefined): Zone | undefined
   }
 }
 
+/**
+ * The form a calendar-data-like property element names by its content-type and version attributes
+ * (RFC 4791 §9.6): text/calendar without them, null for a form this server does not read or write.
+ */
+export function propertyMediaType(element: XmlElement | undefined): CalendarMediaType | null {
+  const type = element?.attributes['content-type'];
+  const version = element?.attributes.version;
+  if (version !== undefined && version.trim() !== '2.0') return null;
+  return type === undefined ? 'text/calendar' : calendarMediaType(type);
+}
+
+/**
+ * A calendar-timezone value as iCalendar text, whichever form it was set in (Cyrus accepts jCal and
+ * xCal by the element's content-type). Throws InvalidICalendarError for data that cannot be read.
+ */
+export function timezoneValueText(element: XmlElement): string {
+  const mediaType = propertyMediaType(element);
+  if (!mediaType) throw new InvalidICalendarError(`calendar-timezone cannot be read as ${element.attributes['content-type']}`);
+  return toICalendarText(textContent(element), mediaType);
+}
+
 function safeText(stored: string): string | undefined {
   try {
-    return textContent(deserializeDeadProperty(stored));
+    return timezoneValueText(deserializeDeadProperty(stored));
   } catch {
     return undefined;
   }

@@ -3,17 +3,28 @@
 import { conditionError } from '../dav/errors.ts';
 import { strongEtag, type ContentPolicy } from '../dav/content.ts';
 import type { DavContext } from '../dav/context.ts';
-import { mediaType } from '../http/body.ts';
 import { storedIndexOf, type CollectionRecord } from '../storage/index.ts';
 import { validateCalendarObject } from './validate.ts';
-import { stripKnownTimezones } from './timezones-by-reference.ts';
+import { isConvertedBody, parseCalendarBody } from './calendar-format.ts';
+import { missingTzids, stripKnownTimezones } from './timezones-by-reference.ts';
+import { canonicalTzid } from '../tz/catalogue.ts';
 import { supportedComponentsOf } from './components.ts';
 
 export const CALENDAR_CONTENT: ContentPolicy = {
   async prepare(ctx, collection, _name, body, contentType) {
-    const text = decodeUtf8(body);
+    // jCal and xCal bodies are converted to the iCalendar text that is validated and stored.
+    const text = parseCalendarBody(body, contentType);
     const components = await supportedComponentsOf(ctx, collection);
-    const validated = validateCalendarObject(text, mediaType(contentType), components, ctx.deps.config, ctx.deps.now());
+    const validated = validateCalendarObject(text, 'text/calendar', components, ctx.deps.config, ctx.deps.now());
+    // RFC 4791 §4.1 wants a VTIMEZONE for every TZID used; RFC 7809 lets a zone this server knows
+    // stand in for one. A TZID that is neither names no zone at all, so its times mean nothing.
+    const unknown = missingTzids(validated.text).find((tzid) => canonicalTzid(tzid) === undefined);
+    if (unknown !== undefined) {
+      throw conditionError(
+        { name: '{urn:ietf:params:xml:ns:caldav}valid-timezone' },
+        `TZID=${unknown} names neither a VTIMEZONE in the object nor a time zone this server knows; include its VTIMEZONE`,
+      );
+    }
     // RFC 7809: with the time-zone service on, zones the catalogue knows are stored by reference.
     const stripped = ctx.deps.config.httpmodules.has('tzdist') ? stripKnownTimezones(validated.vcalendar) : null;
     const stored = stripped ? stripped.toString() : validated.text;
@@ -24,6 +35,11 @@ export const CALENDAR_CONTENT: ContentPolicy = {
       size: new TextEncoder().encode(stored).byteLength,
       index: validated.index,
     };
+  },
+  // RFC 4791 §5.3.4: no ETag when what is stored is not the body sent, as with a converted jCal or
+  // xCal body; the client fetches the stored form instead of trusting a tag for its own bytes.
+  async afterWrite(ctx) {
+    return isConvertedBody(ctx.request.headers.get('content-type')) ? { ETag: '' } : undefined;
   },
   async acceptTransfer(ctx, source, target) {
     const index = storedIndexOf(source);
@@ -65,12 +81,4 @@ function describe(collection: CollectionRecord): string {
 
 function locationNotOk(message: string) {
   return conditionError({ name: '{urn:ietf:params:xml:ns:caldav}calendar-collection-location-ok' }, message);
-}
-
-function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-data' }, 'Calendar data must be UTF-8 (RFC 5545 §3.1.4)');
-  }
 }

@@ -29,7 +29,20 @@ export function computeIndex(vcalendar: ICAL.Component, components: ICAL.Compone
     isRecurring: bounds.isRecurring,
     organizer: typeof organizer === 'string' ? organizer : null,
     timeIndex: timeIndexOf(bounds),
+    managedIds: managedIdsOf(components),
   };
+}
+
+/** The MANAGED-IDs of the object's ATTACH properties (RFC 8607 §4.1), each once. */
+export function managedIdsOf(components: readonly ICAL.Component[]): string[] {
+  const ids = new Set<string>();
+  for (const component of components) {
+    for (const attach of component.getAllProperties('attach')) {
+      const id = attach.getParameter('managed-id');
+      if (typeof id === 'string' && id !== '') ids.add(id);
+    }
+  }
+  return [...ids];
 }
 
 /**

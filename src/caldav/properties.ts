@@ -11,13 +11,17 @@ import { linkTo } from '../http/public-url.ts';
 import type { UserRecord } from '../storage/index.ts';
 import { componentSetElement, componentsFromElement, SUPPORTED_COMPONENT_SET } from './components.ts';
 import { canonicalTzid, vtimezoneText } from '../tz/catalogue.ts';
-import { timezoneCalendarProblem } from './calendar-zone.ts';
+import { propertyMediaType, timezoneCalendarProblem, timezoneValueText, tzidOfCalendarText } from './calendar-zone.ts';
+import { fromICalendarText } from '../ical/formats.ts';
+import { CALENDAR_MEDIA_TYPES } from './calendar-format.ts';
+import { supportedRscaleSet } from './rscale.ts';
 
 const isPrincipal = (r: DavResource): r is Extract<DavResource, { kind: 'principal' }> => r.kind === 'principal';
 const isCalendar = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar';
 const isCalendarLike = (r: DavResource): boolean =>
   r.kind === 'collection' && (r.collection.kind === 'calendar' || r.collection.kind === 'schedule-inbox' || r.collection.kind === 'schedule-outbox');
 const isInbox = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
+const isCalendarHome = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar-home';
 const isCalendarArea = (r: DavResource): boolean => r.kind === 'collection' && r.path.startsWith('/dav/calendars/');
 
 /** calendar-user-address-set (RFC 6638 §2.4.1): the user's email, else user@domain for each served domain. */
@@ -80,15 +84,15 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
       name: caldav('supported-calendar-data'),
       appliesTo: isCalendarLike,
       write: 'protected',
-      get: () => [
-        el(caldav('calendar-data'), null, { 'content-type': 'text/calendar', version: '2.0' }),
-        el(caldav('calendar-data'), null, { 'content-type': 'application/calendar+json', version: '2.0' }),
-      ],
+      // Every form PUT, GET and calendar-data in reports accept (caldav/calendar-format.ts).
+      get: () => CALENDAR_MEDIA_TYPES.map((type) => el(caldav('calendar-data'), null, { 'content-type': type, version: '2.0' })),
     },
     { name: caldav('max-resource-size'), appliesTo: isCalendar, write: 'protected', get: () => String(config.icalendar_max_size || 10 * 1024 * 1024) },
     { name: caldav('min-date-time'), appliesTo: isCalendar, write: 'protected', get: () => dateTime(config.caldav_mindatetime) },
     { name: caldav('max-date-time'), appliesTo: isCalendar, write: 'protected', get: () => dateTime(config.caldav_maxdatetime) },
     { name: caldav('max-instances'), appliesTo: isCalendar, write: 'protected', get: () => String(config.caldav_max_instances) },
+    // RFC 7529 §5.1 names calendar collections and the home; the inbox holds recurring objects too.
+    { name: caldav('supported-rscale-set'), appliesTo: (r) => isCalendar(r) || isInbox(r) || isCalendarHome(r), write: 'protected', get: () => supportedRscaleSet() },
     {
       name: caldav('max-attendees-per-instance'),
       appliesTo: isCalendar,
@@ -104,14 +108,31 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
     {
       name: caldav('calendar-timezone'),
       appliesTo: isCalendarLike,
-      write: (value) => validateTimezone(textContent(value)),
-      get: ({ dead }) => {
+      // Set and read in any form of supported-calendar-data, named by the element's content-type
+      // attribute as for calendar-data in reports (what Cyrus does); stored as it was sent.
+      write: (value) => validateTimezone(value),
+      get: ({ dead, requested }) => {
         const stored = dead.get(caldav('calendar-timezone'));
-        if (stored) return stored.children;
-        // RFC 7809 §5.3: with only calendar-timezone-id set, calendar-timezone is derived from it.
-        const id = dead.get(caldav('calendar-timezone-id'));
-        const zone = id && vtimezoneText(textContent(id).trim());
-        return zone ? `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Orrery//Orrery CalDAV Server//EN\r\n${zone.replace(/\r?\n/g, '\r\n')}END:VCALENDAR\r\n` : undefined;
+        let text: string | undefined;
+        if (stored) {
+          try {
+            text = timezoneValueText(stored);
+          } catch {
+            // A value stored before it was checked on the way in is answered as it is.
+            return stored.children;
+          }
+        } else {
+          // RFC 7809 §5.3: with only calendar-timezone-id set, calendar-timezone is derived from it.
+          const id = dead.get(caldav('calendar-timezone-id'));
+          const zone = id && vtimezoneText(textContent(id).trim());
+          if (zone) text = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Orrery//Orrery CalDAV Server//EN\r\n${zone.replace(/\r?\n/g, '\r\n')}END:VCALENDAR\r\n`;
+        }
+        if (text === undefined) return undefined;
+        const form = propertyMediaType(requested);
+        if (form === 'text/calendar') return text;
+        // A form this server does not write gets the iCalendar text, labelled as such.
+        if (!form) return { element: el(caldav('calendar-timezone'), text, { 'content-type': 'text/calendar', version: '2.0' }) };
+        return { element: el(caldav('calendar-timezone'), fromICalendarText(text, form), { 'content-type': form, version: '2.0' }) };
       },
     },
     {
@@ -119,7 +140,21 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
       appliesTo: (r) => isCalendarLike(r) && config.httpmodules.has('tzdist'),
       write: (value) =>
         canonicalTzid(textContent(value).trim()) ? null : { condition: caldav('valid-timezone'), message: `Unknown time zone "${textContent(value).trim()}" (RFC 7809 §5.2)` },
-      get: ({ dead }) => dead.get(caldav('calendar-timezone-id'))?.children,
+      get: ({ dead }) => {
+        const id = dead.get(caldav('calendar-timezone-id'));
+        if (id) return id.children;
+        // RFC 7809 §5.2: the two properties name one zone, so a calendar whose zone was set as a
+        // VTIMEZONE (calendar-timezone) has that zone's TZID as its id when it is a zone this server knows.
+        const stored = dead.get(caldav('calendar-timezone'));
+        if (!stored) return undefined;
+        let tzid: string | undefined;
+        try {
+          tzid = tzidOfCalendarText(timezoneValueText(stored));
+        } catch {
+          return undefined;
+        }
+        return tzid && canonicalTzid(tzid) ? tzid : undefined;
+      },
     },
     {
       name: caldav('timezone-service-set'),
@@ -165,7 +200,16 @@ export function componentsOfProperty(element: XmlElement): string[] {
  * A calendar-timezone value must be an iCalendar object with exactly one VTIMEZONE; PROPPATCH and
  * MKCALENDAR refuse another with CALDAV:valid-calendar-data (RFC 4791 §5.2.2).
  */
-function validateTimezone(text: string): WriteCheck {
+function validateTimezone(value: XmlElement): WriteCheck {
+  if (!propertyMediaType(value)) {
+    return { condition: caldav('supported-calendar-data'), message: `calendar-timezone can be set as ${CALENDAR_MEDIA_TYPES.join(', ')} (version 2.0), not ${value.attributes['content-type']}` };
+  }
+  let text: string;
+  try {
+    text = timezoneValueText(value);
+  } catch (error) {
+    return { condition: caldav('valid-calendar-data'), message: `calendar-timezone: ${(error as Error).message}` };
+  }
   const problem = timezoneCalendarProblem(text);
   return problem ? { condition: caldav('valid-calendar-data'), message: `calendar-timezone: ${problem}` } : null;
 }

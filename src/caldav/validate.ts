@@ -5,10 +5,12 @@ import { CALENDAR_COMPONENTS, type AppConfig } from '../config.ts';
 import { conditionError } from '../dav/errors.ts';
 import { ICAL, InvalidICalendarError, parseICalendar, parseJCal } from '../ical/parse.ts';
 import { computeIndex } from './object-index.ts';
+import { checkRscale } from './rscale.ts';
 import { TooManyInstances } from '../ical/recurrence.ts';
 import { controlCharacterProblem } from '../ical/content-lines.ts';
 import { checkStructure, checkTimezones } from '../ical/structure.ts';
 import { checkTimeValues } from '../ical/value-check.ts';
+import { alignEndValueTypes } from '../ical/end-value-type.ts';
 import { readingValues } from '../ical/zones.ts';
 import type { CalendarObjectIndex } from '../storage/index.ts';
 
@@ -43,9 +45,18 @@ export function validateCalendarObject(
   }
   // The shape is checked first: serialising jCal, and every later walk, recurse per nesting level.
   asInvalidData(() => checkStructure(vcalendar.jCal));
-  const text = mediaType === 'application/calendar+json' ? vcalendar.toString() : body;
+  let text = mediaType === 'application/calendar+json' ? vcalendar.toString() : body;
   const controlProblem = controlCharacterProblem(text);
   if (controlProblem) throw invalidData(controlProblem);
+  // A DTEND or DUE in the wrong value type (RFC 5545 §3.8.2.2, §3.8.2.3) has only one possible
+  // meaning, so it is rewritten in DTSTART's type; caldav_strict_rfc5545 refuses it in checkTimes.
+  if (!config.caldav_strict_rfc5545) {
+    const aligned = alignEndValueTypes(text);
+    if (aligned !== text) {
+      text = aligned;
+      vcalendar = asInvalidData(() => parseICalendar(aligned));
+    }
+  }
   // Values before anything reads them: ical.js throws, or reads garbage, on a malformed one.
   asInvalidData(() => checkTimeValues(text, valueChecks));
   asInvalidData(() => checkTimezones(vcalendar.jCal));
@@ -65,6 +76,7 @@ export function validateCalendarObject(
     throw invalidObject('Every component of a calendar object resource must carry the same, non-empty UID (RFC 4791 §4.1)');
   }
   asInvalidData(() => readingValues(() => checkComponents(components, config)));
+  checkRscale(components);
   let index: CalendarObjectIndex;
   try {
     index = computeIndex(vcalendar, components, config, nowUtcMs);
@@ -107,7 +119,11 @@ function checkTimes(component: ICAL.Component, config: AppConfig): void {
     if (startValue.isDate !== endValue.isDate) {
       throw invalidData(`DTSTART and ${end.name.toUpperCase()} must both be dates or both be date-times (RFC 5545 §3.6.1)`);
     }
-    if (endValue.compare(startValue) < 0) throw invalidData(`${end.name.toUpperCase()} is before DTSTART`);
+    // RFC 5545 forbids an end before the start, but clients write one (an edit that moved only
+    // DTSTART): CalendarServer and, for to-dos, Cyrus store it, and it is read as ending at DTSTART.
+    if (config.caldav_strict_rfc5545 && endValue.compare(startValue) < 0) {
+      throw invalidData(`${end.name.toUpperCase()} is before DTSTART (RFC 5545 §3.8.2.${end.name === 'due' ? 3 : 2})`);
+    }
   }
   for (const property of [start, end]) {
     const value = property?.getFirstValue();

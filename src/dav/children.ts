@@ -4,6 +4,7 @@
 import { hasAccess } from '../acl/check.ts';
 import type { DavContext } from './context.ts';
 import type { DavResource, VirtualCollection } from './resource.ts';
+import type { CollectionRecord } from '../storage/index.ts';
 import { calendarHomePath, driveHomePath, principalPath } from './urls.ts';
 
 /** The collections among the members the request may see (all members, for virtual collections). */
@@ -19,6 +20,11 @@ export async function listChildCollections(ctx: DavContext, resource: DavResourc
   return [...subcollections, ...subscriptions]
     .map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c }))
     .filter((child) => visible(ctx, child));
+}
+
+/** Stored collections as members, those the request may see (sync-collection's changed member collections). */
+export function visibleCollections(ctx: DavContext, collections: readonly CollectionRecord[]): DavResource[] {
+  return collections.map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c })).filter((child) => visible(ctx, child));
 }
 
 /** The members the request may see, page by page: collections first, then resources in name order. */

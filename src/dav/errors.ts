@@ -32,6 +32,7 @@ export type Precondition =
   | { name: '{urn:ietf:params:xml:ns:caldav}min-date-time' }
   | { name: '{urn:ietf:params:xml:ns:caldav}max-date-time' }
   | { name: '{urn:ietf:params:xml:ns:caldav}max-instances' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}supported-rscale' }
   | { name: '{urn:ietf:params:xml:ns:caldav}max-attendees-per-instance' }
   | { name: '{urn:ietf:params:xml:ns:caldav}valid-filter' }
   | { name: '{urn:ietf:params:xml:ns:caldav}supported-filter' }
@@ -45,7 +46,18 @@ export type Precondition =
   | { name: '{urn:ietf:params:xml:ns:caldav}valid-organizer' }
   | { name: '{urn:ietf:params:xml:ns:caldav}valid-scheduling-message' }
   | { name: '{urn:ietf:params:xml:ns:caldav}default-calendar-needed' }
-  | { name: '{urn:ietf:params:xml:ns:caldav}valid-schedule-default-calendar-URL' };
+  | { name: '{urn:ietf:params:xml:ns:caldav}valid-schedule-default-calendar-URL' }
+  | { name: '{https://bitfire.at/webdav-push}invalid-subscription' }
+  | { name: '{https://bitfire.at/webdav-push}push-not-available' }
+  | { name: '{https://bitfire.at/webdav-push}no-supported-trigger' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}valid-managed-id' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}valid-managed-id-parameter' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}valid-rid-parameter' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}valid-attachment-add' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}valid-attachment-update' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}valid-attachment-remove' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}max-attachment-size' }
+  | { name: '{urn:ietf:params:xml:ns:caldav}max-attachments' };
 
 export type PreconditionName = Precondition['name'];
 
@@ -80,6 +92,7 @@ export const PRECONDITION_STATUS: Record<PreconditionName, number> = {
   '{urn:ietf:params:xml:ns:caldav}min-date-time': 403,
   '{urn:ietf:params:xml:ns:caldav}max-date-time': 403,
   '{urn:ietf:params:xml:ns:caldav}max-instances': 403,
+  '{urn:ietf:params:xml:ns:caldav}supported-rscale': 403, // RFC 7529 §5.2
   '{urn:ietf:params:xml:ns:caldav}max-attendees-per-instance': 403,
   '{urn:ietf:params:xml:ns:caldav}valid-filter': 400, // RFC 4791 §7.8
   '{urn:ietf:params:xml:ns:caldav}supported-filter': 403,
@@ -94,6 +107,21 @@ export const PRECONDITION_STATUS: Record<PreconditionName, number> = {
   '{urn:ietf:params:xml:ns:caldav}valid-scheduling-message': 400,
   '{urn:ietf:params:xml:ns:caldav}default-calendar-needed': 403,
   '{urn:ietf:params:xml:ns:caldav}valid-schedule-default-calendar-URL': 403,
+  // WebDAV-Push draft §3.1.3: a push-register that cannot be accepted.
+  '{https://bitfire.at/webdav-push}invalid-subscription': 403,
+  '{https://bitfire.at/webdav-push}push-not-available': 403,
+  '{https://bitfire.at/webdav-push}no-supported-trigger': 403,
+  // RFC 8607 §3.9: a PUT whose ATTACH carries a MANAGED-ID that names no managed attachment.
+  '{urn:ietf:params:xml:ns:caldav}valid-managed-id': 403,
+  // RFC 8607 §3.6: the POST actions' own conditions, 403 as CalendarServer (which the RFC documents) answers them.
+  '{urn:ietf:params:xml:ns:caldav}valid-managed-id-parameter': 403,
+  '{urn:ietf:params:xml:ns:caldav}valid-rid-parameter': 403,
+  // An attendee's copy: the organizer's attachments are the organizer's to change (CalendarServer's conditions).
+  '{urn:ietf:params:xml:ns:caldav}valid-attachment-add': 403,
+  '{urn:ietf:params:xml:ns:caldav}valid-attachment-update': 403,
+  '{urn:ietf:params:xml:ns:caldav}valid-attachment-remove': 403,
+  '{urn:ietf:params:xml:ns:caldav}max-attachment-size': 413, // RFC 8607 §3.6 allows 413 (as for max-resource-size here) or 403
+  '{urn:ietf:params:xml:ns:caldav}max-attachments': 403, // RFC 8607 §3.6 (the limit is the max-attachments-per-resource property)
 };
 
 export class DavError extends Error {

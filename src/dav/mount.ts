@@ -11,12 +11,14 @@ import { handleGetHead, type CollectionRenderer } from './methods/get-head.ts';
 import { handleLock, handleUnlock } from './methods/lock.ts';
 import { handleMkcol } from './methods/mkcol.ts';
 import { handleOptions, allowedMethods } from './methods/options.ts';
+import { handlePatch } from './methods/patch.ts';
 import { handlePost } from './methods/post.ts';
 import { handlePropfind } from './methods/propfind.ts';
 import { handleProppatch } from './methods/proppatch.ts';
 import { handlePut, type CreateEmptyResource } from './methods/put.ts';
 import { handleReport } from './methods/report.ts';
 import { resolveResource } from './resolve.ts';
+import type { DavResource } from './resource.ts';
 import type { DavServices } from './services.ts';
 
 export type MethodHandler = (ctx: DavContext) => Promise<Response> | Response;
@@ -46,12 +48,13 @@ const ANONYMOUS_READ_METHODS = new Set(['PROPFIND', 'REPORT']);
 export function createDavHandler(options: DavMountOptions): (request: Request, clientAddress?: string) => Promise<Response> {
   const { services, deps } = options;
   const handlers: Record<string, MethodHandler> = {
-    OPTIONS: handleOptions,
+    OPTIONS: (ctx) => handleOptions(ctx, acceptPatchOf(services, ctx.resource)),
     GET: (ctx) => handleGetHead(ctx, options.renderCollection),
     HEAD: (ctx) => handleGetHead(ctx, options.renderCollection),
     PROPFIND: (ctx) => handlePropfind(ctx, services.properties),
     PROPPATCH: (ctx) => handleProppatch(ctx, services.properties),
     PUT: (ctx) => handlePut(ctx, services),
+    PATCH: (ctx) => handlePatch(ctx, services),
     DELETE: (ctx) => handleDelete(ctx, services),
     MKCOL: (ctx) => handleMkcol(ctx, services, 'MKCOL'),
     MKCALENDAR: (ctx) => handleMkcol(ctx, services, 'MKCALENDAR'),
@@ -93,3 +96,11 @@ export function createDavHandler(options: DavMountOptions): (request: Request, c
 }
 
 export { DavError };
+
+// --- Internal helpers ---
+
+/** Accept-Patch for a member resource, or for a collection whose members can be patched. */
+function acceptPatchOf(services: DavServices, resource: DavResource): string | null {
+  const kind = resource.kind === 'collection' || resource.kind === 'resource' ? resource.collection.kind : null;
+  return kind ? (services.patchFormat?.(kind)?.acceptPatch ?? null) : null;
+}

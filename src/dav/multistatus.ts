@@ -15,7 +15,7 @@ export interface Propstat {
 
 export type MultistatusResponse =
   | { path: string; propstats: Propstat[]; extra?: XmlElement[] }
-  | { path: string; status: number; error?: XmlElement; extra?: XmlElement[] };
+  | { path: string; status: number; error?: XmlElement | XmlElement[]; extra?: XmlElement[] };
 
 const REASONS: Record<number, string> = {
   200: 'OK', 201: 'Created', 204: 'No Content', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',

@@ -19,5 +19,8 @@ export function preferences(request: Request): Preferences {
   const applied: string[] = [];
   if (tokens.includes('return=minimal')) applied.push('return=minimal');
   if (depthNoroot) applied.push('depth-noroot');
-  return { returnMinimal, returnRepresentation: tokens.includes('return=representation'), depthNoroot, applied };
+  // X-MobileMe-DAV-Options: return-changed-data is the older spelling of return=representation that
+  // Apple clients send (Cyrus honours it too).
+  const changedData = /^\s*return-changed-data\s*$/i.test(request.headers.get('x-mobileme-dav-options') ?? '');
+  return { returnMinimal, returnRepresentation: tokens.includes('return=representation') || changedData, depthNoroot, applied };
 }

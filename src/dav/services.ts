@@ -4,6 +4,7 @@ import type { CollectionKind } from '../storage/index.ts';
 import type { ContentPolicies } from './content.ts';
 import type { BodyTransform } from './methods/get-head.ts';
 import type { DavContext } from './context.ts';
+import type { PatchFormat } from './patch-format.ts';
 import type { PropertyRegistry } from './properties/registry.ts';
 import type { ReportRegistry } from './reports/registry.ts';
 import type { DavResource, ResourceView } from './resource.ts';
@@ -25,6 +26,10 @@ export interface DavServices {
   visible(ctx: DavContext, resource: DavResource, pathname: string): Promise<ResourceView>;
   /** How a stored body is sent back (GET, and PUT with Prefer: return=representation); as stored if absent. */
   outgoingBody?: BodyTransform;
+  /** The patch document type PATCH accepts on members of a kind of collection; none means PATCH is not allowed there. */
+  patchFormat?(kind: CollectionKind): PatchFormat | null;
   /** Extra POST handling by the areas (sharing, Outbox, bulk import); null means "not handled". */
   post?(ctx: DavContext): Promise<Response | null>;
+  /** POST to a member resource (RFC 8607 managed-attachment actions); null means "not handled". */
+  postResource?(ctx: DavContext): Promise<Response | null>;
 }

@@ -1,10 +1,10 @@
 // The VCALENDAR/VFREEBUSY answer (RFC 4791 §7.10, RFC 5545 §3.6.4): DTSTAMP, the queried range as
-// DTSTART/DTEND and one FREEBUSY line per period with its FBTYPE, all in UTC; as text or jCal.
-import { ICAL } from '../ical/parse.ts';
+// DTSTART/DTEND and one FREEBUSY line per period with its FBTYPE, all in UTC; as text, jCal or xCal.
+import { serializeCalendar, type CalendarMediaType, type JCalComponent } from '../ical/formats.ts';
 import { UTC_ZONE, utcMsToLocal } from '../tz/zone.ts';
 import type { BusyPeriod, FreeBusyRange } from './periods.ts';
 
-export type FreeBusyMediaType = 'text/calendar' | 'application/calendar+json';
+export type FreeBusyMediaType = CalendarMediaType;
 
 export interface FreeBusyDocument {
   range: FreeBusyRange;
@@ -45,8 +45,7 @@ export function freeBusyJCal(periods: readonly BusyPeriod[], doc: FreeBusyDocume
 }
 
 export function renderFreeBusy(periods: readonly BusyPeriod[], doc: FreeBusyDocument, mediaType: FreeBusyMediaType = 'text/calendar'): string {
-  const jcal = freeBusyJCal(periods, doc);
-  return mediaType === 'application/calendar+json' ? JSON.stringify(jcal) : ICAL.stringify(jcal);
+  return serializeCalendar(freeBusyJCal(periods, doc) as JCalComponent, mediaType);
 }
 
 // --- Internal helpers ---

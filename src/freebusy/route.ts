@@ -16,6 +16,8 @@ import type { Authenticator } from '../http/auth.ts';
 import { parseUtc } from '../ical/zones.ts';
 import type { CollectionRecord } from '../storage/index.ts';
 import { calendarUserAddresses } from '../caldav/properties.ts';
+import { negotiateMediaType } from '../http/accept.ts';
+import { CALENDAR_MEDIA_TYPES } from '../ical/formats.ts';
 import { computeFreeBusy, type FreeBusyRange } from './compute.ts';
 import { renderFreeBusy, type FreeBusyMediaType } from './render.ts';
 import { loadFreeBusySources, logUnreadable } from './sources.ts';
@@ -26,6 +28,7 @@ const DEFAULT_PERIOD_MS = 42 * DAY_MS;
 const FORMATS: Record<string, { type: FreeBusyMediaType; extension: string }> = {
   'text/calendar': { type: 'text/calendar', extension: 'ifb' },
   'application/calendar+json': { type: 'application/calendar+json', extension: 'jfb' },
+  'application/calendar+xml': { type: 'application/calendar+xml', extension: 'xfb' },
 };
 
 export function createFreeBusyApp(deps: AppDeps, authenticator: Authenticator): Hono {
@@ -42,7 +45,7 @@ export function createFreeBusyApp(deps: AppDeps, authenticator: Authenticator): 
 }
 
 /** The queried range and format; a string is the reason for a 400, a number 406. */
-export function parseFreeBusyQuery(params: URLSearchParams, nowMs: number): { range: FreeBusyRange; format: FreeBusyMediaType; extension: string } | string | 406 {
+export function parseFreeBusyQuery(params: URLSearchParams, nowMs: number, accept: string | null = null): { range: FreeBusyRange; format: FreeBusyMediaType; extension: string } | string | 406 {
   for (const name of ['start', 'end', 'period', 'format']) {
     if (params.getAll(name).length > 1) return `The ${name} parameter may be given once`;
   }
@@ -67,7 +70,10 @@ export function parseFreeBusyQuery(params: URLSearchParams, nowMs: number): { ra
     endUtcMs = startUtcMs + length;
   }
   if (endUtcMs <= startUtcMs) return 'The end of the range must be after its start';
-  const format = FORMATS[(params.get('format') ?? 'text/calendar').trim().toLowerCase()];
+  // format= names the type (Cyrus); without it the Accept header chooses (RFC 9110 §12.5.1).
+  const formatParam = params.get('format');
+  const chosen = formatParam !== null ? formatParam.split(';')[0]!.trim().toLowerCase() : negotiateMediaType(accept, CALENDAR_MEDIA_TYPES, { version: '2.0' });
+  const format = chosen === null ? undefined : FORMATS[chosen];
   if (!format) return 406;
   return { range: { startUtcMs, endUtcMs }, format: format.type, extension: format.extension };
 }
@@ -76,8 +82,8 @@ export function parseFreeBusyQuery(params: URLSearchParams, nowMs: number): { ra
 
 async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authenticator): Promise<Response> {
   const principal = await authenticator.authenticate(c.req.raw, clientAddressOf(c.env, c.req.raw, deps.config.trusted_proxies));
-  const query = parseFreeBusyQuery(new URL(c.req.url).searchParams, deps.now());
-  if (query === 406) return text(406, 'format must be text/calendar or application/calendar+json\n');
+  const query = parseFreeBusyQuery(new URL(c.req.url).searchParams, deps.now(), c.req.header('accept') ?? null);
+  if (query === 406) return text(406, `Busy time is available as ${CALENDAR_MEDIA_TYPES.join(', ')} (format= or Accept)\n`);
   if (typeof query === 'string') return text(400, `${query}\n`);
   const userName = c.req.param('user')!;
   const calendarName = c.req.param('calendar');
@@ -119,6 +125,7 @@ async function serveFreeBusy(c: Context, deps: AppDeps, authenticator: Authentic
     'Content-Type': `${query.format}; charset=utf-8`,
     'Content-Disposition': `inline; filename="${user.name.replace(/["\\]/g, '')}.${query.extension}"`,
     'Cache-Control': 'no-transform',
+    Vary: 'Accept',
   };
   return new Response(c.req.method === 'HEAD' ? null : body, { status: 200, headers });
 }

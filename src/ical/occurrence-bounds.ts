@@ -4,6 +4,7 @@
 import ICAL from 'ical.js';
 import { UTC_ZONE, type Zone } from '../tz/zone.ts';
 import { expandInstances, expandInstanceSet, isRecurrenceMaster, isUnbounded, primaryComponentName, type Instance } from './recurrence.ts';
+import { pollHasFloating, pollSpans } from './poll-range.ts';
 import { availabilitySpan, freeBusySpan, instanceSpan, type Span } from './time-range.ts';
 import { readingValues, resolveProperty, zoneContext } from './zones.ts';
 
@@ -76,6 +77,10 @@ function bounds(vcalendar: ICAL.Component, opts: BoundsOptions): OccurrenceBound
       const around = instancesAround(vcalendar, name, zone, opts.nowUtcMs, opts);
       if (around) [completeInstances, listedWindow] = [around.instances, around.window];
     }
+  } else if (name === 'vpoll') {
+    const ctx = zoneContext(vcalendar, zone);
+    spans = components.flatMap((c) => pollSpans(c, ctx));
+    hasFloating = components.some((c) => pollHasFloating(c, ctx));
   } else if (name === 'vfreebusy' || name === 'vavailability') {
     const ctx = zoneContext(vcalendar, zone);
     spans = components.map((c) => (name === 'vfreebusy' ? freeBusySpan(c, ctx) : availabilitySpan(c, ctx)));

@@ -1,5 +1,7 @@
 // iCalendar text → ical.js component, with parse failures as a typed domain error.
 import ICAL from 'ical.js';
+// RSCALE rules' leap-month BYMONTH values (RFC 7529) must survive every parse, so this loads first.
+import './rscale/recur-value.ts';
 
 export class InvalidICalendarError extends Error {
   override name = 'InvalidICalendarError';

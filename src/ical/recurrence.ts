@@ -1,7 +1,7 @@
 // Recurrence expansion (RFC 5545 §3.8.5 RRULE/RDATE/EXDATE, §3.8.4.4 RECURRENCE-ID and
 // RANGE=THISANDFUTURE) into instances with effective start and end (RFC 4791 §9.9), always bounded.
 import ICAL from 'ical.js';
-import { UTC_ZONE, type Zone } from '../tz/zone.ts';
+import { UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
 import { endResolver, instanceOverlaps, type EndResolver, type TimeRange } from './time-range.ts';
 import {
   addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveProperty, resolveTime, tzidOf, zoneContext,
@@ -10,6 +10,10 @@ import {
 import { dateKey, exclusions, groupByUid, keyOf, untilInstant, type Group } from './recurrence-set.ts';
 import type { ExpansionBudget } from './expansion-budget.ts';
 import { countsPeriods, skipAheadStart } from './skip-ahead.ts';
+import { rscaleOccurrences } from './rscale/iterator.ts';
+import { rscaleRuleOf } from './rscale/recur.ts';
+import { isRscaleProblem, type RscaleProblem, type RscaleRule } from './rscale/rule.ts';
+import { daysFromCivil } from '../tz/civil.ts';
 
 export interface Instance {
   /** The component whose properties the instance has: the master, or the override that replaces it. */
@@ -259,6 +263,11 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtc
   // Nothing is expanded past the horizon (caldav_maxdatetime, the latest time this server accepts),
   // bounded rules included: instances there are as far out of reach as an unbounded rule's.
   const stopUtcMs = Math.min(window.toUtcMs, untilUtcMs, run.horizonUtcMs);
+  const rscale = rscaleRuleOf(recur);
+  if (rscale) {
+    yield* rscaleRuleStarts(rscale, dtstart, window.fromUtcMs, stopUtcMs, unbounded, run);
+    return;
+  }
   const rule = prepareRule(recur, dtstart);
   const skip = window.fromUtcMs !== undefined && (!recur.count || countsPeriods(recur)) ? skipAheadStart(rule, dtstart, window.fromUtcMs) : undefined;
   if (skip && rule.count) {
@@ -284,10 +293,7 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtc
     try {
       next = iterator.next();
     } catch (error) {
-      if (!(error instanceof RuleChecksExhausted)) return;
-      if (budget && budget.ruleChecksLeft < 0) budgetSpent(run);
-      // A rule that needs this many checks is too costly to keep, bounded or not.
-      else limitReached(run, false, 'The recurrence rule is too costly to expand');
+      if (error instanceof RuleChecksExhausted) ruleTooCostly(run);
       return;
     }
     if (!next) return;
@@ -295,6 +301,56 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtc
     if (start.utcMs > stopUtcMs || !takeStep(run, !unbounded)) return;
     yield start;
   }
+}
+
+/**
+ * Original starts of an RFC 7529 rule, evaluated in its calendar's fields. A scale this runtime
+ * cannot evaluate adds no occurrences: reading the rule as Gregorian would put them on wrong days.
+ */
+function* rscaleRuleStarts(
+  rule: RscaleRule | RscaleProblem,
+  dtstart: ResolvedTime,
+  fromUtcMs: number | undefined,
+  stopUtcMs: number,
+  unbounded: boolean,
+  run: Run,
+): Generator<ResolvedTime> {
+  if (isRscaleProblem(rule)) return;
+  const dayOf = (utcMs: number) => {
+    const local = utcMsToLocal(dtstart.zone, utcMs);
+    return daysFromCivil(local.year, local.month, local.day);
+  };
+  const iterator = rscaleOccurrences({
+    rule,
+    dtstart: dtstart.local,
+    isDate: dtstart.isDate,
+    fromDay: fromUtcMs !== undefined ? dayOf(fromUtcMs) : undefined,
+    lastDay: Number.isFinite(stopUtcMs) ? dayOf(stopUtcMs) + 1 : dayOf(run.horizonUtcMs) + 1,
+    onPeriod: () => {
+      if (--run.ruleChecksLeft < 0) throw new RuleChecksExhausted();
+      if (run.budget && --run.budget.ruleChecksLeft < 0) throw new RuleChecksExhausted();
+    },
+  });
+  for (;;) {
+    let next: IteratorResult<LocalDateTime>;
+    try {
+      next = iterator.next();
+    } catch (error) {
+      // A RangeError is a date out of the calendar's reach: the rule ends there.
+      if (error instanceof RuleChecksExhausted) ruleTooCostly(run);
+      return;
+    }
+    if (next.done) return;
+    const start = fromLocal(next.value, dtstart.zone, dtstart.isDate, dtstart.isFloating);
+    if (start.utcMs > stopUtcMs || !takeStep(run, !unbounded)) return;
+    yield start;
+  }
+}
+
+function ruleTooCostly(run: Run): void {
+  if (run.budget && run.budget.ruleChecksLeft < 0) budgetSpent(run);
+  // A rule that needs this many checks is too costly to keep, bounded or not.
+  else limitReached(run, false, 'The recurrence rule is too costly to expand');
 }
 
 /**

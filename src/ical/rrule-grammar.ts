@@ -111,10 +111,14 @@ function weekdayNumProblem(item: string, parts: ReadonlyMap<string, string>): st
   return undefined;
 }
 
-/** 1-12; a trailing L (a leap month) exists only in calendar scales RSCALE names (RFC 7529 §4.2). */
+/**
+ * 1-12; with RSCALE also 13 (the Ethiopic and Coptic calendars' short last month) and a trailing L
+ * for a leap month (RFC 7529 §4.2), both of which only other calendar scales have.
+ */
 function monthProblem(item: string, rscale: boolean): string | undefined {
   const match = /^(\d{1,2})(L?)$/i.exec(item);
-  if (!match || Number(match[1]) < 1 || Number(match[1]) > 12) return `"${item}" is not a month from 1 to 12`;
+  const last = rscale ? 13 : 12;
+  if (!match || Number(match[1]) < 1 || Number(match[1]) > last) return `"${item}" is not a month from 1 to ${last}`;
   if (match[2] !== '' && !rscale) return `"${item}": a leap month (L) needs RSCALE`;
   return undefined;
 }

@@ -36,7 +36,7 @@ export async function signRequest(headers: Headers, body: string, key: SigningKe
   const t = Math.floor(nowMs / 1000);
   const tags: [string, string][] = [
     ['v', '1'], ['d', key.domain], ['s', key.selector], ['t', String(t)], ['x', String(t + lifetimeSeconds)], ['a', 'rsa-sha256'],
-    ['q', 'dns/txt:private-exchange'], ['c', CANONICALIZATION], ['h', SIGNED_HEADERS.join(':')], ['bh', await bodyHash(body)], ['b', ''],
+    ['q', 'dns/txt:http/well-known:private-exchange'], ['c', CANONICALIZATION], ['h', SIGNED_HEADERS.join(':')], ['bh', await bodyHash(body)], ['b', ''],
   ];
   const unsigned = tags.map(([name, value]) => `${name}=${value}`).join('; ');
   const data = signedData(headers, SIGNED_HEADERS, unsigned);

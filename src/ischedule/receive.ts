@@ -4,11 +4,14 @@
 // for a VFREEBUSY REQUEST answered with each recipient's busy time. The answer is a
 // schedule-response with one request-status per recipient. A REPLY that updates a local
 // organizer's copy brings the other attendees up to date, as a local reply does (deliver.ts).
+// Which methods and calendar data types are taken is methods.ts's table (the capabilities list the
+// same); ADD, REFRESH, COUNTER and DECLINECOUNTER are delivered by extended-methods.ts.
 import type { AppDeps } from '../dav/context.ts';
 import { el, type XmlElement } from '../dav/xml/element.ts';
 import { clark, NS } from '../dav/xml/names.ts';
 import { toXml } from '../dav/xml/serialize.ts';
-import { mediaType, readBodyText } from '../http/body.ts';
+import { readBodyText } from '../http/body.ts';
+import { calendarMediaType, toICalendarText, type CalendarMediaType } from '../ical/formats.ts';
 import { parseICalendar, type ICAL } from '../ical/parse.ts';
 import { checkStructure } from '../ical/structure.ts';
 import { checkTimeValues } from '../ical/value-check.ts';
@@ -19,8 +22,12 @@ import { deliverRefreshes, refreshJobs, type Scheduler } from '../scheduling/del
 import { planLocalDelivery, STATUS } from '../scheduling/local.ts';
 import { freeBusyOf } from '../scheduling/outbox.ts';
 import { PreconditionFailedError } from '../storage/index.ts';
+import { DavError } from '../dav/errors.ts';
+import { ItipError } from '../scheduling/errors.ts';
 import { IscheduleError } from './errors.ts';
 import { domainOf, type IscheduleSetup } from './peers.ts';
+import { deliverExtended, isExtendedMethod } from './extended-methods.ts';
+import { acceptsMethod, RECEIVED_MEDIA_TYPES, RECEIVED_METHODS } from './methods.ts';
 import { authenticateMessage } from './verify.ts';
 
 const ischedule = (local: string) => clark(NS.ISCHEDULE, local);
@@ -38,7 +45,10 @@ export async function handleIschedulePost(scheduler: Scheduler, setup: Ischedule
   const { deps } = scheduler;
   const headers = request.headers;
   if ((headers.get('ischedule-version') ?? '').trim() !== '1.0') throw new IscheduleError('version-not-supported', 'iSchedule-Version: 1.0 is required');
-  if (mediaType(headers.get('content-type')) !== 'text/calendar') throw new IscheduleError('invalid-calendar-data-type', 'Only text/calendar messages are accepted');
+  const dataType = calendarMediaType(headers.get('content-type'));
+  if (!dataType || !(RECEIVED_MEDIA_TYPES as readonly string[]).includes(dataType)) {
+    throw new IscheduleError('invalid-calendar-data-type', `Messages are accepted as ${RECEIVED_MEDIA_TYPES.join(', ')}`);
+  }
   const originator = (headers.get('originator') ?? '').trim();
   if (originator === '') throw new IscheduleError('originator-missing', 'The Originator header is missing');
   if (originator.includes(',')) throw new IscheduleError('too-many-originators', 'A message has exactly one Originator');
@@ -54,7 +64,8 @@ export async function handleIschedulePost(scheduler: Scheduler, setup: Ischedule
   const domain = await authenticateMessage(deps, setup, headers, body, originator);
   if (await servedHere(deps, domain)) throw new IscheduleError('originator-denied', `${domain} is served by this server; its users do not arrive by iSchedule`);
 
-  const vcalendar = parseMessage(body);
+  // The signature covers the body as sent; only then is jCal or xCal read as iCalendar.
+  const vcalendar = parseMessage(body, dataType);
   const method = String(vcalendar.getFirstPropertyValue('method') ?? '').toUpperCase();
   const component = schedulingComponents(vcalendar)[0];
   const organizer = component ? organizerAddress(component) : null;
@@ -75,12 +86,26 @@ export async function handleIschedulePost(scheduler: Scheduler, setup: Ischedule
       responses.push(responseFor(written, answer.status, answer.data));
     }
   } else {
-    if (method !== 'REQUEST' && method !== 'REPLY' && method !== 'CANCEL') {
-      throw new IscheduleError('invalid-scheduling-message', `METHOD:${method} is not supported (see the capabilities)`);
+    if (!acceptsMethod(component.name, method)) {
+      const listed = RECEIVED_METHODS.get(component.name)?.join(', ');
+      throw new IscheduleError('invalid-scheduling-message', listed
+        ? `METHOD:${method} is not accepted for ${component.name.toUpperCase()} (only ${listed}; see the capabilities)`
+        : `${component.name.toUpperCase()} is not a component iSchedule messages carry here (see the capabilities)`);
     }
     for (const { written, address } of recipients) {
-      const status = await deliverTo(scheduler, domain, { method, uid, originator, recipient: address, calendar: vcalendar });
-      responses.push(responseFor(written, STATUS_TEXT[status] ?? `${status};Not delivered`));
+      const message = { uid, originator, recipient: address, calendar: vcalendar };
+      try {
+        const status = isExtendedMethod(method)
+          ? await deliverExtended(scheduler, domain, { ...message, method })
+          : await deliverTo(scheduler, domain, { ...message, method: method as ItipMessage['method'] });
+        responses.push(responseFor(written, STATUS_TEXT[status] ?? `${status};Not delivered`));
+      } catch (error) {
+        // The recipient's copy as the message would leave it breaks a rule stored objects keep
+        // (a date past max-date-time, say): refused for this recipient, and nothing is written.
+        if (!(error instanceof DavError) && !(error instanceof ItipError)) throw error;
+        deps.logger.info('iSchedule message refused: the result would not be valid calendar data', { method, uid, recipient: address, reason: error.message });
+        responses.push(responseFor(written, `3.1;Invalid property value: ${error.message.replace(/[\r\n]+/g, ' ')}`));
+      }
     }
   }
   return new Response(toXml(el(ischedule('schedule-response'), responses)), { status: 200, headers: { 'Content-Type': 'application/xml; charset=utf-8' } });
@@ -120,12 +145,13 @@ async function deliverTo(scheduler: Scheduler, domain: string, message: ItipMess
   return STATUS.tempFailure;
 }
 
-function parseMessage(body: string): ICAL.Component {
+function parseMessage(body: string, dataType: CalendarMediaType): ICAL.Component {
   try {
-    const vcalendar = parseICalendar(body);
+    const text = toICalendarText(body, dataType);
+    const vcalendar = parseICalendar(text);
     // The checks a stored object gets, before any value is read (see scheduling/outbox.ts).
     checkStructure(vcalendar.jCal);
-    checkTimeValues(body, { recurrenceRules: true });
+    checkTimeValues(text, { recurrenceRules: true });
     if (vcalendar.name !== 'vcalendar') throw new Error('not a VCALENDAR');
     return vcalendar;
   } catch (error) {

@@ -9,10 +9,11 @@ import { clark, NS } from '../dav/xml/names.ts';
 import { toXml } from '../dav/xml/serialize.ts';
 import { IscheduleError, ischeduleErrorResponse } from './errors.ts';
 import type { IscheduleSetup } from './peers.ts';
+import { RECEIVED_MEDIA_TYPES, RECEIVED_METHODS } from './methods.ts';
 import { handleIschedulePost } from './receive.ts';
 
 /** Changes whenever what the capabilities document says changes (draft §6.1.1 serial-number). */
-const CAPABILITIES_SERIAL = '1';
+const CAPABILITIES_SERIAL = '2';
 const COMMON_HEADERS = { 'iSchedule-Version': '1.0', 'iSchedule-Capabilities': CAPABILITIES_SERIAL };
 const ischedule = (local: string) => clark(NS.ISCHEDULE, local);
 
@@ -44,16 +45,14 @@ export function createIscheduleApp(deps: AppDeps, setup: IscheduleSetup, transpo
 
 function capabilities(deps: AppDeps) {
   const { config } = deps;
-  const methods = (...names: string[]) => names.map((name) => el(ischedule('method'), null, { name }));
   return el(ischedule('query-result'), el(ischedule('capabilities'), [
     el(ischedule('serial-number'), CAPABILITIES_SERIAL),
     el(ischedule('versions'), el(ischedule('version'), '1.0')),
-    el(ischedule('scheduling-messages'), [
-      el(ischedule('component'), methods('REQUEST', 'REPLY', 'CANCEL'), { name: 'VEVENT' }),
-      el(ischedule('component'), methods('REQUEST', 'REPLY', 'CANCEL'), { name: 'VTODO' }),
-      el(ischedule('component'), methods('REQUEST'), { name: 'VFREEBUSY' }),
-    ]),
-    el(ischedule('calendar-data-types'), el(ischedule('calendar-data-type'), null, { 'content-type': 'text/calendar', version: '2.0' })),
+    el(ischedule('scheduling-messages'), [...RECEIVED_METHODS].map(([component, methods]) =>
+      el(ischedule('component'), methods.map((name) => el(ischedule('method'), null, { name })), { name: component.toUpperCase() }))),
+    // Only iCalendar has a version of its own; jCal and xCal are its other notations (as Cyrus lists them).
+    el(ischedule('calendar-data-types'), RECEIVED_MEDIA_TYPES.map((type) =>
+      el(ischedule('calendar-data-type'), null, type === 'text/calendar' ? { 'content-type': type, version: '2.0' } : { 'content-type': type }))),
     el(ischedule('attachments'), el(ischedule('inline'))),
     el(ischedule('max-content-length'), String(config.icalendar_max_size || 10 * 1024 * 1024)),
     el(ischedule('min-date-time'), isoDateTime(config.caldav_mindatetime)),

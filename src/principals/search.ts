@@ -38,8 +38,13 @@ interface PropertySearch {
 export const PRINCIPAL_PROPERTY_SEARCH: ReportDef = {
   name: dav('principal-property-search'),
   async run(ctx, body, services) {
-    requirePrincipalTarget(ctx.resource, 'principal-property-search');
     requireDepthZero(ctx);
+    // RFC 3744 §9.4: with DAV:apply-to-principal-collection-set the search runs over the principal
+    // collections that any resource names (DAV:principal-collection-set); without it, over the
+    // request-URI's members, and only the principal collection has principals among them.
+    if (findChild(body, dav('apply-to-principal-collection-set')) === undefined && !isPrincipalTarget(ctx.resource)) {
+      return multistatusResponse([]);
+    }
     const searches = findChildren(body, dav('property-search')).map(parseSearch);
     if (searches.length === 0) throw badRequest('principal-property-search needs at least one DAV:property-search');
     const anyOf = body.attributes.test === 'anyof';
@@ -129,8 +134,12 @@ function matches(search: PropertySearch, user: UserRecord, config: AppConfig): b
   );
 }
 
+function isPrincipalTarget(resource: DavResource): boolean {
+  return resource.kind === 'principal' || (resource.kind === 'virtual' && (resource.name === 'principals' || resource.name === 'principal-users'));
+}
+
 function requirePrincipalTarget(resource: DavResource, report: string): void {
-  if (resource.kind === 'principal' || (resource.kind === 'virtual' && (resource.name === 'principals' || resource.name === 'principal-users'))) return;
+  if (isPrincipalTarget(resource)) return;
   throw conditionError({ name: '{DAV:}supported-report' }, `${report} is supported on principals and the principal collection`);
 }
 

@@ -41,7 +41,8 @@ export async function defaultCalendar(store: Store, owner: string): Promise<Coll
   const stored = (await store.properties.get(`${home}Inbox/`)).get(caldav('schedule-default-calendar-URL'));
   if (stored) {
     const wanted = decodeHref(textContent(deserializeDeadProperty(stored)).trim());
-    const found = calendars.find((c) => c.path === wanted);
+    // The href may name the collection without its trailing slash (RFC 4918 §5.2).
+    const found = calendars.find((c) => c.path === wanted || c.path === `${wanted}/`);
     if (found) return found;
   }
   return calendars.find((c) => c.path === `${home}Default/`) ?? calendars.find((c) => c.path.startsWith(home)) ?? null;

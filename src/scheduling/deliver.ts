@@ -13,6 +13,7 @@ import { historyWindow } from './itip/historical.ts';
 import { classify } from './itip/classify.ts';
 import { normalizeAddress, parseCalendar, type ItipMessage, type ItipMethod } from './itip/model.ts';
 import { organizerMessages } from './itip/organizer.ts';
+import { pollOf, pollStatusMessages } from './itip/vpoll.ts';
 import { imipDeliverable, pendingStatus, sendImip } from './imip/queue.ts';
 import type { MessageTransport } from './imip/transport.ts';
 import { planLocalDelivery, STATUS, type LocalDelivery } from './local.ts';
@@ -117,7 +118,8 @@ export async function refreshJobs(scheduler: Scheduler, organizer: UserRecord, d
   if (role.kind !== 'organizer') return [];
   const lastEnd = delivery.writes.find((put) => put.write.index)?.write.index?.lastEnd ?? null;
   const window = historyWindow(now, deps.config.caldav_historical_age_seconds, lastEnd);
-  const updates = organizerMessages({
+  // A poll's other voters get the ballots as POLLSTATUS (Cyrus sched_pollstatus), not the whole poll again.
+  const updates = pollOf(calendar) ? pollStatusMessages(calendar, role.organizer, self, replier, now, PRODID) : organizerMessages({
     previous: null,
     next: calendar,
     organizer: role.organizer,

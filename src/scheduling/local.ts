@@ -15,7 +15,8 @@ import { copyName, copyPut, defaultCalendar, findCopy, newScheduleTag, readCalen
 import { applyCancel, applyReply, applyRequest } from './itip/merge.ts';
 import { checkAuthority } from './itip/authority.ts';
 import { classify } from './itip/classify.ts';
-import { normalizeAddress, type ItipMessage } from './itip/model.ts';
+import { applyPollStatus } from './itip/vpoll.ts';
+import { findAttendee, normalizeAddress, partstat, schedulingComponents, type ItipMessage } from './itip/model.ts';
 
 /** RFC 6638 §3.2.9 request-status codes the server writes as SCHEDULE-STATUS. */
 export const STATUS = {
@@ -91,6 +92,10 @@ export async function planLocalDelivery(
   if (message.method === 'REQUEST') {
     // A refresh only updates copies that exist: an attendee who deleted theirs does not get it back.
     if (options.refresh && !existing) return result;
+    // An attendee who declined and then deleted their copy keeps it deleted: an update that still
+    // has them declined everywhere brings back neither the copy nor an Inbox item (as CalendarServer
+    // does). A rescheduled event asks them again with PARTSTAT=NEEDS-ACTION, and arrives.
+    if (!existing && declinedEverywhere(message.calendar, message.recipient)) return result;
     if (current && classify(current, addressSet(recipient, deps.config)).kind === 'organizer') return { status: STATUS.rejected, writes: [] };
     const merged = applyRequest(current, message.calendar, { recipient: message.recipient, apple: deps.config.caldav_allowscheduling === 'apple' });
     if (merged) {
@@ -108,6 +113,9 @@ export async function planLocalDelivery(
       }, now));
     }
   } else if (message.method === 'CANCEL') {
+    // A cancellation of an event the recipient does not have (never had, or deleted) changes
+    // nothing and tells them nothing: it is taken as delivered, without an Inbox item.
+    if (!existing) return result;
     if (existing && current) {
       if (classify(current, addressSet(recipient, deps.config)).kind !== 'attendee') return { status: STATUS.rejected, writes: [] };
       result.writes.push(await copyPut(deps.config, {
@@ -116,6 +124,19 @@ export async function planLocalDelivery(
         calendar: applyCancel(current, message.calendar),
         expect: { etag: existing.record.etag },
         scheduleTag: newScheduleTag(),
+      }, now));
+    }
+  } else if (message.method === 'POLLSTATUS') {
+    // The other voters' ballots (draft-ietf-calext-vpoll §8): only a copy the voter still has, and,
+    // like a refreshed event, not a change their client must see before writing (RFC 6638 §3.2.10).
+    if (existing && current) {
+      if (classify(current, addressSet(recipient, deps.config)).kind !== 'attendee') return { status: STATUS.rejected, writes: [] };
+      result.writes.push(await copyPut(deps.config, {
+        collection: existing.collection,
+        name: existing.record.name,
+        calendar: applyPollStatus(current, message.calendar, message.recipient),
+        expect: { etag: existing.record.etag },
+        scheduleTag: existing.record.scheduleTag,
       }, now));
     }
   } else if (existing && current) {
@@ -138,6 +159,12 @@ export async function planLocalDelivery(
   return result;
 }
 
+/** Whether every component of the message that names the recipient has them DECLINED. */
+function declinedEverywhere(calendar: ICAL.Component, recipient: string): boolean {
+  const mine = schedulingComponents(calendar).map((component) => findAttendee(component, recipient)).filter((attendee) => attendee !== undefined);
+  return mine.length > 0 && mine.every((attendee) => partstat(attendee) === 'DECLINED');
+}
+
 function mailtoDomain(address: string): string | null {
   const match = /^mailto:[^@]+@(.+)$/i.exec(normalizeAddress(address));
   return match ? match[1]!.toLowerCase() : null;
@@ -147,7 +174,7 @@ function mailtoDomain(address: string): string | null {
  * Whether two calendar user addresses name the same person: equal addresses, or two addresses of
  * one local user (mailto: and the principal URL, or two e-mail addresses).
  */
-function sameCalendarUser(deps: AppDeps): (a: string, b: string) => Promise<boolean> {
+export function sameCalendarUser(deps: AppDeps): (a: string, b: string) => Promise<boolean> {
   const owners = new Map<string, Promise<string | null>>();
   const ownerOf = (address: string) => {
     const key = normalizeAddress(address);
@@ -166,7 +193,7 @@ function sameCalendarUser(deps: AppDeps): (a: string, b: string) => Promise<bool
 }
 
 /** The scheduling message itself, kept in the Inbox for the recipient's client (RFC 6638 §4.1). */
-async function inboxItem(inbox: CollectionRecord, message: ItipMessage): Promise<ResourcePut> {
+export async function inboxItem(inbox: CollectionRecord, message: Pick<ItipMessage, 'calendar'> & { method: string }): Promise<ResourcePut> {
   const text = message.calendar.toString();
   const component = message.calendar.getAllSubcomponents().find((c) => c.name !== 'vtimezone')?.name.toUpperCase() ?? 'VEVENT';
   return {

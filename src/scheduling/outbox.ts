@@ -14,13 +14,14 @@ import { toXml } from '../dav/xml/serialize.ts';
 import { computeFreeBusy, type FreeBusyRange, type FreeBusySource } from '../freebusy/compute.ts';
 import { renderFreeBusy } from '../freebusy/render.ts';
 import { loadFreeBusySources, logUnreadable } from '../freebusy/sources.ts';
-import { mediaType, readBodyText } from '../http/body.ts';
+import { readBodyText } from '../http/body.ts';
+import { CALENDAR_MEDIA_TYPES, calendarMediaType, fromICalendarText, toICalendarText, type CalendarMediaType } from '../ical/formats.ts';
 import { InvalidICalendarError, parseICalendar, type ICAL } from '../ical/parse.ts';
 import { checkStructure } from '../ical/structure.ts';
 import { checkTimeValues } from '../ical/value-check.ts';
 import { resolveProperty, zoneContext } from '../ical/zones.ts';
 import { addressSet, findLocalUser, ownerOf } from './addresses.ts';
-import { attendeeAddresses, normalizeAddress, organizerAddress, schedulingComponents } from './itip/model.ts';
+import { normalizeAddress, organizerAddress, schedulingComponents } from './itip/model.ts';
 
 const CALENDAR_AVAILABILITY = caldav('calendar-availability');
 
@@ -41,12 +42,16 @@ export async function handleOutboxPost(ctx: DavContext, remote: RemoteFreeBusy |
   const resource = ctx.resource;
   if (resource.kind !== 'collection' || resource.collection.kind !== 'schedule-outbox') return null;
   requireAccess(ctx, resource, 'schedule-send-freebusy');
-  if (mediaType(ctx.request.headers.get('content-type')) !== 'text/calendar') {
-    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-data' }, 'A scheduling message must be sent as text/calendar');
+  // iCalendar, jCal or xCal (as Cyrus 3.6); the answers' calendar-data come back in the same form.
+  const format = calendarMediaType(ctx.request.headers.get('content-type'));
+  if (!format) {
+    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-data' }, `A scheduling message must be sent as ${CALENDAR_MEDIA_TYPES.join(', ')}`);
   }
-  const text = await readBodyText(ctx.request, ctx.deps.config.icalendar_max_size || 10 * 1024 * 1024, 'scheduling message');
+  const body = await readBodyText(ctx.request, ctx.deps.config.icalendar_max_size || 10 * 1024 * 1024, 'scheduling message');
   let vcalendar: ICAL.Component;
+  let text: string;
   try {
+    text = toICalendarText(body, format);
     vcalendar = parseICalendar(text);
     // The same checks as a stored object gets, before any value is read: ical.js throws on (or
     // misreads) a malformed date, and a deep object would exhaust the stack of every later walk.
@@ -74,7 +79,14 @@ export async function handleOutboxPost(ctx: DavContext, remote: RemoteFreeBusy |
   if (!start || !end || end.utcMs <= start.utcMs) throw invalidMessage('The VFREEBUSY request needs DTSTART before DTEND');
   const range: FreeBusyRange = { startUtcMs: start.utcMs, endUtcMs: end.utcMs };
   const uid = String(component.getFirstPropertyValue('uid'));
-  const recipients = attendeeAddresses(component);
+  // Each recipient is answered under the address as the request spells it, since clients match
+  // the answers against their own ATTENDEE values (mailto: compares case-insensitively, RFC 3986 §6.2.2.1).
+  const spelled = new Map<string, string>();
+  for (const attendee of component.getAllProperties('attendee')) {
+    const address = String(attendee.getFirstValue() ?? '').trim();
+    if (address !== '' && !spelled.has(normalizeAddress(address))) spelled.set(normalizeAddress(address), address);
+  }
+  const recipients = [...spelled.values()];
   const elsewhere: string[] = [];
   if (remote) {
     for (const recipient of recipients) if (!(await findLocalUser(ctx.deps.store, ctx.deps.config, recipient))) elsewhere.push(recipient);
@@ -94,7 +106,7 @@ export async function handleOutboxPost(ctx: DavContext, remote: RemoteFreeBusy |
       el(caldav('response'), [
         el(caldav('recipient'), el(dav('href'), recipient)),
         el(caldav('request-status'), answer.status),
-        answer.data ? el(caldav('calendar-data'), answer.data) : null,
+        answer.data ? calendarDataIn(format, answer.data) : null,
       ]),
     );
   }
@@ -102,6 +114,17 @@ export async function handleOutboxPost(ctx: DavContext, remote: RemoteFreeBusy |
     status: 200,
     headers: { 'Content-Type': 'application/xml; charset=utf-8' },
   });
+}
+
+/** CALDAV:calendar-data of an answer, in the form the request came in (the attribute names a form other than iCalendar). */
+function calendarDataIn(format: CalendarMediaType, text: string): XmlElement {
+  if (format === 'text/calendar') return el(caldav('calendar-data'), text);
+  try {
+    return el(caldav('calendar-data'), fromICalendarText(text, format), { 'content-type': format });
+  } catch (error) {
+    if (error instanceof InvalidICalendarError) return el(caldav('calendar-data'), text);
+    throw error;
+  }
 }
 
 /** One recipient's busy time for a free-busy request, if the asker may see it (right 9 on their Inbox); also answers iSchedule. */

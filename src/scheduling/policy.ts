@@ -11,17 +11,20 @@ import { encodePath } from '../dav/path.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import type { ICAL } from '../ical/parse.ts';
 import type { CollectionRecord, NewSchedulingJob, ResourceRecord, ResourceWrite, SchedulingEffects, UserRecord } from '../storage/index.ts';
-import { addressSet, ownerOf } from './addresses.ts';
+import { addressSet, findLocalUser, ownerOf } from './addresses.ts';
 import { findCopy, newScheduleTag, readCalendar } from './copies.ts';
 import { deliverGroup, jobsFor, PRODID, type Scheduler } from './deliver.ts';
 import { ItipError, mappingItipErrors } from './errors.ts';
+import { answerRestoredOverrides, coerceAttendeeAnswers, keepAnswerOverrides, keepReplyStatuses } from './itip/answers.ts';
 import { attendeeMessages } from './itip/attendee.ts';
 import { checkAttendeeChange, checkRoleChange, classify, type SchedulingRole } from './itip/classify.ts';
 import { stripForceSend } from './itip/clean.ts';
 import { historyWindow } from './itip/historical.ts';
-import { preserveAttendeeAnswers } from './itip/merge.ts';
-import { parseCalendar, uidOf, type ItipMessage } from './itip/model.ts';
+import { keepDroppedMaster, keepDroppedOverrides, keepOtherAttendeesAnswers, preserveAttendeeAnswers, restoreInstanceIdentity } from './itip/merge.ts';
+import { attendeeAddresses, componentsByKey, parseCalendar, uidOf, type ItipMessage } from './itip/model.ts';
 import { organizerMessages } from './itip/organizer.ts';
+import { fillMissingOrganizer } from './itip/repair.ts';
+import { pollOf } from './itip/vpoll.ts';
 import { recordGroupStatuses } from './status.ts';
 
 /** What prepare() learned, kept for afterWrite() of the same request. */
@@ -42,8 +45,8 @@ interface Pending {
 }
 
 const pending = new WeakMap<DavContext, Pending>();
-/** The scheduling jobs stored with a DELETE, for afterDelete() of the same request. */
-const pendingDeletes = new WeakMap<DavContext, string>();
+/** The scheduling jobs stored with a DELETE (one group per object removed), for afterDelete() of the same request. */
+const pendingDeletes = new WeakMap<DavContext, string[]>();
 
 export function schedulingContent(base: ContentPolicy, scheduler: Scheduler): ContentPolicy {
   return {
@@ -65,14 +68,15 @@ export function schedulingContent(base: ContentPolicy, scheduler: Scheduler): Co
       if (!schedulingEnabled(ctx) || event.collection.owner === null) return extra;
       const jobs = await deleteJobs(ctx, event);
       if (jobs.length === 0) return extra;
-      pendingDeletes.set(ctx, jobs[0]!.groupId);
+      // A collection's DELETE removes several objects in one request.
+      pendingDeletes.set(ctx, [...(pendingDeletes.get(ctx) ?? []), jobs[0]!.groupId]);
       return { ...(extra ?? {}), enqueue: [...(extra?.enqueue ?? []), ...jobs] };
     },
     async afterDelete(ctx, event) {
       if (base.afterDelete) await base.afterDelete(ctx, event);
-      const groupId = pendingDeletes.get(ctx);
+      const groupIds = pendingDeletes.get(ctx) ?? [];
       pendingDeletes.delete(ctx);
-      if (groupId) await deliverNow(scheduler, groupId);
+      for (const groupId of groupIds) await deliverNow(scheduler, groupId);
     },
   };
 }
@@ -104,6 +108,11 @@ async function prepareScheduling(ctx: DavContext, collection: CollectionRecord, 
     }
   }
   checkRoleChange(previousRole, sent);
+  // Same ORGANIZER, but none of the owner's addresses among the attendees any more: an attendee
+  // may change only their own participation (RFC 6638 §3.2.2.1), and leaves by deleting the event.
+  if (previousRole.kind === 'attendee' && role.kind === 'none' && namesOrganizer(write.data)) {
+    throw new ItipError('allowed-attendee-scheduling-object-change', 'An attendee cannot remove their own ATTENDEE property; delete the event to decline it');
+  }
   if (role.kind === 'none' && previousRole.kind !== 'organizer') return write;
   if (role.kind === 'attendee' && previousRole.kind === 'attendee' && previous) checkAttendeeChange(previous, sent);
   if (role.kind !== 'none') {
@@ -119,15 +128,46 @@ async function prepareScheduling(ctx: DavContext, collection: CollectionRecord, 
   let { data, etag, size } = write;
   let rewritten = false;
   const storedForm = parseCalendar(write.data as string);
-  const keptAnswers = role.kind === 'organizer' && previousRole.kind === 'organizer' && previous !== null && preserveAttendeeAnswers(previous, storedForm);
+  const organizerFilled = role.kind === 'organizer' && fillMissingOrganizer(storedForm);
+  if (organizerFilled) fillMissingOrganizer(sent);
+  // Only attendees answer for themselves: the organizer's write cannot set their PARTSTAT.
+  const local = role.kind === 'organizer' ? await localAttendees(ctx, storedForm, self) : new Set<string>();
+  const answersCoerced = role.kind === 'organizer' && coerceAttendeeAnswers(previousRole.kind === 'organizer' ? previous : null, storedForm, self, local);
+  if (answersCoerced) coerceAttendeeAnswers(previousRole.kind === 'organizer' ? previous : null, sent, self, local);
+  // A client writing with If-Schedule-Tag-Match may not have seen the answers merged since (RFC
+  // 6638 §3.2.10), so they are kept; any other write says what the organizer means, a reset to
+  // NEEDS-ACTION included. A poll's ballots are only ever the voters' (draft-ietf-calext-vpoll §8).
+  const mayBeStale = ctx.request.headers.has('if-schedule-tag-match') || pollOf(storedForm) !== null;
+  const keptAnswers = role.kind === 'organizer' && previousRole.kind === 'organizer' && previous !== null && mayBeStale && preserveAttendeeAnswers(previous, storedForm);
   if (keptAnswers) preserveAttendeeAnswers(previous!, sent);
-  if (stripForceSend(storedForm) || keptAnswers) {
+  const keptAnswerOverrides = role.kind === 'organizer' && previousRole.kind === 'organizer' && previous !== null && mayBeStale && keepAnswerOverrides(previous, storedForm, self);
+  if (keptAnswerOverrides) keepAnswerOverrides(previous!, sent, self);
+  const asBefore = role.kind === 'attendee' && previousRole.kind === 'attendee' && previous !== null;
+  // Before the overrides are compared: a stand-alone instance is matched to its override first.
+  const restoredInstance = asBefore && restoreInstanceIdentity(previous!, storedForm);
+  if (restoredInstance) restoreInstanceIdentity(previous!, sent);
+  const keptMaster = asBefore && keepDroppedMaster(previous!, storedForm);
+  if (keptMaster) keepDroppedMaster(previous!, sent);
+  // The instances the attendee's client wrote, before the server puts back those it left out.
+  const writtenKeys = new Set(componentsByKey(storedForm).keys());
+  const keptOverrides = asBefore && keepDroppedOverrides(previous!, storedForm);
+  if (keptOverrides) keepDroppedOverrides(previous!, sent);
+  const restoredKeys = new Set([...componentsByKey(storedForm).keys()].filter((key) => !writtenKeys.has(key)));
+  const answeredRestored = keptOverrides && role.kind === 'attendee' && answerRestoredOverrides(previous!, storedForm, restoredKeys, role.self);
+  if (answeredRestored && role.kind === 'attendee') answerRestoredOverrides(previous!, sent, restoredKeys, role.self);
+  const keptStatuses = asBefore && keepReplyStatuses(previous!, storedForm);
+  if (keptStatuses) keepReplyStatuses(previous!, sent);
+  const keptOthers = asBefore && keepOtherAttendeesAnswers(previous!, storedForm, self);
+  if (keptOthers) keepOtherAttendeesAnswers(previous!, sent, self);
+  if (stripForceSend(storedForm) || organizerFilled || answersCoerced || keptAnswers || keptAnswerOverrides || restoredInstance || keptMaster || keptOverrides || answeredRestored || keptStatuses || keptOthers) {
     data = storedForm.toString();
     etag = await strongEtag(data);
     size = new TextEncoder().encode(data).byteLength;
     rewritten = true;
   }
-  const scheduleTag = role.kind === 'organizer' ? newScheduleTag() : role.kind === 'attendee' ? previousRecord?.scheduleTag ?? newScheduleTag() : null;
+  // Any write by the owner's client gives a new Schedule-Tag, the attendee's own answer included
+  // (RFC 6638 §3.2.10): only the server's merging of other people's answers keeps it.
+  const scheduleTag = role.kind === 'none' ? null : newScheduleTag();
   const state: Pending = { owner, self, role, previousRole, previous, previousLastEnd: previousRecord?.lastEnd ?? null, sent, rewritten, scheduleTag, groupId: null };
   const jobs = await writeJobs(ctx, collection, name, state, write.index?.lastEnd ?? null);
   state.groupId = jobs[0]?.groupId ?? null;
@@ -224,6 +264,15 @@ async function outboxAllows(ctx: DavContext, owner: UserRecord, operation: 'sche
   const outbox = await ctx.deps.store.collections.get(`${calendarHomePath(owner.name)}Outbox/`);
   if (!outbox) return ctx.principal?.name === owner.name;
   return isOperationAllowed(operation, 'schedule-outbox', collectionRights(ctx, outbox));
+}
+
+/** The attendees of an organizer's object who are users of this server (their answers come only through it). */
+async function localAttendees(ctx: DavContext, vcalendar: ICAL.Component, self: ReadonlySet<string>): Promise<Set<string>> {
+  const addresses = new Set<string>();
+  for (const component of componentsByKey(vcalendar).values()) for (const address of attendeeAddresses(component)) if (!self.has(address)) addresses.add(address);
+  const local = new Set<string>();
+  for (const address of addresses) if (await findLocalUser(ctx.deps.store, ctx.deps.config, address)) local.add(address);
+  return local;
 }
 
 /** Whether the text has an ORGANIZER property line; names always start a line, folded or not (RFC 5545 §3.1). */

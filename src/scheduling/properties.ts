@@ -22,7 +22,9 @@ export const SCHEDULING_PROPERTIES: PropertyDef[] = [
       const invalid = (message: string) => ({ condition: caldav('valid-schedule-default-calendar-URL'), message });
       const hrefs = childElements(value).filter((e) => e.name === dav('href'));
       if (hrefs.length !== 1) return invalid('Give exactly one DAV:href');
-      const path = hrefToPath(textContent(hrefs[0]!).trim(), ctx.url);
+      const written = hrefToPath(textContent(hrefs[0]!).trim(), ctx.url);
+      // A collection named without its trailing slash is still that collection (RFC 4918 §5.2).
+      const path = written && !written.endsWith('/') ? `${written}/` : written;
       const home = resource.collection.parentPath ?? '';
       const name = path?.startsWith(home) ? path.slice(home.length) : null;
       // A direct child of the home that is a calendar (not the Inbox, the Outbox or Attachments).

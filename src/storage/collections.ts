@@ -1,7 +1,9 @@
 // Collections: calendar homes, calendars, scheduling Inbox/Outbox, attachments and WebDAV folders.
 import { guard, prefixUpperBound, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
 import { AlreadyExistsError, StorageConflictError } from './errors.ts';
-import { toCollection, type CollectionKind, type CollectionRecord } from './records.ts';
+import { memberChangedStatements, memberRemovedStatements } from './member-collections.ts';
+import { toCollection, type CollectionKind, type CollectionRecord, type SchedulingEffects } from './records.ts';
+import { schedulingEffectStatements } from './scheduling-jobs.ts';
 import { aliasCleanup } from './shares.ts';
 
 export interface NewCollection {
@@ -62,22 +64,28 @@ export class CollectionRepo {
     await writeBatch(this.db, collections.flatMap((c) => insertStatements(c, now, true)));
   }
 
-  /** Deletes a collection and everything below it, atomically. */
-  async delete(path: string): Promise<void> {
-    await writeBatch(this.db, await deleteTreeStatements(this.db, path));
+  /**
+   * Deletes a collection and everything below it, atomically, with the scheduling messages the
+   * removal of its objects sends (`effects`) in the same batch.
+   */
+  async delete(path: string, now = Date.now(), effects?: SchedulingEffects): Promise<void> {
+    await writeBatch(this.db, [...(await deleteTreeStatements(this.db, path, now)), ...schedulingEffectStatements(effects, now)]);
   }
 
   /** Renames a collection tree (MOVE); with `replace`, an existing destination tree is removed first. */
   async move(from: string, to: string, toParent: string, replace: boolean, now: number): Promise<void> {
-    const statements: InStatement[] = replace ? await deleteTreeStatements(this.db, to) : [];
+    const statements: InStatement[] = replace ? await deleteTreeStatements(this.db, to, now) : [];
     const range = [from, prefixUpperBound(from)];
     const rewrite = `? || substr(path, ${from.length + 1})`;
     statements.push(
+      // A rename is a removal from the old parent and an arrival in the new one (RFC 6578 §3.5).
+      ...memberRemovedStatements(from, now),
       { sql: `UPDATE collections SET parent_path = ? || substr(parent_path, ${from.length + 1}) WHERE parent_path >= ? AND parent_path < ?`, args: [to, ...range] },
       { sql: `UPDATE collections SET path = ${rewrite}, modified_at = ? WHERE path >= ? AND path < ?`, args: [to, now, ...range] },
       { sql: 'UPDATE collections SET parent_path = ? WHERE path = ?', args: [toParent, to] },
       { sql: `UPDATE properties SET path = ${rewrite} WHERE path >= ? AND path < ?`, args: [to, ...range] },
       { sql: 'DELETE FROM locks WHERE path >= ? AND path < ?', args: range },
+      ...memberChangedStatements('c.path = ?', [to], now),
     );
     try {
       await writeBatch(this.db, statements);
@@ -92,7 +100,7 @@ export class CollectionRepo {
    * collection and its properties. One batch; new collections get fresh sync identities.
    */
   async copyTree(from: string, to: string, toParent: string, owner: string | null, deep: boolean, replace: boolean, now: number): Promise<void> {
-    const statements: InStatement[] = replace ? await deleteTreeStatements(this.db, to) : [];
+    const statements: InStatement[] = replace ? await deleteTreeStatements(this.db, to, now) : [];
     const range = deep ? [from, prefixUpperBound(from)] : [from, from + '\u0000'];
     const rewrite = `? || substr(path, ${from.length + 1})`;
     statements.push(
@@ -128,6 +136,7 @@ export class CollectionRepo {
         sql: `INSERT INTO properties (path, name, value) SELECT ${rewrite}, name, value FROM properties WHERE path >= ? AND path < ?`,
         args: [to, ...range],
       },
+      ...memberChangedStatements('c.path = ?', [to], now),
     );
     try {
       await writeBatch(this.db, statements);
@@ -149,11 +158,14 @@ export class CollectionRepo {
 
 function insertStatements(collection: NewCollection, now: number, ignoreExisting: boolean): InStatement[] {
   const verb = ignoreExisting ? 'INSERT OR IGNORE' : 'INSERT';
+  const syncId = crypto.randomUUID();
   const statements: InStatement[] = [
     {
       sql: `${verb} INTO collections (path, parent_path, owner, kind, sync_id, modseq, acl, created_at, modified_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-      args: [collection.path, collection.parentPath, collection.owner, collection.kind, crypto.randomUUID(), collection.acl, now, now],
+      args: [collection.path, collection.parentPath, collection.owner, collection.kind, syncId, collection.acl, now, now],
     },
+    // A new member of its parent; the fresh sync identity tells an insert from one that was ignored.
+    ...memberChangedStatements('c.path = ? AND c.sync_id = ?', [collection.path, syncId], now),
   ];
   // Properties left by an earlier collection at the same path must not reappear on a new one.
   if (!ignoreExisting) statements.push({ sql: 'DELETE FROM properties WHERE path = ?', args: [collection.path] });
@@ -168,7 +180,7 @@ function insertStatements(collection: NewCollection, now: number, ignoreExisting
  * collections and what their sharees kept at the aliases: a share dies with its collection, and a
  * new collection that reuses the id must not inherit it.
  */
-export async function deleteTreeStatements(db: DbClient, path: string): Promise<InStatement[]> {
+export async function deleteTreeStatements(db: DbClient, path: string, now = Date.now()): Promise<InStatement[]> {
   const range = [path, prefixUpperBound(path)];
   const inTree = 'SELECT id FROM collections WHERE path >= ? AND path < ?';
   const aliases = await queryRows(db, `SELECT alias_path FROM shares WHERE alias_path IS NOT NULL AND collection_id IN (${inTree})`, range);
@@ -181,5 +193,6 @@ export async function deleteTreeStatements(db: DbClient, path: string): Promise<
     { sql: 'DELETE FROM collections WHERE path >= ? AND path < ?', args: range },
     { sql: 'DELETE FROM properties WHERE path >= ? AND path < ?', args: range },
     { sql: 'DELETE FROM locks WHERE path >= ? AND path < ?', args: range },
+    ...memberRemovedStatements(path, now),
   ];
 }

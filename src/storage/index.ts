@@ -6,13 +6,17 @@ export * from './records.ts';
 export type { NewCollection } from './collections.ts';
 export type { ResourceWrite, ResourcePut, WriteExpectation, ChangeEntry } from './resources.ts';
 export { collectionExists } from './properties.ts';
+export type { AttachmentRecord, NewAttachment, BlobUpload } from './attachments.ts';
+export type { PushSubscriptionRecord, NewPushSubscription, PushDeliveryRecord, VapidKeyRecord } from './push.ts';
 
+import { AttachmentRepo } from './attachments.ts';
 import { CollectionRepo } from './collections.ts';
 import type { DbClient } from './db.ts';
 import { IscheduleRepo } from './ischedule.ts';
 import { LockRepo } from './locks.ts';
 import { OutboundRepo } from './outbound.ts';
 import { PropertyRepo } from './properties.ts';
+import { PushRepo } from './push.ts';
 import { ResourceRepo } from './resources.ts';
 import { SchedulingJobRepo } from './scheduling-jobs.ts';
 import { ShareRepo } from './shares.ts';
@@ -28,6 +32,8 @@ export interface Store {
   readonly shares: ShareRepo;
   readonly schedulingJobs: SchedulingJobRepo;
   readonly ischedule: IscheduleRepo;
+  readonly attachments: AttachmentRepo;
+  readonly push: PushRepo;
 }
 
 export function createStore(db: DbClient): Store {
@@ -41,5 +47,7 @@ export function createStore(db: DbClient): Store {
     shares: new ShareRepo(db),
     schedulingJobs: new SchedulingJobRepo(db),
     ischedule: new IscheduleRepo(db),
+    attachments: new AttachmentRepo(db),
+    push: new PushRepo(db),
   };
 }

@@ -1,5 +1,6 @@
 // Dead properties (RFC 4918 §4): stored per path as serialized XML values, keyed by Clark name.
 import { guard, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
+import { memberChangedStatements } from './member-collections.ts';
 
 export class PropertyRepo {
   constructor(private readonly db: DbClient) {}
@@ -39,7 +40,10 @@ export class PropertyRepo {
       statements.push({ sql: 'INSERT OR REPLACE INTO properties (path, name, value) VALUES (?, ?, ?)', args: [path, name, value] });
     }
     if (options.bumpCollectionId !== undefined) {
-      statements.push({ sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [options.now ?? Date.now(), options.bumpCollectionId] });
+      const now = options.now ?? Date.now();
+      statements.push({ sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [now, options.bumpCollectionId] });
+      // A collection's properties are part of it as a member of its parent (a calendar in its home).
+      statements.push(...memberChangedStatements('c.id = ?', [options.bumpCollectionId], now));
     }
     if (statements.length > 0) await writeBatch(this.db, statements);
   }

@@ -67,6 +67,11 @@ export interface CalendarObjectIndex {
   organizer: string | null;
   /** The rows of the time-range index; undefined keeps those stored (on COPY and MOVE, the source's). */
   timeIndex?: TimeIndex | undefined;
+  /**
+   * The managed attachments (RFC 8607 MANAGED-IDs) the object references; undefined keeps those
+   * recorded (a scheduling update of SCHEDULE-STATUS, COPY and MOVE).
+   */
+  managedIds?: readonly string[] | undefined;
 }
 
 /**

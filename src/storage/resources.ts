@@ -3,6 +3,8 @@
 // ETags are made of (RFC 6578), and leaves a tombstone when a name disappears.
 import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement, type Row } from './db.ts';
 import { PreconditionFailedError, StorageConflictError, UidConflictError } from './errors.ts';
+import { copyReferencesStatement, referenceStatements } from './attachments.ts';
+import { memberChangedStatements } from './member-collections.ts';
 import { schedulingEffectStatements } from './scheduling-jobs.ts';
 import { busyInstancesSql, busyOf, clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
 import {
@@ -187,6 +189,7 @@ export class ResourceRepo {
   async put(collection: CollectionRecord, name: string, write: ResourceWrite, expect: WriteExpectation, now: number): Promise<ResourceMeta> {
     const statements: InStatement[] = [expectationGuard(collection.id, name, expect), ...bumpStatements(collection.id, now)];
     const upsertAt = statements.push(upsertStatement(collection.id, name, write, now, true)) - 1;
+    statements.push(...attachmentReferenceStatements(collection.id, name, write));
     // An index without timeIndex rewrites an object whose instances have not changed.
     if (!write.index || write.index.timeIndex) statements.push(...replaceSpansStatements(collection.id, name, write.index?.timeIndex ?? null));
     statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [collection.id, name] });
@@ -250,6 +253,7 @@ export class ResourceRepo {
     const statements: InStatement[] = [];
     for (const { collection, name, write, expect } of puts) {
       statements.push(expectationGuard(collection.id, name, expect), ...bumpStatements(collection.id, now), upsertStatement(collection.id, name, write, now));
+      statements.push(...attachmentReferenceStatements(collection.id, name, write));
       if (!write.index || write.index.timeIndex) statements.push(...replaceSpansStatements(collection.id, name, write.index?.timeIndex ?? null));
       statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [collection.id, name] });
     }
@@ -283,13 +287,16 @@ export class ResourceRepo {
       scheduleTag: record.scheduleTag,
     };
     const statements: InStatement[] = [expectationGuard(source.collection.id, source.name, { etag: source.etag })];
+    // Clear the destination first so that a UID moving within one collection does not collide with
+    // itself; then the copy takes over the source's attachment references (RFC 8607), before a
+    // MOVE's removal of the source would drop the last of them.
+    statements.push(clearSpansStatement(target.collection.id, target.name));
+    statements.push({ sql: 'DELETE FROM resources WHERE collection_id = ? AND name = ?', args: [target.collection.id, target.name] });
+    statements.push(copyReferencesStatement({ collectionId: source.collection.id, name: source.name }, { collectionId: target.collection.id, name: target.name }));
     if (mode === 'move') {
       statements.push(...removalStatements(source.collection.id, source.name, now));
       statements.push({ sql: 'DELETE FROM locks WHERE path = ?', args: [sourcePath] });
     }
-    // Clear the destination first so that a UID moving within one collection does not collide with itself.
-    statements.push(clearSpansStatement(target.collection.id, target.name));
-    statements.push({ sql: 'DELETE FROM resources WHERE collection_id = ? AND name = ?', args: [target.collection.id, target.name] });
     statements.push(...bumpStatements(target.collection.id, now));
     statements.push(upsertStatement(target.collection.id, target.name, write, now));
     statements.push(...replaceSpansStatements(target.collection.id, target.name, index?.timeIndex ?? null));
@@ -308,12 +315,17 @@ export class ResourceRepo {
     }
   }
 
-  /** Members changed or removed after `modseq`, oldest first (RFC 6578 sync-collection). */
+  /**
+   * Members changed or removed after `modseq`, oldest first (RFC 6578 sync-collection). Member
+   * collections are among them, named with a trailing slash; their change records say that they
+   * changed, and whether they still exist is read here (member-collections.ts).
+   */
   async changesSince(collectionId: number, modseq: number, limit?: number): Promise<ChangeEntry[]> {
     const rows = await queryRows(
       this.db,
       `SELECT name, modseq, 0 AS deleted FROM resources WHERE collection_id = ? AND modseq > ?
-       UNION ALL SELECT name, modseq, 1 AS deleted FROM tombstones WHERE collection_id = ? AND modseq > ?
+       UNION ALL SELECT t.name, t.modseq, NOT EXISTS (SELECT 1 FROM collections c WHERE c.path = p.path || t.name) AS deleted
+         FROM tombstones t JOIN collections p ON p.id = t.collection_id WHERE t.collection_id = ? AND t.modseq > ?
        ORDER BY modseq${limit === undefined ? '' : ' LIMIT ?'}`,
       limit === undefined ? [collectionId, modseq, collectionId, modseq] : [collectionId, modseq, collectionId, modseq, limit],
     );
@@ -323,14 +335,24 @@ export class ResourceRepo {
 
 // --- Internal helpers ---
 
+/** A calendar write that says which attachments it references (RFC 8607) replaces the object's references. */
+function attachmentReferenceStatements(collectionId: number, name: string, write: ResourceWrite): InStatement[] {
+  const ids = write.index?.managedIds;
+  return ids === undefined ? [] : referenceStatements(collectionId, name, ids);
+}
+
 function expectationGuard(collectionId: number, name: string, expect: WriteExpectation): InStatement {
   if ('any' in expect) return guard('1');
   if ('absent' in expect) return guard('NOT EXISTS (SELECT 1 FROM resources WHERE collection_id = ? AND name = ?)', [collectionId, name]);
   return guard('(SELECT etag FROM resources WHERE collection_id = ? AND name = ?) = ?', [collectionId, name, expect.etag]);
 }
 
+/** A new modseq for the collection, which is also a change of it as a member of its parent. */
 function bumpStatements(collectionId: number, now: number): InStatement[] {
-  return [{ sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [now, collectionId] }];
+  return [
+    { sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [now, collectionId] },
+    ...memberChangedStatements('c.id = ?', [collectionId], now),
+  ];
 }
 
 function removalStatements(collectionId: number, name: string, now: number): InStatement[] {

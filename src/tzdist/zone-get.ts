@@ -15,7 +15,7 @@ import { CONTENT_TYPES, negotiateZoneFormat, type ZoneFormat } from './formats.t
 import { cacheHeaders, notModifiedResponse, variantHash, type Validators } from './http-cache.ts';
 import { parseRange, type UtcRange } from './params.ts';
 import { TzdistError } from './problem.ts';
-import { jcalToXcal } from './xcal.ts';
+import { jcalToXcal, type JCalComponent } from '../ical/xcal.ts';
 import { writeTzif } from './tzif-writer.ts';
 
 export const PRODID = '-//Orrery//TZDist//EN';
@@ -82,7 +82,7 @@ function renderZone(tzid: string, format: ZoneFormat, range: UtcRange, tzurl: st
   const text = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:${PRODID}\r\n${vtimezone}END:VCALENDAR\r\n`;
   if (format === 'text/calendar') return encoder.encode(text);
   const jcal = withRfc7808Types(ICAL.parse(text));
-  return encoder.encode(format === 'application/calendar+json' ? JSON.stringify(jcal) : jcalToXcal(jcal));
+  return encoder.encode(format === 'application/calendar+json' ? JSON.stringify(jcal) : jcalToXcal(jcal as JCalComponent));
 }
 
 /** The absolute get URL of this zone (with its truncation), as Cyrus puts in TZURL. */

@@ -6,6 +6,8 @@
 // leaf's result with its exchange, to read failures by. CALDAVTESTER_ONLY=put,json runs just
 // those scripts (names without CalDAV/ and .xml; scripts outside the lists may be named too), to
 // check one area while working on it; the expectations are then compared for those scripts only.
+// CALDAVTESTER_SERVER_LOGS=dir keeps each script's server output there (request lines, refused
+// scheduling messages), to trace what the server did behind a failure.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // Request lines fetch() cannot send, written on a raw socket to a real Node server: an
-// absolute-form target with userinfo and a CONNECT each get an answer and a log line, never a
-// 500 or a closed connection.
+// absolute-form target with userinfo, a CONNECT and a method node:http does not know each get an
+// answer and a log line, never a 500 or a closed connection.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,6 +62,18 @@ describe('request lines fetch() cannot send', () => {
   it('still serves an absolute-form target without userinfo', async () => {
     const answer = await exchange(`GET http://127.0.0.1:${server.port}/ HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: close\r\n\r\n`);
     expect(statusOf(answer)).toBe(200);
+  });
+
+  it('answers 501 to a method the server does not know (RFC 9110 §15.6.2), body and all, instead of 400 and a reset', async () => {
+    const body = 'BEGIN:VCALENDAR\r\n'.repeat(200);
+    const answer = await exchange(
+      `SCHEDULE /dav/calendars/user/alice/Outbox/ HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${AUTH}\r\nContent-Type: text/calendar\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    expect(statusOf(answer)).toBe(501);
+    expect(answer).toContain('SCHEDULE is not a method this server implements');
+    expect(logged.some((line) => / SCHEDULE \/dav\/calendars\/user\/alice\/Outbox\/ 501 /.test(line))).toBe(true);
+    // Other malformed requests keep node:http's own answer.
+    expect(statusOf(await exchange('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header\r\n\r\n'))).toBe(400);
   });
 
   it('answers 501 to CONNECT instead of closing the connection', async () => {

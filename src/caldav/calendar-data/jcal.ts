@@ -1,6 +1,7 @@
 // Raw jCal (RFC 7265 §3) arrays, the form calendar data is reshaped in before it is serialised:
 // working on the arrays avoids ical.js's cached wrappers going stale while components are rebuilt.
-import { ICAL } from '../../ical/parse.ts';
+import type { ICAL } from '../../ical/parse.ts';
+import { serializeCalendar, type CalendarMediaType } from '../../ical/formats.ts';
 import { UTC_ZONE, utcMsToLocal, type LocalDateTime } from '../../tz/zone.ts';
 
 /** [name, parameters, value type, ...values] */
@@ -17,8 +18,8 @@ export function cloneJCal(component: JCalComponent): JCalComponent {
   return copyValue(component, 0) as JCalComponent;
 }
 
-export function serializeJCal(vcalendar: JCalComponent, mediaType: 'text/calendar' | 'application/calendar+json'): string {
-  return mediaType === 'application/calendar+json' ? JSON.stringify(vcalendar) : ICAL.stringify(vcalendar);
+export function serializeJCal(vcalendar: JCalComponent, mediaType: CalendarMediaType): string {
+  return serializeCalendar(vcalendar, mediaType);
 }
 
 /** jCal DATE-TIME value in UTC ("2006-01-04T14:00:00Z", RFC 7265 §3.5.5). */

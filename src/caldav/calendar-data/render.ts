@@ -33,7 +33,7 @@ export function renderCalendarData(text: string, request: CalendarDataRequest, o
     if (options.timezones) tree = withTimezones(tree, text);
   }
   if (request.limitFreebusySet) tree = limitFreeBusySet(tree, request.limitFreebusySet, vcalendar);
-  if (request.comp) tree = selectParts(tree, request.comp, request.mediaType === 'application/calendar+json');
+  if (request.comp) tree = selectParts(tree, request.comp, request.mediaType !== 'text/calendar');
   return serializeJCal(tree, request.mediaType);
 }
 

@@ -4,8 +4,9 @@ import { badRequest, conditionError } from '../../dav/errors.ts';
 import { childElements, textContent, type XmlElement } from '../../dav/xml/element.ts';
 import { NS, splitClark } from '../../dav/xml/names.ts';
 import { parseUtc } from '../../ical/zones.ts';
+import { CALENDAR_MEDIA_TYPES, type CalendarMediaType } from '../../ical/formats.ts';
 
-export type CalendarDataMediaType = 'text/calendar' | 'application/calendar+json';
+export type CalendarDataMediaType = CalendarMediaType;
 
 /** A closed-open UTC range [start, end), both bounds required (RFC 4791 §9.6.5–§9.6.7). */
 export interface UtcRange {
@@ -40,7 +41,7 @@ export interface CalendarDataRequest {
   limitFreebusySet?: UtcRange | undefined;
 }
 
-const MEDIA_TYPES: readonly CalendarDataMediaType[] = ['text/calendar', 'application/calendar+json'];
+const MEDIA_TYPES: readonly CalendarDataMediaType[] = CALENDAR_MEDIA_TYPES;
 
 /** The whole object as stored: what an absent or empty CALDAV:calendar-data asks for. */
 export const WHOLE_OBJECT: CalendarDataRequest = { mediaType: 'text/calendar' };
@@ -94,7 +95,7 @@ function parseMediaType(value: string | undefined): CalendarDataMediaType {
   if (value === undefined) return 'text/calendar';
   const type = value.split(';')[0]!.trim().toLowerCase();
   const known = MEDIA_TYPES.find((t) => t === type);
-  if (!known) throw unsupported(`calendar-data cannot be returned as ${value.trim() || 'an empty media type'}; use text/calendar or application/calendar+json`);
+  if (!known) throw unsupported(`calendar-data cannot be returned as ${value.trim() || 'an empty media type'}; use ${MEDIA_TYPES.join(', ')}`);
   return known;
 }
 

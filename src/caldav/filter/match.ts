@@ -8,6 +8,7 @@ import {
   alarmOverlaps, alarmReachMs, availabilityOverlaps, freeBusyOverlaps, instantOverlaps, propertyOverlaps, type TimeRange,
 } from '../../ical/time-range.ts';
 import { InvalidICalendarError } from '../../ical/parse.ts';
+import { pollOverlaps } from '../../ical/poll-range.ts';
 import { readingValues, zoneContext, type ZoneContext } from '../../ical/zones.ts';
 import type { Zone } from '../../tz/zone.ts';
 import type { CalendarFilter, CompFilter, FilterTest, ParamFilter, PropFilter } from './ast.ts';
@@ -70,6 +71,8 @@ function componentInRange(component: ICAL.Component, parent: ICAL.Component, ran
       return freeBusyOverlaps(component, range, ctx.zones);
     case 'vavailability':
       return availabilityOverlaps(component, range, ctx.zones);
+    case 'vpoll':
+      return pollOverlaps(component, range, ctx.zones);
     case 'valarm': {
       if (!TIMED_BY_INSTANCE.has(parent.name)) return false;
       // Triggers lie within the alarm's reach of an instance's start or end: widen by it.

@@ -10,8 +10,8 @@ import { FilterError } from './errors.ts';
 
 export { FilterError, type FilterErrorKind } from './errors.ts';
 
-/** Components whose overlap with a time range §9.9 defines (plus VAVAILABILITY, RFC 7953 §3.1). */
-const TIME_RANGE_COMPONENTS = new Set(['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VALARM', 'VAVAILABILITY', '*']);
+/** Components whose overlap with a time range §9.9 defines (plus VAVAILABILITY, RFC 7953 §3.1, and VPOLL: ical/poll-range.ts). */
+const TIME_RANGE_COMPONENTS = new Set(['VEVENT', 'VTODO', 'VJOURNAL', 'VFREEBUSY', 'VALARM', 'VAVAILABILITY', 'VPOLL', '*']);
 
 /** Where standard components may appear (RFC 5545 §3.6, RFC 7953, RFC 9073); other names are not checked. */
 const ALLOWED_CHILDREN: Record<string, readonly string[]> = {

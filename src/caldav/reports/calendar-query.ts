@@ -164,7 +164,10 @@ async function floatingZoneOf(ctx: DavContext, calendar: CollectionRecord): Prom
 async function targetCalendars(ctx: DavContext, resource: Extract<DavResource, { kind: 'collection' | 'resource' }>, depth: string): Promise<CollectionRecord[]> {
   if (resource.kind === 'resource') return [resource.collection];
   const collection = resource.collection;
-  if (collection.kind === 'calendar') return depth === '0' ? [] : [collection];
+  // A calendar or a scheduling Inbox is queried for its objects whatever the Depth, as Cyrus and
+  // CalendarServer do: a client that leaves Depth out (RFC 4791 §7.8 then means 0) still wants
+  // the objects, since the collection itself can never match a filter.
+  if (collection.kind === 'calendar' || collection.kind === 'schedule-inbox') return [collection];
   if (collection.kind !== 'calendar-home' || depth === '0') return [];
   // The home's members include the shared calendars its user accepted, at their alias paths.
   const children = await listChildCollections(ctx, resource);

@@ -13,6 +13,8 @@ import { computeFreeBusy, type FreeBusyRange } from '../../freebusy/compute.ts';
 import { renderFreeBusy, type FreeBusyMediaType } from '../../freebusy/render.ts';
 import { loadFreeBusySources, logUnreadable } from '../../freebusy/sources.ts';
 import type { CollectionRecord } from '../../storage/index.ts';
+import { negotiateMediaType } from '../../http/accept.ts';
+import { CALENDAR_MEDIA_TYPES } from '../calendar-format.ts';
 
 export const CALDAV_FREE_BUSY_QUERY: ReportDef = {
   name: caldav('free-busy-query'),
@@ -34,7 +36,7 @@ export const CALDAV_FREE_BUSY_QUERY: ReportDef = {
     });
     const mediaType = preferredMediaType(ctx.request.headers.get('accept'));
     const text = renderFreeBusy(periods, { range, dtstampUtcMs: ctx.deps.now(), uid: crypto.randomUUID() }, mediaType);
-    return new Response(text, { status: 200, headers: { 'Content-Type': `${mediaType}; charset=utf-8` } });
+    return new Response(text, { status: 200, headers: { 'Content-Type': `${mediaType}; charset=utf-8`, Vary: 'Accept' } });
   },
 };
 
@@ -61,11 +63,12 @@ async function targetCalendars(ctx: DavContext, collection: CollectionRecord): P
   return children.filter((c) => c.kind === 'calendar');
 }
 
-/** text/calendar unless the client asks only for jCal (Cyrus also serves free-busy as jCal). */
+/**
+ * The form Accept asks for (iCalendar, jCal or xCal, as Cyrus serves it). Clients send REPORTs
+ * with Accept headers meant for multistatus answers (text/xml): those get text/calendar, not 406.
+ */
 function preferredMediaType(accept: string | null): FreeBusyMediaType {
-  if (!accept) return 'text/calendar';
-  const types = accept.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
-  return types.includes('application/calendar+json') && !types.includes('text/calendar') ? 'application/calendar+json' : 'text/calendar';
+  return negotiateMediaType(accept, CALENDAR_MEDIA_TYPES, { version: '2.0' }) ?? 'text/calendar';
 }
 
 function invalidRange(message: string) {

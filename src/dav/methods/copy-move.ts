@@ -2,15 +2,17 @@
 // accepts them; collections where the area allows (calendars move, folders copy and move).
 import { refusedAt, requireAccess } from '../../acl/check.ts';
 import { operationsForMethod } from '../../acl/evaluate.ts';
+import { writeExpectation } from '../../http/conditional.ts';
 import { AlreadyExistsError } from '../../storage/index.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conflict, DavError, methodNotAllowed, notFound, preconditionFailed } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
 import { encodePath, hrefToPath, parentPath } from '../path.ts';
+import { collectionEtag } from '../properties/webdav.ts';
 import { resolveResource } from '../resolve.ts';
 import type { DavResource } from '../resource.ts';
 import type { DavServices } from '../services.ts';
-import { mapWriteError } from './put.ts';
+import { checkScheduleTagMatch, mapWriteError } from './put.ts';
 
 export async function handleCopyMove(ctx: DavContext, services: DavServices, mode: 'copy' | 'move'): Promise<Response> {
   const source = ctx.resource;
@@ -44,6 +46,14 @@ export async function handleCopyMove(ctx: DavContext, services: DavServices, mod
 
   requireAccess(ctx, source, 'read');
   if (mode === 'move') requireAccess(ctx, source, isCollection ? 'remove-collection' : 'remove-resource');
+  // The request's target is the source, so its conditions are checked against the source
+  // (RFC 9110 §13.1, RFC 4918 §10.4.1), If-Schedule-Tag-Match included (RFC 6638 §8.3).
+  if (source.kind === 'resource') {
+    writeExpectation(ctx.request, { exists: true, etag: source.meta.etag, lastModifiedMs: source.meta.modifiedAt });
+    checkScheduleTagMatch(ctx.request, source.meta);
+  } else {
+    writeExpectation(ctx.request, { exists: true, etag: collectionEtag(source.collection), lastModifiedMs: source.collection.modifiedAt });
+  }
   const targetForAccess: DavResource = target.kind === 'missing' ? target : { kind: 'missing', path: target.path, parent: targetParent, name: '', area: 'other' };
   // The seed's destination rows (METHOD_OPERATIONS): n + i into a collection for a resource,
   // w + k for a collection. Replacing a resource is a write like PUT over it; replacing a

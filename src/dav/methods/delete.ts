@@ -7,7 +7,8 @@ import { requireUnlocked } from '../locking.ts';
 import { collectionEtag } from '../properties/webdav.ts';
 import type { DavServices } from '../services.ts';
 import { checkScheduleTagMatch, mapWriteError } from './put.ts';
-import type { ResourceRecord } from '../../storage/index.ts';
+import type { CollectionRecord, NewSchedulingJob, ResourceRecord, SchedulingEffects } from '../../storage/index.ts';
+import type { ContentPolicy, DeleteEvent } from '../content.ts';
 
 export async function handleDelete(ctx: DavContext, services: DavServices): Promise<Response> {
   const resource = ctx.resource;
@@ -38,6 +39,37 @@ export async function handleDelete(ctx: DavContext, services: DavServices): Prom
   writeExpectation(ctx.request, { exists: true, etag: collectionEtag(resource.collection), lastModifiedMs: resource.collection.modifiedAt });
   await requireUnlocked(ctx, resource.path, { membership: true, descendants: true });
   await services.checkDeletable(ctx, resource);
-  await ctx.deps.store.collections.delete(resource.path);
+  const removals = await memberRemovals(ctx, services, resource.collection);
+  await ctx.deps.store.collections.delete(resource.path, now, removals.effects);
+  for (const { policy, event } of removals.events) if (policy.afterDelete) await policy.afterDelete(ctx, event);
   return new Response(null, { status: 204 });
+}
+
+/**
+ * A collection's DELETE acts as a DELETE of each member (RFC 4918 §9.6.1), so the areas that act
+ * on a member's removal see each one: their effects (the CANCELs or declines of implicit
+ * scheduling, RFC 6638 §3.2.1.3, §3.2.2.4) are stored with the deletion, in its batch. Only
+ * members that carry a Schedule-Tag can have such effects, so only they are read.
+ */
+async function memberRemovals(ctx: DavContext, services: DavServices, collection: CollectionRecord): Promise<{ effects: SchedulingEffects | undefined; events: { policy: ContentPolicy; event: DeleteEvent }[] }> {
+  const events: { policy: ContentPolicy; event: DeleteEvent }[] = [];
+  const enqueue: NewSchedulingJob[] = [];
+  const pending = [collection];
+  while (pending.length > 0) {
+    const current = pending.pop()!;
+    pending.push(...(await ctx.deps.store.collections.listChildren(current.path)));
+    const policy = services.content(current.kind);
+    if (!policy.prepareDelete) continue;
+    for await (const page of ctx.deps.store.resources.iterateMeta(current.id)) {
+      const scheduled = page.filter((meta) => meta.scheduleTag !== null).map((meta) => meta.name);
+      if (scheduled.length === 0) continue;
+      for (const previous of await ctx.deps.store.resources.getMany(current.id, scheduled)) {
+        const event: DeleteEvent = { collection: current, name: previous.name, previous };
+        const effects = await policy.prepareDelete(ctx, event);
+        enqueue.push(...(effects?.enqueue ?? []));
+        events.push({ policy, event });
+      }
+    }
+  }
+  return { effects: enqueue.length > 0 ? { enqueue } : undefined, events };
 }

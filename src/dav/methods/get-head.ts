@@ -12,9 +12,10 @@ export type CollectionRenderer = (ctx: DavContext, resource: DavResource) => Pro
 /**
  * Rewrites a stored body on its way out (RFC 7809 puts referenced time zones back). `vary` names
  * the request headers the result depends on, whether or not this request changed anything: a
- * shared cache must not hand one form to a client that asked for the other.
+ * shared cache must not hand one form to a client that asked for the other. `contentType` is set
+ * when the body is sent in another form than stored (jCal or xCal chosen by Accept).
  */
-export type BodyTransform = (ctx: DavContext, record: ResourceRecord) => { body: string | Uint8Array; vary?: string };
+export type BodyTransform = (ctx: DavContext, record: ResourceRecord) => { body: string | Uint8Array; vary?: string; contentType?: string };
 
 export async function handleGetHead(ctx: DavContext, renderCollection: CollectionRenderer, transformBody?: BodyTransform): Promise<Response> {
   const resource = ctx.resource;
@@ -44,6 +45,7 @@ export async function handleGetHead(ctx: DavContext, renderCollection: Collectio
   if (!record) throw notFound();
   const out = transformBody ? transformBody(ctx, record) : { body: record.data };
   if (out.vary) headers.Vary = out.vary;
+  if (out.contentType) headers['Content-Type'] = out.contentType;
   let body = out.body;
   if (body !== record.data) {
     if (typeof body === 'string') body = new TextEncoder().encode(body);

@@ -21,6 +21,10 @@ export async function handlePost(ctx: DavContext, services: DavServices): Promis
     // The PUT answers 201 with the Location of the new member, which is what RFC 5995 §3.2 asks.
     return handlePut({ ...ctx, resource: member }, services, 'bind');
   }
+  if (resource.kind === 'resource' && services.postResource) {
+    const handled = await services.postResource(ctx);
+    if (handled) return handled;
+  }
   const handled = services.post ? await services.post(ctx) : null;
   if (handled) return handled;
   throw methodNotAllowed(['OPTIONS', 'GET', 'HEAD', 'PROPFIND'], 'POST is not supported on this resource');

@@ -4,7 +4,8 @@
 import { hasAccess, requireAccess, type AclOperation } from '../../acl/check.ts';
 import { writeExpectation } from '../../http/conditional.ts';
 import { readBodyBytes } from '../../http/body.ts';
-import { PreconditionFailedError, UidConflictError, type ResourceMeta, type ResourceRecord } from '../../storage/index.ts';
+import { PreconditionFailedError, UidConflictError, type CollectionRecord, type ResourceMeta, type ResourceRecord, type ResourceWrite, type WriteExpectation } from '../../storage/index.ts';
+import type { ContentPolicy } from '../content.ts';
 import type { DavContext } from '../context.ts';
 import { conditionError, conflict, DavError, methodNotAllowed, preconditionFailed } from '../errors.ts';
 import { requireUnlocked } from '../locking.ts';
@@ -58,19 +59,7 @@ export async function handlePut(ctx: DavContext, services: DavServices, operatio
     throw error;
   }
   const write = await policy.prepare(ctx, collection, name, body, ctx.request.headers.get('content-type'));
-  let stored: ResourceMeta;
-  try {
-    stored = await ctx.deps.store.resources.put(collection, name, write, expect, ctx.deps.now());
-  } catch (error) {
-    throw mapWriteError(error);
-  }
-  const extra = policy.afterWrite
-    ? await policy.afterWrite(ctx, { collection, name, stored, data: write.data, previous: existing as ResourceRecord | null })
-    : undefined;
-  const headers: Record<string, string> = { ETag: stored.etag, 'Last-Modified': new Date(stored.modifiedAt).toUTCString(), ...(extra ?? {}) };
-  // A hook withdraws a header with an empty value: after implicit scheduling rewrote the stored data
-  // the client's ETag would be wrong (RFC 6638 §3.2, RFC 4791 §5.3.4).
-  for (const [header, value] of Object.entries(headers)) if (value === '') delete headers[header];
+  const headers = await storeWrite(ctx, policy, collection, name, write, expect, existing as ResourceRecord | null);
   if (!existing) headers.Location = encodePath(resource.path);
   if (wantsRepresentation) {
     // What was stored, which implicit scheduling may have rewritten, with the ETag of that data.
@@ -79,6 +68,33 @@ export async function handlePut(ctx: DavContext, services: DavServices, operatio
     if (stored) return stored;
   }
   return new Response(null, { status: existing ? 204 : 201, headers });
+}
+
+/**
+ * Stores a prepared write under the expectation the request's conditions gave, runs the policy's
+ * afterWrite hook (implicit scheduling) and returns the validators to answer with (PUT, PATCH).
+ */
+export async function storeWrite(
+  ctx: DavContext,
+  policy: ContentPolicy,
+  collection: CollectionRecord,
+  name: string,
+  write: ResourceWrite,
+  expect: WriteExpectation,
+  previous: ResourceRecord | null,
+): Promise<Record<string, string>> {
+  let stored: ResourceMeta;
+  try {
+    stored = await ctx.deps.store.resources.put(collection, name, write, expect, ctx.deps.now());
+  } catch (error) {
+    throw mapWriteError(error);
+  }
+  const extra = policy.afterWrite ? await policy.afterWrite(ctx, { collection, name, stored, data: write.data, previous }) : undefined;
+  const headers: Record<string, string> = { ETag: stored.etag, 'Last-Modified': new Date(stored.modifiedAt).toUTCString(), ...(extra ?? {}) };
+  // A hook withdraws a header with an empty value: after implicit scheduling rewrote the stored data
+  // the client's ETag would be wrong (RFC 6638 §3.2, RFC 4791 §5.3.4).
+  for (const [header, value] of Object.entries(headers)) if (value === '') delete headers[header];
+  return headers;
 }
 
 /**
@@ -123,7 +139,7 @@ async function representation(
   const out = services.outgoingBody ? services.outgoingBody(ctx, record) : { body: record.data };
   const responseHeaders: Record<string, string> = {
     ...headers,
-    'Content-Type': record.contentType,
+    'Content-Type': out.contentType ?? record.contentType,
     ETag: record.etag,
     'Last-Modified': new Date(record.modifiedAt).toUTCString(),
     'Content-Location': encodePath(target.path),

@@ -9,7 +9,11 @@ import { childElements, el, findChild, type XmlElement, type XmlNode } from '../
 import { dav, type ClarkName } from '../xml/names.ts';
 import { deserializeDeadProperty, type PropertyContext, type PropertyDef, type PropertyRegistry, type PropertyValue } from './registry.ts';
 
-export type PropRequest = { type: 'allprop'; include: ClarkName[] } | { type: 'propname' } | { type: 'prop'; names: ClarkName[] };
+export type PropRequest =
+  | { type: 'allprop'; include: ClarkName[] }
+  | { type: 'propname' }
+  /** `attributed`: the named elements that carry attributes (a form asked for by content-type). */
+  | { type: 'prop'; names: ClarkName[]; attributed?: ReadonlyMap<ClarkName, XmlElement> };
 
 /**
  * The properties a PROPFIND or REPORT body asks for (RFC 4918 §14.20): DAV:prop, DAV:propname, or
@@ -17,7 +21,11 @@ export type PropRequest = { type: 'allprop'; include: ClarkName[] } | { type: 'p
  */
 export function propRequestOf(element: XmlElement): PropRequest | undefined {
   const prop = findChild(element, dav('prop'));
-  if (prop) return { type: 'prop', names: propNamesOf(prop) };
+  if (prop) {
+    const names = propNamesOf(prop);
+    const attributed = new Map(childElements(prop).filter((child) => Object.keys(child.attributes).length > 0).map((child) => [child.name, child] as const));
+    return attributed.size > 0 ? { type: 'prop', names, attributed } : { type: 'prop', names };
+  }
   if (findChild(element, dav('propname'))) return { type: 'propname' };
   if (findChild(element, dav('allprop'))) {
     return { type: 'allprop', include: propNamesOf(findChild(element, dav('include'))) };
@@ -96,7 +104,8 @@ export async function computePropstats(
     }
     let value: PropertyValue;
     try {
-      value = await propertyValue({ ctx, resource, dead }, registry, name, extra);
+      const requested = request.type === 'prop' ? request.attributed?.get(name) : undefined;
+      value = await propertyValue({ ctx, resource, dead, requested }, registry, name, extra);
     } catch (error) {
       // A property that cannot be computed (calendar data an older version stored, say) fails on
       // its own with 500: the resource's other properties, and the rest of a streamed multistatus

@@ -10,6 +10,11 @@ export interface PropertyContext {
   resource: DavResource;
   /** The resource's dead properties, Clark name → stored element. */
   dead: ReadonlyMap<string, XmlElement>;
+  /**
+   * The property element as the request named it, when it carries attributes: CALDAV properties
+   * holding calendar data ask for a form by content-type (RFC 4791 §9.6, Cyrus's calendar-timezone).
+   */
+  requested?: XmlElement | undefined;
 }
 
 export interface PropertyDef {

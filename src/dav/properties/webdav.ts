@@ -194,9 +194,13 @@ function resourceTypeChildren(resource: DavResource) {
 function supportedReports(resource: DavResource): string[] {
   const reports = [dav('expand-property')];
   if (resource.kind === 'collection') {
-    reports.push(dav('sync-collection'), dav('acl-principal-prop-set'));
+    // RFC 3744 §9.3, §9.4: principal-match searches any collection's members, and
+    // principal-property-search reaches the principal collections from any resource.
+    reports.push(dav('sync-collection'), dav('acl-principal-prop-set'), dav('principal-match'), dav('principal-property-search'));
     if (resource.collection.kind === 'calendar' || resource.collection.kind === 'calendar-home') {
       reports.push('{urn:ietf:params:xml:ns:caldav}calendar-query', '{urn:ietf:params:xml:ns:caldav}calendar-multiget', '{urn:ietf:params:xml:ns:caldav}free-busy-query');
+    } else if (resource.collection.kind === 'schedule-inbox') {
+      reports.push('{urn:ietf:params:xml:ns:caldav}calendar-query', '{urn:ietf:params:xml:ns:caldav}calendar-multiget');
     }
   }
   if (resource.kind === 'virtual' || resource.kind === 'principal') {

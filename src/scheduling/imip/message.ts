@@ -67,6 +67,8 @@ function subject(message: ItipMessage): string {
       return `Cancelled: ${summary}`;
     case 'REPLY':
       return `${replyVerb(message)}: ${summary}`;
+    case 'POLLSTATUS':
+      return `Poll update: ${summary}`;
   }
 }
 

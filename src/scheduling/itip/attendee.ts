@@ -8,6 +8,7 @@ import {
   MASTER, addTimeProperty, componentsByKey, exdates, findAttendee, forceSend, newMessageCalendar, partstat, pruneTimezones,
   scheduleAgent, statusOf, uidOf, utcStamp, type ItipMessage, type TimeValue,
 } from './model.ts';
+import { pollOf, pollVoterMessages } from './vpoll.ts';
 
 export interface AttendeeChange {
   previous: ICAL.Component | null;
@@ -25,6 +26,7 @@ export interface AttendeeChange {
 const REPLY_PROPERTIES = ['uid', 'sequence', 'recurrence-id', 'dtstart', 'dtend', 'duration', 'due', 'summary'];
 
 export function attendeeMessages(change: AttendeeChange): ItipMessage[] {
+  if (pollOf(change.next ?? change.previous)) return pollVoterMessages(change);
   const source = change.next ?? change.previous;
   if (!source || organizerAgent(source) !== 'SERVER') return [];
   const replies: { component: ICAL.Component; partstat: string; rid?: TimeValue }[] = [];
@@ -50,12 +52,27 @@ export function attendeeMessages(change: AttendeeChange): ItipMessage[] {
         replies.push({ component, partstat: now });
       }
     }
+    // A copy without a master (invited to some instances only) cannot exclude an instance with
+    // EXDATE: leaving the instance out of the copy is how the attendee declines it.
+    if (!after.has(MASTER) && !before.has(MASTER)) {
+      for (const [key, component] of before) {
+        if (after.has(key)) continue;
+        const mine = findAttendee(component, change.self);
+        if (!mine || partstat(mine) === 'DECLINED' || statusOf(component) === 'CANCELLED') continue;
+        if (isHistorical(change.previous!, component, key, change.history)) continue;
+        replies.push({ component, partstat: 'DECLINED' });
+      }
+    }
     const oldMaster = before.get(MASTER);
     const newMaster = after.get(MASTER);
     if (oldMaster && newMaster) {
       const known = exdates(oldMaster, change.previous!);
       for (const [key, rid] of exdates(newMaster, change.next)) {
         if (known.has(key) || after.has(key) || isHistorical(change.next, null, key, change.history)) continue;
+        // An instance the attendee had already declined in an override of its own, now excluded
+        // instead: the organizer already has that answer.
+        const was = before.get(key);
+        if (was && partstat(findAttendee(was, change.self)) === 'DECLINED') continue;
         replies.push({ component: newMaster, partstat: 'DECLINED', rid });
       }
     }

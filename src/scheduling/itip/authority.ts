@@ -4,7 +4,8 @@
 // A message that fails is refused whole: the copy stays as it is and nothing reaches the Inbox.
 // Pure, so that local delivery and server-to-server (iSchedule) receipt apply one rule.
 import type { ICAL } from '../../ical/parse.ts';
-import { attendeeAddresses, organizerAddress, schedulingComponents, type ItipMessage } from './model.ts';
+import { organizerAddress, schedulingComponents, type ItipMessage } from './model.ts';
+import { inviteeAddresses } from './vpoll.ts';
 
 export type AuthorityRefusal =
   /** The message names another organizer than the copy the recipient holds (Cyrus: 5.3 rejected). */
@@ -29,12 +30,13 @@ export async function checkAuthority({ stored, message, sameUser }: AuthorityChe
     if (storedOrganizer === null || messageOrganizer === null || !(await sameUser(storedOrganizer, messageOrganizer))) {
       return { reason: 'organizer-mismatch', message: `The reply names ${messageOrganizer ?? 'no organizer'}, but ${message.uid} is organized by ${storedOrganizer ?? 'nobody'}` };
     }
-    for (const attendee of new Set(schedulingComponents(stored).flatMap(attendeeAddresses))) {
+    // A poll's voters answer it as attendees answer an event (draft-ietf-calext-vpoll §8).
+    for (const attendee of new Set(schedulingComponents(stored).flatMap(inviteeAddresses))) {
       if (await sameUser(attendee, message.originator)) return null;
     }
     return { reason: 'not-authorized', message: `${message.originator} is not an attendee of ${message.uid} and cannot answer it` };
   }
-  // REQUEST and CANCEL come from the organizer, who must be the one who sends them.
+  // REQUEST, CANCEL and POLLSTATUS come from the organizer, who must be the one who sends them.
   if (messageOrganizer === null || !(await sameUser(messageOrganizer, message.originator))) {
     return { reason: 'not-authorized', message: `${message.originator} is not the organizer named in the ${message.method}` };
   }

@@ -3,15 +3,16 @@
 import { ICAL } from '../../ical/parse.ts';
 import { resolveTime, tzidOf, zoneContext } from '../../ical/zones.ts';
 import { ItipError } from '../errors.ts';
-import { componentsByKey, findAttendeeOf, organizerAddress, propertyAddress, schedulingComponents } from './model.ts';
+import { componentsByKey, findAttendeeOf, organizerAddress, propertyAddress, scheduleAgent, schedulingComponents } from './model.ts';
+import { findVoterOf } from './vpoll.ts';
 
 export type SchedulingRole =
   | { kind: 'organizer'; organizer: string }
   | { kind: 'attendee'; organizer: string; self: string }
   | { kind: 'none' };
 
-/** Only these component types take part in implicit scheduling (Cyrus schedules VPOLL too; we do not). */
-const SCHEDULED_TYPES = new Set(['vevent', 'vtodo']);
+/** Only these component types take part in implicit scheduling (Cyrus's set; VPOLL rules in vpoll.ts). */
+const SCHEDULED_TYPES = new Set(['vevent', 'vtodo', 'vpoll']);
 
 /**
  * Organizer object when ORGANIZER is one of the owner's addresses; attendee object when it is not
@@ -38,7 +39,7 @@ export function classify(vcalendar: ICAL.Component | null, ownerAddresses: Reado
   if (organizer === undefined) return { kind: 'none' };
   if (ownerAddresses.has(organizer)) return { kind: 'organizer', organizer };
   for (const component of components) {
-    const mine = findAttendeeOf(component, ownerAddresses);
+    const mine = findAttendeeOf(component, ownerAddresses) ?? (component.name === 'vpoll' ? findVoterOf(component, ownerAddresses) : undefined);
     if (mine) return { kind: 'attendee', organizer, self: propertyAddress(mine) };
   }
   return { kind: 'none' };
@@ -73,6 +74,20 @@ export function checkAttendeeChange(previous: ICAL.Component, next: ICAL.Compone
       );
     }
   }
+  // A copy the attendee's own client schedules (SCHEDULE-AGENT=CLIENT or NONE on ORGANIZER) never
+  // came from the server; turning it into a server-scheduled one would have the server answer an
+  // organizer for an invitation it never delivered (RFC 6638 §7.1). Opting out stays allowed.
+  if (organizerAgentOf(previous) !== 'SERVER' && organizerAgentOf(next) === 'SERVER') {
+    throw new ItipError(
+      'allowed-attendee-scheduling-object-change',
+      'An attendee cannot hand the scheduling of a copy their client manages (SCHEDULE-AGENT on ORGANIZER) to the server',
+    );
+  }
+}
+
+function organizerAgentOf(vcalendar: ICAL.Component): string {
+  const organizer = schedulingComponents(vcalendar).map((c) => c.getFirstProperty('organizer')).find((p) => p !== null);
+  return scheduleAgent(organizer);
 }
 
 /** Whether two versions of an instance happen at the same times (EXDATE included). */

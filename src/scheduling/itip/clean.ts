@@ -6,8 +6,14 @@ import { cloneComponent, utcStamp, type ItipMethod } from './model.ts';
 
 const SCHEDULE_PARAMS = ['schedule-agent', 'schedule-status', 'schedule-force-send'];
 
-/** Per-user properties that describe one calendar user's view, not the event. */
-const PERSONAL_PROPERTIES = new Set(['x-moz-lastack', 'x-moz-snooze-time', 'x-apple-default-alarm', 'x-jmap-usedefaultalerts', 'color']);
+/**
+ * Per-user properties that describe one calendar user's view, not the event. Apple's travel time
+ * is each user's own journey to the event, so it stays with the copy that has it.
+ */
+const PERSONAL_PROPERTIES = new Set([
+  'x-moz-lastack', 'x-moz-snooze-time', 'x-apple-default-alarm', 'x-jmap-usedefaultalerts', 'color',
+  'x-apple-travel-duration', 'x-apple-travel-start', 'x-apple-travel-return', 'x-apple-travel-return-duration',
+]);
 
 export function isPersonalProperty(name: string): boolean {
   return PERSONAL_PROPERTIES.has(name) || name.startsWith('x-moz-snooze-time');
@@ -52,8 +58,11 @@ export function stripForceSend(vcalendar: ICAL.Component): boolean {
 
 /** Properties whose change alone is not news to attendees (bookkeeping, personal data, EXDATE handled apart). */
 const INSIGNIFICANT = new Set(['dtstamp', 'last-modified', 'created', 'sequence', 'exdate', 'transp', 'request-status']);
-/** Parameters on ORGANIZER/ATTENDEE that reflect replies or server state rather than the organizer's intent. */
-const REPLY_STATE_PARAMS = [...SCHEDULE_PARAMS, 'partstat', 'rsvp'];
+/**
+ * Parameters on ORGANIZER/ATTENDEE that reflect replies or server state rather than the organizer's
+ * intent; EMAIL (RFC 7986 §6.2) only repeats an address some servers and clients add on their own.
+ */
+const REPLY_STATE_PARAMS = [...SCHEDULE_PARAMS, 'partstat', 'rsvp', 'email'];
 
 /** The component's significant content as comparable text (order-independent). */
 export function fingerprint(component: ICAL.Component): string {

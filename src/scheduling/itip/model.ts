@@ -3,7 +3,8 @@
 import { ICAL } from '../../ical/parse.ts';
 import { formatResolved, resolveProperty, resolveTime, tzidOf, zoneContext } from '../../ical/zones.ts';
 
-export type ItipMethod = 'REQUEST' | 'REPLY' | 'CANCEL';
+/** POLLSTATUS only for VPOLL (draft-ietf-calext-vpoll §8). */
+export type ItipMethod = 'REQUEST' | 'REPLY' | 'CANCEL' | 'POLLSTATUS';
 
 /** One iTIP message for one recipient: a VCALENDAR with METHOD, ready to deliver (RFC 5546 §1.4). */
 export interface ItipMessage {

@@ -35,6 +35,9 @@ const SERVER_ENV: Record<string, string> = {
   ORRERY_PASSWORD_CHECK_CONCURRENCY: '0',
   ORRERY_CALDAV_HISTORICAL_AGE: '-1',
   ORRERY_CALDAV_ALLOWSCHEDULING: 'apple',
+  // managed-attachments.xml ("Too many") expects the sixth attachment of one event to be refused,
+  // the limit of CalendarServer's test configuration.
+  ORRERY_CALDAV_ATTACH_MAXCOUNT: '5',
 };
 
 export interface LeafResult {
@@ -147,13 +150,16 @@ export async function runScript(workspace: Workspace, lane: number, script: stri
     return await runTester(workspace, serverInfo, script, timeoutMs);
   } finally {
     await server.stop();
+    // CALDAVTESTER_SERVER_LOGS=dir keeps each script's server output, for tracing a failure.
+    const logs = process.env.CALDAVTESTER_SERVER_LOGS;
+    if (logs) writeFileSync(join(logs, `${script.replace(/[/\\]/g, '_')}.log`), server.output());
   }
 }
 
 async function runTester(workspace: Workspace, serverInfo: string, script: string, timeoutMs: number): Promise<LeafResult[]> {
   const args = ['testcaldav.py', '-s', serverInfo, '--observer', 'jsondump', '--print-details-onfail', script];
   const stdout = await new Promise<string>((done, fail) => {
-    execFile('/usr/bin/python3', args, {
+    const child = execFile('/usr/bin/python3', args, {
       cwd: workspace.testerDir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PYTHONPATH: join(workspace.dir, 'pycalendar/src'), PYTHONDONTWRITEBYTECODE: '1' },
       timeout: timeoutMs,
@@ -163,6 +169,8 @@ async function runTester(workspace: Workspace, serverInfo: string, script: strin
       if (out.trimEnd().endsWith(']')) done(out);
       else fail(new Error(`CalDAVTester ${error ? `failed (${error.message})` : 'printed no results'}:\n${err.slice(-4000)}`));
     });
+    // A script's <pause/> waits for a line on stdin (polls.xml has one): end of input lets it go on.
+    child.stdin?.end();
   });
   return flattenResults(JSON.parse(stdout.slice(stdout.lastIndexOf('\n[') + 1)) as ResultNode[]);
 }

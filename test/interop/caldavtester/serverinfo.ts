@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
  * (or suites, or tests) that require it count as skipped; one listed here makes them run.
  * CalendarServer-only extensions stay out: proxies, auto-accept resources and locations, groups,
  * private events and comments, dropbox, default alarms, the control API, trash, split task
- * calendars, the old timezone services, podding, jCal (Orrery serves only iCalendar). So does
+ * calendars, the old timezone services, podding. So does
  * no-duplicate-uids: Orrery keeps UIDs unique per calendar (RFC 4791 §5.3.2.1), not per home.
  * timezones-by-reference (RFC 7809) makes calendarDataMatch ignore VTIMEZONE components, as
  * Orrery answers with its own catalogue's definitions (src/caldav/timezones-by-reference.ts); the
@@ -34,6 +34,8 @@ export const ORRERY_FEATURES = [
   'quota',
   'sync-report',
   'sync-report-home',
+  // DAV:limit on sync-collection (RFC 6578 §3.6): the one test that needs its absence is skipped.
+  'sync-report-limit',
   'well-known',
   'timezones-by-reference',
   'caldav',
@@ -43,7 +45,12 @@ export const ORRERY_FEATURES = [
   'managed-attachments',
   'shared-calendars',
   'vavailability',
+  'vpoll',
+  'rscale',
   'webcal',
+  'json-data',
+  // POST of many objects to a calendar (bulk import, as Cyrus has it); json.xml alone requires it.
+  'bulk-post',
 ] as const;
 
 /** Users created before the run: name → password, CalDAVTester's convention (password = name). */
@@ -80,11 +87,13 @@ const OVERRIDES: Record<string, string> = {
   '$resourcestype:': 'user',
   '$calendar:': 'Default',
   '$tasks:': 'Default',
+  '$polls:': 'Default',
   '$inbox:': 'Inbox',
   '$outbox:': 'Outbox',
   '$dropbox:': 'Attachments',
   '$attachments:': 'Attachments',
-  '$calendar_home_items_initial_sync:': '[-,$calendar:/,$inbox:/,$outbox:/,$attachments:/]',
+  // The home's initial sync lists its member collections, not the home itself (RFC 6578 §3.2).
+  '$calendar_home_items_initial_sync:': '[$calendar:/,$inbox:/,$outbox:/,$attachments:/]',
   '$useradminguid:': 'admin',
   '$userapprenticeguid:': 'apprentice',
   '$i18nguid:': 'i18nuser',
@@ -106,6 +115,8 @@ const OVERRIDES: Record<string, string> = {
   // RFC 6578 §3.2 reports the members of a collection, not the collection itself as CalendarServer does.
   '$calendar_sync_extra_items:': '[]',
   '$calendar_sync_extra_count:': '0',
+  // Sharing invitations arrive in /dav/notifications/user/<name>/, beside the calendar home rather than inside it.
+  '$notificationpath%d:': '/dav/notifications/user/$userid%d:',
 };
 
 /** The stock serverinfo.xml of a CalDAVTester tree, rewritten for a server at host:port. */

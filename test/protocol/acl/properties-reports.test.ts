@@ -114,6 +114,16 @@ describe('RFC 3744 §9.4 principal-property-search', () => {
     expect([...parseMultistatus(await response.text()).keys()]).toEqual(['/dav/principals/user/alice/']);
   });
 
+  it('reaches the principal collections from a calendar with apply-to-principal-collection-set; without it a calendar has no principals to search', async () => {
+    const applied = await t.request('REPORT', CAL, { user: 'alice', headers: { Depth: '0' }, body: search('<D:displayname/>', 'danV', '<D:apply-to-principal-collection-set/>'), expect: 207 });
+    expect([...parseMultistatus(await applied.text()).keys()]).toEqual(['/dav/principals/user/carol/']);
+    const members = await t.request('REPORT', CAL, { user: 'alice', headers: { Depth: '0' }, body: search('<D:displayname/>', 'danV'), expect: 207 });
+    expect(parseMultistatus(await members.text()).size).toBe(0);
+    const reports = (await prop(CAL, 'alice', '{DAV:}supported-report-set', propfind('<D:supported-report-set/>'))).element;
+    const offered = childElements(reports).map((r) => childElements(findChild(r, '{DAV:}report')!)[0]!.name);
+    expect(offered).toEqual(expect.arrayContaining(['{DAV:}principal-property-search', '{DAV:}principal-match', '{DAV:}acl-principal-prop-set']));
+  });
+
   it('finds only users visible to the requester: a home without lookup or free-busy for them hides its user', async () => {
     await t.store.collections.setAcl('/dav/calendars/user/carol/', 'carol\tlrwipkxtean9\t', Date.now());
     try {

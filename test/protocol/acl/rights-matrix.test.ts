@@ -19,6 +19,7 @@ interface Operation {
 const LOCKINFO = '<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope><D:locktype><D:write/></D:locktype></D:lockinfo>';
 const DEAD_PROP = '<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><X:note xmlns:X="urn:x-orrery-test">1</X:note></D:prop></D:set></D:propertyupdate>';
 const ACL_BODY = '<D:acl xmlns:D="DAV:"><D:ace><D:principal><D:href>/dav/principals/user/bob/</D:href></D:principal><D:grant><D:privilege><D:read/></D:privilege></D:grant></D:ace></D:acl>';
+const VPATCH = (n: number) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Orrery tests//EN', 'BEGIN:VPATCH', 'UID:p', 'DTSTAMP:20260101T000000Z', 'BEGIN:PATCH', 'PATCH-TARGET:/VCALENDAR/VEVENT', `SUMMARY:patched ${n}`, 'END:PATCH', 'END:VPATCH', 'END:VCALENDAR', ''].join('\r\n');
 const bob = (t: TestApp, method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}) => t.request(method, path, { user: 'bob', ...options });
 const member = (f: Fixture) => f.path + f.member;
 
@@ -51,6 +52,10 @@ const OPERATIONS: Operation[] = [
   {
     name: 'PUT member', needs: 'i',
     run: (t, f) => bob(t, 'PUT', member(f), { body: f.kind === 'folder' ? 'changed\n' : event('matrix-1', '20260112T100000Z', '20260112T110000Z'), headers: { 'Content-Type': f.kind === 'folder' ? 'text/plain' : 'text/calendar' } }),
+  },
+  {
+    name: 'PATCH member', needs: 'i', kinds: ['calendar'],
+    run: (t, f, n) => bob(t, 'PATCH', member(f), { body: VPATCH(n), headers: { 'Content-Type': 'text/calendar; component=VPATCH' } }),
   },
   { name: 'LOCK member', needs: 'i', run: (t, f) => bob(t, 'LOCK', member(f), { body: LOCKINFO }) },
   { name: 'UNLOCK own lock', needs: 'i', run: async (t, f) => bob(t, 'UNLOCK', member(f), { headers: { 'Lock-Token': `<${await lockHeldBy(t, f, 'bob')}>` } }) },

@@ -99,14 +99,14 @@ describe('RFC 4791 §9.6 calendar-data in calendar-multiget', () => {
 
 describe('RFC 4791 §9.6 calendar-data request errors', () => {
   it('an unsupported media type is the supported-calendar-data precondition', async () => {
-    const response = await t.request('REPORT', CAL, { body: multiget(`<C:calendar-data ${C} content-type="application/calendar+xml"/>`), headers: { Depth: '1' } });
+    const response = await t.request('REPORT', CAL, { body: multiget(`<C:calendar-data ${C} content-type="application/json"/>`), headers: { Depth: '1' } });
     expect(response.status).toBe(415);
     expect(await response.text()).toContain('supported-calendar-data');
   });
 
   it('is answered before a calendar-query starts its multistatus, even when nothing matches', async () => {
     for (const range of ['20260301T000000Z" end="20260401T000000Z', '19700101T000000Z" end="19700102T000000Z']) {
-      const body = `<C:calendar-query xmlns:D="DAV:" ${C}><D:prop><C:calendar-data content-type="application/calendar+xml"/></D:prop>` +
+      const body = `<C:calendar-query xmlns:D="DAV:" ${C}><D:prop><C:calendar-data content-type="application/json"/></D:prop>` +
         `<C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="${range}"/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
       const response = await t.request('REPORT', CAL, { body, headers: { Depth: '1' } });
       expect(response.status).toBe(415);

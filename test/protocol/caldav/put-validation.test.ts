@@ -127,9 +127,17 @@ describe('VTIMEZONE (RFC 5545 §3.6.5)', () => {
     }
   });
 
-  it('stores a complete custom VTIMEZONE, and a TZID that names no zone at all (read as UTC)', async () => {
+  it('stores a complete custom VTIMEZONE, and a known zone given by its TZID alone (RFC 7809)', async () => {
     await expectStored(withZone(['BEGIN:VTIMEZONE', 'TZID:Custom/Zone', ...STANDARD, 'END:VTIMEZONE']));
-    await expectStored(withZone([], 'Nowhere/Unknown'));
+    await expectStored(withZone([], 'Europe/Paris'));
+  });
+
+  it('refuses a TZID that names neither a VTIMEZONE of the object nor a known zone (RFC 5545 §3.2.19): valid-timezone, nothing stored', async () => {
+    const result = await put(t, withZone([], 'Nowhere/Unknown'));
+    expect(result.status, result.message).toBe(403);
+    expect(result.condition).toBe('{urn:ietf:params:xml:ns:caldav}valid-timezone');
+    expect(result.message).toContain('Nowhere/Unknown');
+    expect((await t.request('GET', `${CAL}${result.name}`)).status).toBe(404);
   });
 });
 

@@ -33,7 +33,7 @@ describe('RFC 7809 §3 calendar-no-timezone', () => {
     expect(await bare.text()).not.toContain('BEGIN:VTIMEZONE');
     expect(bare.headers.get('etag')).toBe(put.headers.get('etag'));
     // Both forms depend on the header, so a shared cache must key on it either way.
-    expect([full.headers.get('vary'), bare.headers.get('vary')]).toEqual(['CalDAV-Timezones', 'CalDAV-Timezones']);
+    expect([full.headers.get('vary'), bare.headers.get('vary')]).toEqual(['Accept, CalDAV-Timezones', 'Accept, CalDAV-Timezones']);
   });
 
   it('strips a known alias VTIMEZONE but keeps the alias TZID as written', async () => {
@@ -75,5 +75,17 @@ describe('RFC 7809 §3 calendar-no-timezone', () => {
     const h = parseMultistatus(await (await t.request('PROPFIND', home, { body: '<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:timezone-service-set/></D:prop></D:propfind>', headers: { Depth: '0' }, expect: 207 })).text()).get(home);
     // A path, resolved against the request URL (RFC 4918 §8.3): no servername is configured here.
     expect(propText(h, '{urn:ietf:params:xml:ns:caldav}timezone-service-set')).toBe('/tzdist');
+  });
+
+  it('a zone set as calendar-timezone is also the calendar-timezone-id when it is a known zone (RFC 7809 §5.2)', async () => {
+    const cal = '/dav/calendars/user/alice/by-vtimezone/';
+    await t.request('MKCALENDAR', cal, { expect: 201 });
+    const propfind = '<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-timezone-id/></D:prop></D:propfind>';
+    const idOf = async () => parseMultistatus(await (await t.request('PROPFIND', cal, { body: propfind, headers: { Depth: '0' }, expect: 207 })).text()).get(cal);
+    expect((await idOf())?.props.get('{urn:ietf:params:xml:ns:caldav}calendar-timezone-id')?.status).toBe(404);
+    const zone = `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\n${vtimezoneText('Etc/GMT+1')!.replace(/\r?\n/g, '\r\n')}END:VCALENDAR\r\n`;
+    const set = `<D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><C:calendar-timezone><![CDATA[${zone}]]></C:calendar-timezone></D:prop></D:set></D:propertyupdate>`;
+    await t.request('PROPPATCH', cal, { body: set, expect: 207 });
+    expect(propText(await idOf(), '{urn:ietf:params:xml:ns:caldav}calendar-timezone-id')).toBe('Etc/GMT+1');
   });
 });

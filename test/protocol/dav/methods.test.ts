@@ -64,6 +64,16 @@ describe('RFC 4918 §9.8–9.9 COPY and MOVE of calendar objects', () => {
     await t.request('COPY', `${HOME}new/`, { headers: { Destination: `${HOME}newer/` }, expect: 405 });
   });
 
+  it('COPY and MOVE evaluate If-Match and If-Schedule-Tag-Match against the source (RFC 9110 §13.1, RFC 6638 §8.3)', async () => {
+    const put = await t.request('PUT', `${CAL}cond.ics`, { body: event('cond-1'), headers: ICS, expect: 201 });
+    const etag = put.headers.get('etag')!;
+    await t.request('MOVE', `${CAL}cond.ics`, { headers: { Destination: `${CAL}cond-moved.ics`, 'If-Match': '"bogus"' }, expect: 412 });
+    await t.request('COPY', `${CAL}cond.ics`, { headers: { Destination: `${HOME}second/cond.ics`, 'If-Match': '"bogus"' }, expect: 412 });
+    await t.request('MOVE', `${CAL}cond.ics`, { headers: { Destination: `${CAL}cond-moved.ics`, 'If-Schedule-Tag-Match': '"bogus"' }, expect: 412 });
+    await t.request('GET', `${CAL}cond.ics`, { expect: 200 });
+    await t.request('MOVE', `${CAL}cond.ics`, { headers: { Destination: `${CAL}cond-moved.ics`, 'If-Match': etag }, expect: 201 });
+  });
+
   it('refuses to move an object into a non-calendar collection', async () => {
     const response = await t.request('MOVE', `${CAL}c1-moved.ics`, { headers: { Destination: `${HOME}Inbox/c1.ics` }, expect: 403 });
     expect(await response.text()).toContain('calendar-collection-location-ok');

@@ -99,7 +99,7 @@ describe('Freebusy URL /freebusy/user/<user>[/<calendar>]', () => {
 
   it('406 for an unknown format', async () => {
     expect((await get('?format=text/html')).status).toBe(406);
-    expect((await get('?format=application/calendar+xml')).status).toBe(406);
+    expect((await get('?format=application/json')).status).toBe(406);
   });
 
   it.each([

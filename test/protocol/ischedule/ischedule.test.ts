@@ -27,7 +27,7 @@ describe('draft-desruisseaux-ischedule §6.1 capabilities', () => {
   it('answers GET ?action=capabilities at both paths with the capabilities document', async () => {
     for (const path of ['/.well-known/ischedule?action=capabilities', '/ischedule?action=capabilities']) {
       const response = await pair.b.request('GET', path, { user: null, expect: 200 });
-      expect(response.headers.get('ischedule-capabilities')).toBe('1');
+      expect(response.headers.get('ischedule-capabilities')).toBe('2');
       const text = await response.text();
       for (const part of ['query-result', 'serial-number', '<I:version>1.0</I:version>', 'name="VFREEBUSY"', 'content-type="text/calendar"', 'max-content-length', 'min-date-time', 'max-date-time']) {
         expect(text).toContain(part);

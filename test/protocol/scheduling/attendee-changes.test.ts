@@ -65,6 +65,34 @@ describe('RFC 6638 §3.2.2 attendee changes', () => {
     expect(await inboxSummary(t, 'alice')).toEqual([`REPLY x ${BOB} DECLINED`]);
   });
 
+  it('§3.2.2.1 an attendee writing over a version older than another attendee\'s answers keeps those answers', async () => {
+    await put('alice', 'o', meeting({ uid: 'o', extra: ['RRULE:FREQ=WEEKLY;COUNT=4'] }));
+    const stale = (await copyOf(t, 'bob', 'o'))!;
+    const tag = stale.headers.get('Schedule-Tag')!;
+    // Carol accepts the series and declines one instance; the server brings Bob's copy up to date
+    // without a new Schedule-Tag (§3.2.10).
+    const carolCopy = (await copyOf(t, 'carol', 'o'))!;
+    const carolAnswer = withPartstat(carolCopy.text, CAROL, 'ACCEPTED').replace(
+      'END:VCALENDAR',
+      ['BEGIN:VEVENT', 'UID:o', 'RECURRENCE-ID:20300117T100000Z', 'DTSTAMP:20300101T000000Z', 'DTSTART:20300117T100000Z',
+        'DTEND:20300117T110000Z', 'SUMMARY:Planning', `ORGANIZER;CN=Alice:${ALICE}`, `ATTENDEE;PARTSTAT=ACCEPTED:${ALICE}`,
+        `ATTENDEE:${BOB}`, `ATTENDEE;PARTSTAT=DECLINED:${CAROL}`, 'END:VEVENT', 'END:VCALENDAR'].join('\r\n'),
+    );
+    expect((await put('carol', 'o', carolAnswer)).status).toBe(204);
+    expect((await copyOf(t, 'bob', 'o'))!.headers.get('Schedule-Tag')).toBe(tag);
+
+    // Bob answers from the version he read before Carol's answers reached his copy.
+    expect((await put('bob', 'o', withPartstat(stale.text, BOB, 'ACCEPTED'), { 'If-Schedule-Tag-Match': tag })).status).toBe(204);
+    const bobCopy = (await copyOf(t, 'bob', 'o'))!;
+    expect(partstatOf(master(bobCopy.calendar), BOB)).toBe('ACCEPTED');
+    expect(partstatOf(master(bobCopy.calendar), CAROL)).toBe('ACCEPTED');
+    expect(partstatOf(override(bobCopy.calendar, '20300117T100000Z')!, CAROL)).toBe('DECLINED');
+    const aliceCopy = (await copyOf(t, 'alice', 'o'))!;
+    expect(partstatOf(master(aliceCopy.calendar), BOB)).toBe('ACCEPTED');
+    expect(partstatOf(master(aliceCopy.calendar), CAROL)).toBe('ACCEPTED');
+    expect(partstatOf(override(aliceCopy.calendar, '20300117T100000Z')!, CAROL)).toBe('DECLINED');
+  });
+
   it('§3.2.2.1 an attendee may not move the event: allowed-attendee-scheduling-object-change', async () => {
     await put('alice', 'm', meeting({ uid: 'm' }));
     const bobCopy = (await copyOf(t, 'bob', 'm'))!;

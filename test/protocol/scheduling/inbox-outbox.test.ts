@@ -50,6 +50,25 @@ describe('RFC 6638 scheduling Inbox and Outbox', () => {
     expect(await copyOf(t, 'carol', 'm', 'Default')).toBeDefined();
   });
 
+  it('§9.2 schedule-default-calendar-URL may name the calendar without its trailing slash (RFC 4918 §5.2)', async () => {
+    await t.request('MKCALENDAR', calendarPath('bob', 'slashless'), { user: 'bob', expect: 201 });
+    const set = await t.request('PROPPATCH', inboxPath('bob'), {
+      user: 'bob',
+      body: proppatch(`<C:schedule-default-calendar-URL><D:href>${calendarPath('bob', 'slashless').replace(/\/$/, '')}</D:href></C:schedule-default-calendar-URL>`),
+      headers: { 'Content-Type': 'application/xml' },
+      expect: 207,
+    });
+    expect(await set.text()).toContain('HTTP/1.1 200');
+    await putMeeting('slashless-m');
+    expect(await copyOf(t, 'bob', 'slashless-m', 'slashless')).toBeDefined();
+    await t.request('PROPPATCH', inboxPath('bob'), {
+      user: 'bob',
+      body: proppatch(`<C:schedule-default-calendar-URL><D:href>${calendarPath('bob', 'meetings')}</D:href></C:schedule-default-calendar-URL>`),
+      headers: { 'Content-Type': 'application/xml' },
+      expect: 207,
+    });
+  });
+
   it('§9.2 schedule-default-calendar-URL must name one of the user\'s calendars', async () => {
     const refused = await t.request('PROPPATCH', inboxPath('bob'), {
       user: 'bob',
@@ -95,6 +114,19 @@ describe('RFC 6638 scheduling Inbox and Outbox', () => {
     }
     expect(textContent(findChild(answers.get('mailto:someone@elsewhere.example')!, caldav('request-status'))!)).toMatch(/^3\.7/);
     expect(textContent(findChild(answers.get('mailto:%zz@example.com')!, caldav('request-status'))!)).toMatch(/^3\.7/);
+  });
+
+  it('§5 each recipient is answered under the address as the request spells it', async () => {
+    await putMeeting('busy', '20300110T100000Z', '20300110T110000Z');
+    const spelled = 'MAILTO:Bob@Example.com';
+    const response = await t.request('POST', outboxPath('alice'), { body: freeBusyRequest([spelled, BOB]), headers: { 'Content-Type': 'text/calendar' }, expect: 200 });
+    const responses = childElements(parseXml(await response.text()));
+    // The same calendar user named twice is answered once.
+    expect(responses).toHaveLength(1);
+    expect(textContent(findChild(findChild(responses[0]!, caldav('recipient'))!, dav('href'))!)).toBe(spelled);
+    const vfreebusy = new ICAL.Component(ICAL.parse(textContent(findChild(responses[0]!, caldav('calendar-data'))!)) as unknown[]);
+    expect(vfreebusy.getFirstSubcomponent('vfreebusy')!.getFirstPropertyValue('attendee')).toBe(spelled);
+    expect(vfreebusy.getFirstSubcomponent('vfreebusy')!.getAllProperties('freebusy')).toHaveLength(1);
   });
 
   it('§5 free-busy of a recipient who took away schedule-query-freebusy (9) is refused with 3.8', async () => {

@@ -59,8 +59,16 @@ describe('RFC 6638 organizer and attendee scheduling among local users', () => {
       headers: { 'Content-Type': 'text/calendar', 'If-Schedule-Tag-Match': tagBefore },
       expect: 204,
     });
-    // §3.2.10: an attendee's own answer does not change their Schedule-Tag.
-    expect(accepted.headers.get('Schedule-Tag')).toBe(tagBefore);
+    // §3.2.10: the attendee's own write gives their copy a new Schedule-Tag, so a client still
+    // holding the old one cannot overwrite it unseen.
+    expect(accepted.headers.get('Schedule-Tag')).toMatch(/^".+"$/);
+    expect(accepted.headers.get('Schedule-Tag')).not.toBe(tagBefore);
+    await t.request('PUT', `${calendarPath('bob')}meeting-1.ics`, {
+      user: 'bob',
+      body: withPartstat(bobCopy.text, BOB, 'TENTATIVE'),
+      headers: { 'Content-Type': 'text/calendar', 'If-Schedule-Tag-Match': tagBefore },
+      expect: 412,
+    });
 
     const bobAfter = (await copyOf(t, 'bob', 'meeting-1'))!;
     expect(partstatOf(master(bobAfter.calendar), BOB)).toBe('ACCEPTED');

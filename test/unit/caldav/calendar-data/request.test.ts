@@ -24,14 +24,15 @@ describe('RFC 4791 §9.6 calendar-data attributes', () => {
     expect(isWholeObject(parse(''))).toBe(true);
   });
 
-  it('accepts application/calendar+json (RFC 7265) and media type parameters', () => {
+  it('accepts application/calendar+json (RFC 7265), application/calendar+xml (RFC 6321) and media type parameters', () => {
     expect(parse('', 'content-type="application/calendar+json"').mediaType).toBe('application/calendar+json');
     expect(parse('', 'content-type="text/calendar; charset=utf-8" version="2.0"').mediaType).toBe('text/calendar');
     expect(isWholeObject(parse('', 'content-type="application/calendar+json"'))).toBe(false);
+    expect(parse('', 'content-type="application/calendar+xml"').mediaType).toBe('application/calendar+xml');
   });
 
   it.each([
-    ['content-type="application/calendar+xml"'],
+    ['content-type="application/json"'],
     ['content-type="text/plain"'],
     ['version="1.0"'],
   ])('refuses %s with the supported-calendar-data precondition', (attrs) => {

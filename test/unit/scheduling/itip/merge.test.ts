@@ -30,6 +30,48 @@ describe('applyRequest', () => {
     expect(applyRequest(mine, requestFor(calendar(vevent(['SEQUENCE:4']))), { recipient: BOB, apple: false })).toBeNull();
   });
 
+  it('an instance the attendee excluded, and declined, stays excluded when an update brings it back declined; asked again, it returns', () => {
+    const WEEKLY = 'RRULE:FREQ=WEEKLY;COUNT=4';
+    const mine = calendar(vevent([WEEKLY, 'EXDATE:20300117T100000Z']));
+    const declinedThere = [`ATTENDEE;PARTSTAT=ACCEPTED:${ALICE}`, `ATTENDEE;PARTSTAT=DECLINED:${BOB}`, `ATTENDEE:${CAROL}`];
+    const update = requestFor(calendar(vevent([WEEKLY, 'SUMMARY:Meet (agenda)']), vevent([], { rid: '20300117T100000Z', attendees: declinedThere })));
+    const copy = applyRequest(mine, update, { recipient: BOB, apple: false })!;
+    const kept = componentsByKey(copy);
+    expect([...kept.keys()]).toEqual(['master']);
+    expect(kept.get('master')!.getFirstPropertyValue('exdate')!.toString()).toBe('2030-01-17T10:00:00Z');
+
+    const askedAgain = requestFor(calendar(vevent([WEEKLY]), vevent([], { rid: '20300117T100000Z', start: '20300117T150000Z' })));
+    const back = componentsByKey(applyRequest(mine, askedAgain, { recipient: BOB, apple: false })!);
+    expect([...back.keys()].sort()).toEqual(['20300117T100000Z', 'master']);
+    expect(back.get('master')!.getFirstPropertyValue('exdate')).toBeNull();
+  });
+
+  it('RFC 5546 §3.2.2 a REQUEST carrying only an instance updates that instance and keeps the rest of the copy', () => {
+    const WEEKLY = 'RRULE:FREQ=WEEKLY;COUNT=4';
+    const mine = calendar(vevent([WEEKLY, 'EXDATE:20300124T100000Z', ...ALARM]));
+    const before = calendar(vevent([WEEKLY]));
+    const after = calendar(vevent([WEEKLY]), vevent([], { rid: '20300124T100000Z', start: '20300124T150000Z' }));
+    const message = organizerMessages(organizerChange(before, after)).find((m) => m.recipient === BOB)!.calendar;
+    expect([...componentsByKey(message).keys()]).toEqual(['20300124T100000Z']);
+    const copy = componentsByKey(applyRequest(mine, message, { recipient: BOB, apple: false })!);
+    expect([...copy.keys()].sort()).toEqual(['20300124T100000Z', 'master']);
+    expect(copy.get('master')!.getFirstPropertyValue('rrule')!.toString()).toBe('FREQ=WEEKLY;COUNT=4');
+    expect(copy.get('master')!.getFirstPropertyValue('exdate')).toBeNull();
+    expect(copy.get('master')!.getFirstSubcomponent('valarm')).not.toBeNull();
+    expect(copy.get('20300124T100000Z')!.getFirstPropertyValue('dtstart')!.toString()).toBe('2030-01-24T15:00:00Z');
+  });
+
+  it('a new copy for an attendee who had deleted theirs leaves out the instances they declined', () => {
+    const WEEKLY = 'RRULE:FREQ=WEEKLY;COUNT=4';
+    const declinedThere = [`ATTENDEE;PARTSTAT=ACCEPTED:${ALICE}`, `ATTENDEE;PARTSTAT=DECLINED:${BOB}`, `ATTENDEE:${CAROL}`];
+    const message = requestFor(calendar(vevent([WEEKLY]), vevent([], { rid: '20300117T100000Z', attendees: declinedThere })));
+    const copy = componentsByKey(applyRequest(null, message, { recipient: BOB, apple: false })!);
+    expect([...copy.keys()]).toEqual(['master']);
+    expect(copy.get('master')!.getFirstPropertyValue('exdate')!.toString()).toBe('2030-01-17T10:00:00Z');
+    // Carol, who did not decline it, gets the instance.
+    expect(componentsByKey(applyRequest(null, requestFor(calendar(vevent([WEEKLY]), vevent([], { rid: '20300117T100000Z', attendees: declinedThere })), CAROL), { recipient: CAROL, apple: false })!).size).toBe(2);
+  });
+
   it('Cyrus caldav_allowscheduling=apple: an unanswered invitation is transparent', () => {
     const copy = applyRequest(null, requestFor(calendar(vevent([]))), { recipient: BOB, apple: true })!;
     expect(copy.getFirstSubcomponent('vevent')!.getFirstPropertyValue('transp')).toBe('TRANSPARENT');
@@ -47,7 +89,7 @@ describe('applyCancel', () => {
   it('RFC 5546 §3.2.5 cancelling one instance excludes it from the master', () => {
     const mine = calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3']));
     const after = calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3', 'EXDATE:20300111T100000Z']));
-    const cancel = organizerMessages(organizerChange(mine, after)).find((m) => m.recipient === BOB)!.calendar;
+    const cancel = organizerMessages(organizerChange(mine, after)).find((m) => m.recipient === BOB && m.method === 'CANCEL')!.calendar;
     const result = applyCancel(mine, cancel);
     const master = result.getFirstSubcomponent('vevent')!;
     expect(master.getFirstPropertyValue('status')).toBeNull();

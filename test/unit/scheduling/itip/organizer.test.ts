@@ -46,29 +46,54 @@ group('organizerMessages', () => {
     expect(messages[0]!.calendar.getFirstPropertyValue('method')).toBe('CANCEL');
   });
 
-  it('RFC 6638 §3.2.1.2 an overridden instance is sent with the master', () => {
+  it('RFC 5546 §3.2.2 a newly overridden instance of an unchanged series is sent alone, as Cyrus and CalendarServer send it', () => {
     const before = calendar(vevent([WEEKLY]));
     const after = calendar(vevent([WEEKLY]), vevent([], { rid: '20300117T100000Z', start: '20300117T150000Z' }));
     expect(describe(organizerMessages(organizerChange(before, after)))).toEqual([
+      `REQUEST ${BOB} 2030-01-17T10:00:00Z`,
+      `REQUEST ${CAROL} 2030-01-17T10:00:00Z`,
+    ]);
+    // A change to the series as well sends everything.
+    const changedSeries = calendar(vevent([WEEKLY, 'LOCATION:Room 2']), vevent([], { rid: '20300117T100000Z', start: '20300117T150000Z' }));
+    expect(describe(organizerMessages(organizerChange(before, changedSeries)))).toEqual([
       `REQUEST ${BOB} master,2030-01-17T10:00:00Z`,
       `REQUEST ${CAROL} master,2030-01-17T10:00:00Z`,
     ]);
   });
 
-  it('RFC 5546 §3.2.5 an EXDATE added by the organizer cancels that instance only', () => {
+  it('RFC 5546 §3.2.5 an EXDATE added by the organizer cancels that instance and updates the series', () => {
+    // RFC 6638 §3.2.8 counts EXDATE among the properties that change the series: the attendee gets
+    // the new master (REQUEST) besides the CANCEL of the instance, as Cyrus and CalendarServer send.
     const before = calendar(vevent([WEEKLY]));
     const after = calendar(vevent([WEEKLY, 'EXDATE:20300124T100000Z']));
     expect(describe(organizerMessages(organizerChange(before, after)))).toEqual([
+      `REQUEST ${BOB} master`,
       `CANCEL ${BOB} 2030-01-24T10:00:00Z`,
+      `REQUEST ${CAROL} master`,
       `CANCEL ${CAROL} 2030-01-24T10:00:00Z`,
     ]);
+  });
+
+  it('a series moved to another start sends its exclusions in the REQUEST only, with no CANCEL for instances the attendee never had', () => {
+    const only = { attendees: [`ATTENDEE:${ALICE}`] };
+    const before = calendar(vevent([WEEKLY], { attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE:${BOB}`] }), vevent([], { rid: '20300117T100000Z', ...only }));
+    const after = calendar(vevent([WEEKLY], { start: '20300110T120000Z', attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE:${BOB}`] }), vevent([], { rid: '20300117T120000Z', ...only }));
+    const messages = organizerMessages(organizerChange(before, after));
+    expect(describe(messages)).toEqual([`REQUEST ${BOB} master`]);
+    expect(messages[0]!.calendar.getFirstSubcomponent('vevent')!.getFirstPropertyValue('exdate')!.toString()).toBe('2030-01-17T12:00:00Z');
+  });
+
+  it('RFC 5546 §3.2.5 deleting the event cancels it whole, also for an attendee invited to some instances only', () => {
+    const before = calendar(vevent([WEEKLY], { attendees: [`ATTENDEE:${ALICE}`] }), vevent([], { rid: '20300117T100000Z' }), vevent([], { rid: '20300124T100000Z' }));
+    const messages = organizerMessages(organizerChange(before, null));
+    expect(describe(messages)).toEqual([`CANCEL ${BOB} master`, `CANCEL ${CAROL} master`]);
   });
 
   it('an attendee left out of one override gets that instance cancelled and an EXDATE in their view', () => {
     const before = calendar(vevent([WEEKLY]));
     const after = calendar(vevent([WEEKLY]), vevent([], { rid: '20300117T100000Z', attendees: [`ATTENDEE:${ALICE}`, `ATTENDEE:${BOB}`] }));
     const messages = organizerMessages(organizerChange(before, after));
-    expect(describe(messages)).toEqual([`REQUEST ${BOB} master,2030-01-17T10:00:00Z`, `CANCEL ${CAROL} 2030-01-17T10:00:00Z`]);
+    expect(describe(messages)).toEqual([`REQUEST ${BOB} 2030-01-17T10:00:00Z`, `CANCEL ${CAROL} 2030-01-17T10:00:00Z`]);
     const laterForCarol = organizerMessages(organizerChange(null, after)).find((m) => m.recipient === CAROL)!;
     expect(laterForCarol.calendar.getFirstSubcomponent('vevent')!.getFirstPropertyValue('exdate')!.toString()).toBe('2030-01-17T10:00:00Z');
   });

@@ -1,0 +1,165 @@
+// WebDAV-Push end to end: a real `orrery serve` process, a client registering a Web Push
+// subscription as DAVx5 does, and a push service stand-in (an HTTP server here) that checks each
+// message as a push service and the user agent would: the VAPID JWT (signature, aud, exp, sub)
+// and the RFC 8291 encryption, decrypted with the subscription's private key. A PUT in the
+// subscribed calendar brings one message with the new sync token; answering 410 makes the server
+// drop the subscription.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStore, migrate } from '../../src/storage/index.ts';
+import { addUser } from '../../src/users.ts';
+import { findChild, parseMultistatus, parseXml, propText } from '../helpers/multistatus.ts';
+import { checkVapid, decryptPushMessage, pushRegisterBody, userAgentKeys } from '../helpers/web-push-client.ts';
+import { freePort, ROOT, startProcess, type ServerProcess } from '../support/processes.ts';
+
+const P = 'https://bitfire.at/webdav-push';
+const PASSWORD = 'alice-secret';
+const CAL = '/dav/calendars/user/alice/Default/';
+
+interface Received {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  answered: number;
+}
+
+let server: ServerProcess;
+let pushService: Server;
+let pushPort: number;
+let dir: string;
+const received: Received[] = [];
+let answer = 201;
+let wake: (() => void) | null = null;
+
+beforeAll(async () => {
+  pushPort = await freePort();
+  pushService = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks), answered: answer });
+      response.writeHead(answer).end();
+      wake?.();
+    });
+  });
+  await new Promise<void>((resolve) => pushService.listen(pushPort, '127.0.0.1', resolve));
+
+  dir = mkdtempSync(join(tmpdir(), 'orrery-push-'));
+  const db = `file:${join(dir, 'orrery.db')}`;
+  const setup = createClient({ url: db });
+  await migrate(setup);
+  await addUser(createStore(setup), 'alice', PASSWORD, 'alice@example.com', Date.now());
+  setup.close();
+  const port = await freePort();
+  server = await startProcess({
+    command: process.execPath,
+    args: [join(ROOT, 'bin/orrery.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', db],
+    cwd: ROOT,
+    // The stand-in speaks plain HTTP on loopback; real push services are https only.
+    env: { ORRERY_WEBDAV_PUSH_ALLOW_HTTP: 'on', ORRERY_WEBDAV_PUSH_DELAY: '1s', ORRERY_WEBDAV_PUSH_VAPID_SUBJECT: 'mailto:admin@example.com' },
+    baseUrl: `http://127.0.0.1:${port}/`,
+  });
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await new Promise((resolve) => pushService?.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function send(method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}) {
+  return fetch(new URL(path, server.baseUrl), {
+    method,
+    headers: { Authorization: `Basic ${btoa(`alice:${PASSWORD}`)}`, ...options.headers },
+    body: options.body ?? null,
+  });
+}
+
+/** Waits for the stand-in's next message (the server sends it about a second after the write). */
+function nextMessage(count: number): Promise<Received> {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (received.length >= count) {
+        wake = null;
+        resolve(received[count - 1]!);
+      }
+    };
+    wake = check;
+    check();
+  });
+}
+
+async function properties(): Promise<{ vapidKey: string; topic: string; syncToken: string }> {
+  const response = await send('PROPFIND', CAL, {
+    body: `<D:propfind xmlns:D="DAV:" xmlns:P="${P}"><D:prop><P:transports/><P:topic/><D:sync-token/></D:prop></D:propfind>`,
+    headers: { Depth: '0', 'Content-Type': 'application/xml' },
+  });
+  expect(response.status).toBe(207);
+  const calendar = parseMultistatus(await response.text()).get(CAL)!;
+  const webPush = findChild(calendar.props.get(`{${P}}transports`)!.element, `{${P}}web-push`)!;
+  return {
+    vapidKey: (findChild(webPush, `{${P}}vapid-public-key`)!.children[0] as string).trim(),
+    topic: propText(calendar, `{${P}}topic`)!,
+    syncToken: propText(calendar, '{DAV:}sync-token')!,
+  };
+}
+
+const event = (uid: string) =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Orrery tests//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20300101T000000Z', 'DTSTART:20300110T100000Z', 'DURATION:PT1H', 'SUMMARY:Push me', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+
+describe('WebDAV-Push against a real server and a push service stand-in', () => {
+  it('delivers a decryptable, VAPID-signed message after a PUT, and drops the subscription on 410', async () => {
+    const options = await send('OPTIONS', CAL);
+    expect(options.headers.get('DAV')).toMatch(/webdav-push/);
+    const { vapidKey } = await properties();
+    expect(Buffer.from(vapidKey, 'base64url')).toHaveLength(65);
+
+    const keys = userAgentKeys();
+    const pushResource = `http://127.0.0.1:${pushPort}/wpush/subscription-1`;
+    const registered = await send('POST', CAL, {
+      body: pushRegisterBody({ pushResource, keys, expires: new Date(Date.now() + 3 * 86_400_000).toUTCString() }),
+      headers: { 'Content-Type': 'application/xml; charset=utf-8' },
+    });
+    expect(registered.status).toBe(201);
+    const location = registered.headers.get('Location')!;
+    expect(new Date(registered.headers.get('Expires')!).getTime()).toBeGreaterThan(Date.now());
+
+    expect((await send('PUT', `${CAL}push-1.ics`, { body: event('push-1'), headers: { 'Content-Type': 'text/calendar' } })).status).toBe(201);
+    const first = await nextMessage(1);
+    const after = await properties();
+    expect(first.path).toBe('/wpush/subscription-1');
+    expect(first.headers['content-encoding']).toBe('aes128gcm');
+    expect(first.headers.topic).toBe(after.topic);
+    const claims = checkVapid(String(first.headers.authorization), vapidKey);
+    expect(claims.aud).toBe(`http://127.0.0.1:${pushPort}`);
+    expect(claims.sub).toBe('mailto:admin@example.com');
+    expect(claims.exp * 1000).toBeGreaterThan(Date.now());
+    expect(claims.exp * 1000).toBeLessThanOrEqual(Date.now() + 86_400_000);
+    const message = parseXml(decryptPushMessage(first.body, keys));
+    expect(message.name).toBe(`{${P}}push-message`);
+    expect(findChild(message, `{${P}}topic`)!.children).toEqual([after.topic]);
+    expect(findChild(findChild(message, `{${P}}content-update`)!, '{DAV:}sync-token')!.children).toEqual([after.syncToken]);
+
+    // The push service now says the subscription is gone: the server forgets it.
+    answer = 410;
+    expect((await send('PUT', `${CAL}push-2.ics`, { body: event('push-2'), headers: { 'Content-Type': 'text/calendar' } })).status).toBe(201);
+    const second = await nextMessage(2);
+    expect(second.answered).toBe(410);
+    expect(decryptPushMessage(second.body, keys)).toContain('push-message');
+    // Removal follows the 410 answer; wait for it in the database, then the registration URL is gone.
+    const db = createClient({ url: `file:${join(dir, 'orrery.db')}` });
+    try {
+      while (Number((await db.execute('SELECT count(*) AS n FROM push_subscriptions')).rows[0]!.n) > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      db.close();
+    }
+    expect((await send('DELETE', new URL(location).pathname)).status).toBe(404);
+    expect(received).toHaveLength(2);
+  });
+});
