@@ -12,7 +12,7 @@ import type { ConnectionInfo } from '../../src/http/client-address.ts';
 import { ensureBootstrapUser, UserAdminError } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
 import { nodeHttpServerOptions } from '../../src/http/connection-limits.ts';
-import { refuseRequestTarget } from '../node/request-line.ts';
+import { answerClientErrors, refuseConnect, refuseRequestTarget } from '../node/request-line.ts';
 import { loadSettings } from './settings.ts';
 import { processOutbox } from '../../src/scheduling/imip/queue.ts';
 import { processSchedulingJobs } from '../../src/scheduling/jobs.ts';
@@ -62,6 +62,10 @@ async function main(): Promise<void> {
     ) as Server;
     // node:http closes connections past this at once, before reading anything from them.
     if (limits.maxConnections > 0) s.maxConnections = limits.maxConnections;
+    // CONNECT and methods node:http's parser does not know get a 501 and a log line, as on Node.
+    const log = (line: string) => console.log(line);
+    refuseConnect(s, log);
+    answerClientErrors(s, log);
   });
   let stopping = false;
   const stop = async () => {

@@ -1,7 +1,7 @@
 // Request lines node:http accepts but the app cannot serve, answered here with a 4xx/5xx and a
 // log line instead of a 500 or a silently closed connection.
 import type { ServerType } from '@hono/node-server';
-import type { Server } from 'node:http';
+import { METHODS, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { badRequest } from '../../src/dav/errors.ts';
 import type { Logger } from '../../src/dav/context.ts';
@@ -50,7 +50,7 @@ export function answerClientErrors(server: ServerType, log: ((line: string) => v
       socket.destroy();
       return;
     }
-    if (error.code !== 'HPE_INVALID_METHOD') {
+    if (!unknownMethod(error)) {
       // node:http's own answers, and its prompt close (timeouts rely on it).
       const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large'
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout'
@@ -76,4 +76,16 @@ export function answerClientErrors(server: ServerType, log: ((line: string) => v
     // A client that never closes its side is not waited for.
     setTimeout(() => socket.destroy(), 2000).unref();
   });
+}
+
+/**
+ * Whether the parser refused the request for its method: node:http says HPE_INVALID_METHOD; Deno's
+ * node:http says only HPE_ERROR, so there the request line's first word is compared with the
+ * methods node:http knows.
+ */
+function unknownMethod(error: Error & { code?: string; rawPacket?: Buffer }): boolean {
+  if (error.code === 'HPE_INVALID_METHOD') return true;
+  if (error.code !== 'HPE_ERROR') return false;
+  const method = /^([A-Za-z-]{1,32}) \//.exec(error.rawPacket?.toString('latin1') ?? '')?.[1];
+  return method !== undefined && !METHODS.includes(method);
 }
