@@ -147,7 +147,7 @@ export const OPTIONS: Record<keyof AppConfig, OptionSpec> = {
   webdav_push_vapid_subject: { kind: 'string', default: '', description: 'Contact of this server for push services (VAPID sub claim), a mailto: or https: URL; empty: the public server URL, else mailto:postmaster@defaultdomain' },
   webdav_push_max_expiry_seconds: { kind: 'duration', default: '7d', description: 'Longest lifetime of a push subscription; clients asking for longer (or not asking) get this and must register again before it ends (option name webdav_push_max_expiry)' },
   webdav_push_delay_seconds: { kind: 'duration', default: '2s', description: 'How long push messages wait after a change, so that a burst of changes to one collection sends one message (option name webdav_push_delay)' },
-  webdav_push_allow_http: { kind: 'switch', default: 'off', description: 'Accept push resources with http:// URLs (a local push service under test); off: https:// only, as RFC 8030 requires' },
+  webdav_push_allow_http: { kind: 'switch', default: 'off', description: 'Accept push resources with http:// URLs and on loopback, private or link-local hosts (a push service on this machine or network, as under test); off: https:// only (RFC 8030) and public hosts only' },
 };
 
 /** Option names as written in files and variables, where they differ from the AppConfig key. */

@@ -7,6 +7,7 @@ import { dav } from '../dav/xml/names.ts';
 import { toBase64Url } from './base64url.ts';
 import { isValidPublicKey, subscriptionKeys } from './encryption.ts';
 import { push } from './names.ts';
+import { isInternalHost } from '../http/internal-host.ts';
 
 /** Longer push resource URLs are refused; real push services use a few hundred characters. */
 const MAX_PUSH_RESOURCE_LENGTH = 2048;
@@ -84,6 +85,9 @@ function checkPushResource(value: string, allowHttp: boolean): void {
   const schemes = allowHttp ? ['https:', 'http:'] : ['https:'];
   if (!schemes.includes(url.protocol)) throw invalidSubscription(`push-resource must be an ${allowHttp ? 'http or https' : 'https'} URL (RFC 8030 §8)`);
   if (url.username !== '' || url.password !== '') throw invalidSubscription('push-resource must not carry user name or password');
+  // webdav_push_allow_http is for a push service on the same machine or network (tests, a
+  // private deployment); otherwise the server never posts to an internal host on a client's say-so.
+  if (!allowHttp && isInternalHost(url.hostname)) throw invalidSubscription(`push-resource must not name a loopback, private or link-local host (${url.hostname})`);
 }
 
 /**
