@@ -130,7 +130,7 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
     provision: createProvisioner(deps),
     renderCollection,
     extraMethods: {
-      ACL: handleAcl,
+      ACL: (ctx) => handleAcl(ctx, services),
       DELETE: withUnsubscribe((ctx) => handleDelete(ctx, services)),
       GET: getHead,
       HEAD: getHead,

@@ -2,6 +2,7 @@
 // onto Cyrus ACL entries as Cyrus `meth_acl` maps them. Members inherit their collection's ACL,
 // so only collections take an ACL.
 import type { DavContext } from '../dav/context.ts';
+import type { DavServices } from '../dav/services.ts';
 import { badRequest, conditionError, DavError, methodNotAllowed, notFound, type Precondition } from '../dav/errors.ts';
 import { allowedMethods } from '../dav/methods/options.ts';
 import { childElements, findChild, textContent, type XmlElement } from '../dav/xml/element.ts';
@@ -14,11 +15,11 @@ import { AceRejected, aclFromAces, type Ace, type AcePrincipal } from './ace.ts'
 import { aclKind, requireAccess } from './check.ts';
 import { formatAclString, GROUP_PREFIX, type AclEntry } from './rights.ts';
 
-export async function handleAcl(ctx: DavContext): Promise<Response> {
+export async function handleAcl(ctx: DavContext, services: Pick<DavServices, 'patchFormat'>): Promise<Response> {
   const resource = ctx.resource;
   if (resource.kind === 'missing') throw notFound();
   if (resource.kind !== 'collection') {
-    throw methodNotAllowed(allowedMethods(resource), 'Only collections have an ACL; their members inherit it');
+    throw methodNotAllowed(allowedMethods(resource, services), 'Only collections have an ACL; their members inherit it');
   }
   requireAccess(ctx, resource, 'admin');
   const aces = parseAclRequest(await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'ACL body'), ctx.url);

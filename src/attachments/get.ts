@@ -49,7 +49,7 @@ export function withAttachmentDownload(next: MethodHandler): MethodHandler {
 }
 
 /** RFC 6266: `attachment`, the name as a quoted ASCII fallback and, if it needs it, as filename* in UTF-8. */
-export function contentDisposition(filename: string): string {
+function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   if (ascii === filename) return `attachment; filename="${ascii}"`;
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;

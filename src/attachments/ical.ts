@@ -62,15 +62,13 @@ export function describeAttach(property: ICAL.Property, attach: ManagedAttach): 
   property.setValue(attach.url);
 }
 
-export function newAttachProperty(attach: ManagedAttach): ICAL.Property {
-  const property = new ICAL.Property('attach');
-  describeAttach(property, attach);
-  return property;
-}
-
 /** Adds the attachment to each component; the caller chose them (all, or those `rid` names). */
 export function addAttach(components: readonly ICAL.Component[], attach: ManagedAttach): void {
-  for (const component of components) component.addProperty(newAttachProperty(attach));
+  for (const component of components) {
+    const property = new ICAL.Property('attach');
+    describeAttach(property, attach);
+    component.addProperty(property);
+  }
 }
 
 /** Removes the ATTACH with this MANAGED-ID from each component that has it; true if any had. */

@@ -159,7 +159,7 @@ function answer(action: Action, stored: Response, created: AttachmentRecord | nu
 }
 
 /** Content-Disposition: attachment; filename=… (RFC 6266, with filename* for non-ASCII names). */
-export function filenameOf(request: Request): string {
+function filenameOf(request: Request): string {
   const header = request.headers.get('content-disposition') ?? '';
   const extended = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(header);
   if (extended) {

@@ -9,7 +9,7 @@ import { toHex } from '../http/digest.ts';
 import type { BlobUpload } from '../storage/index.ts';
 
 /** Rows of the chunk table: small enough for every backend (D1 caps a row near 2 MB), large enough to keep the row count low. */
-export const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Chunks written per transaction: 2 MiB held per upload at most, and a commit per 2 MiB rather than

@@ -4,6 +4,7 @@
 import type { AppConfig } from '../config.ts';
 import { decodePath, encodePath } from '../dav/path.ts';
 import { calendarHomePath } from '../dav/urls.ts';
+import { toHex } from '../http/digest.ts';
 import { linkTo, publicOrigin } from '../http/public-url.ts';
 
 export const ATTACHMENTS_COLLECTION = 'Attachments';
@@ -38,6 +39,5 @@ export function attachmentOfUrl(config: AppConfig, value: string): { owner: stri
 
 /** A new MANAGED-ID: 128 random bits, so that an attachment's URL cannot be guessed (its collection is readable by anyone). */
 export function newManagedId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(crypto.getRandomValues(new Uint8Array(16)));
 }

@@ -2,6 +2,8 @@
 // (RFC 7265) or xCal (RFC 6321), as Cyrus 3.6 negotiates it: request bodies by Content-Type,
 // responses by Accept (RFC 9110 §12.5.1). CALDAV:supported-calendar-data lists the same types.
 import { conditionError, DavError } from '../dav/errors.ts';
+import { el, type XmlElement } from '../dav/xml/element.ts';
+import { caldav } from '../dav/xml/names.ts';
 import { negotiateMediaType } from '../http/accept.ts';
 import { CALENDAR_MEDIA_TYPES, calendarMediaType, toICalendarText, type CalendarMediaType } from '../ical/formats.ts';
 import { InvalidICalendarError } from '../ical/parse.ts';
@@ -54,6 +56,11 @@ export function parseCalendarBody(bytes: Uint8Array, contentType: string | null)
 export function isConvertedBody(contentType: string | null): boolean {
   const mediaType = calendarMediaType(contentType);
   return mediaType !== null && mediaType !== 'text/calendar';
+}
+
+/** The CALDAV:calendar-data elements of supported-calendar-data (RFC 4791 §5.2.4): every form above. */
+export function supportedCalendarData(): XmlElement[] {
+  return CALENDAR_MEDIA_TYPES.map((type) => el(caldav('calendar-data'), null, { 'content-type': type, version: '2.0' }));
 }
 
 // --- Internal helpers ---

@@ -15,7 +15,7 @@ export const CALENDAR_CONTENT: ContentPolicy = {
     // jCal and xCal bodies are converted to the iCalendar text that is validated and stored.
     const text = parseCalendarBody(body, contentType);
     const components = await supportedComponentsOf(ctx, collection);
-    const validated = validateCalendarObject(text, 'text/calendar', components, ctx.deps.config, ctx.deps.now());
+    const validated = validateCalendarObject(text, components, ctx.deps.config, ctx.deps.now());
     // RFC 4791 §4.1 wants a VTIMEZONE for every TZID used; RFC 7809 lets a zone this server knows
     // stand in for one. A TZID that is neither names no zone at all, so its times mean nothing.
     const unknown = missingTzids(validated.text).find((tzid) => canonicalTzid(tzid) === undefined);

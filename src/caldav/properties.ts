@@ -13,7 +13,7 @@ import { componentSetElement, componentsFromElement, SUPPORTED_COMPONENT_SET } f
 import { canonicalTzid, vtimezoneText } from '../tz/catalogue.ts';
 import { propertyMediaType, timezoneCalendarProblem, timezoneValueText, tzidOfCalendarText } from './calendar-zone.ts';
 import { fromICalendarText } from '../ical/formats.ts';
-import { CALENDAR_MEDIA_TYPES } from './calendar-format.ts';
+import { CALENDAR_MEDIA_TYPES, supportedCalendarData } from './calendar-format.ts';
 import { supportedRscaleSet } from './rscale.ts';
 
 const isPrincipal = (r: DavResource): r is Extract<DavResource, { kind: 'principal' }> => r.kind === 'principal';
@@ -85,7 +85,7 @@ export function caldavProperties(config: AppConfig): PropertyDef[] {
       appliesTo: isCalendarLike,
       write: 'protected',
       // Every form PUT, GET and calendar-data in reports accept (caldav/calendar-format.ts).
-      get: () => CALENDAR_MEDIA_TYPES.map((type) => el(caldav('calendar-data'), null, { 'content-type': type, version: '2.0' })),
+      get: () => supportedCalendarData(),
     },
     { name: caldav('max-resource-size'), appliesTo: isCalendar, write: 'protected', get: () => String(config.icalendar_max_size || 10 * 1024 * 1024) },
     { name: caldav('min-date-time'), appliesTo: isCalendar, write: 'protected', get: () => dateTime(config.caldav_mindatetime) },

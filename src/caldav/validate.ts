@@ -3,7 +3,7 @@
 // DTSTART/DTEND/DURATION, component allowed in the collection, dates in range.
 import { CALENDAR_COMPONENTS, type AppConfig } from '../config.ts';
 import { conditionError } from '../dav/errors.ts';
-import { ICAL, InvalidICalendarError, parseICalendar, parseJCal } from '../ical/parse.ts';
+import { ICAL, InvalidICalendarError, parseICalendar } from '../ical/parse.ts';
 import { computeIndex } from './object-index.ts';
 import { checkRscale } from './rscale.ts';
 import { TooManyInstances } from '../ical/recurrence.ts';
@@ -22,30 +22,27 @@ export interface ValidatedObject {
 
 const VALID_COMPONENTS: ReadonlySet<string> = new Set(CALENDAR_COMPONENTS);
 
+/** `body` is iCalendar text: jCal and xCal bodies are converted before they get here (calendar-format.ts). */
 export function validateCalendarObject(
   body: string,
-  mediaType: string | null,
   supportedComponents: readonly string[],
   config: AppConfig,
   /** The time of the write (which instances of a long unbounded series the index lists). */
   nowUtcMs: number,
 ): ValidatedObject {
-  if (mediaType !== 'text/calendar' && mediaType !== 'application/calendar+json') {
-    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}supported-calendar-data' }, `Calendar objects must be sent as text/calendar, not ${mediaType ?? 'without a Content-Type'}`);
-  }
   const valueChecks = { recurrenceRules: !config.caldav_accept_invalid_rrules };
   let vcalendar: ICAL.Component;
   try {
-    vcalendar = mediaType === 'application/calendar+json' ? parseJCal(body) : parseICalendar(body);
+    vcalendar = parseICalendar(body);
   } catch (error) {
     // ical.js refuses some malformed values (BYHOUR=24, say) while parsing, with a terse message:
     // the value checks name the component, property and value instead when they find the cause.
-    if (mediaType === 'text/calendar') asInvalidData(() => checkTimeValues(body, valueChecks));
+    asInvalidData(() => checkTimeValues(body, valueChecks));
     throw invalidData(error instanceof InvalidICalendarError ? error.message : 'The iCalendar data cannot be parsed');
   }
   // The shape is checked first: serialising jCal, and every later walk, recurse per nesting level.
   asInvalidData(() => checkStructure(vcalendar.jCal));
-  let text = mediaType === 'application/calendar+json' ? vcalendar.toString() : body;
+  let text = body;
   const controlProblem = controlCharacterProblem(text);
   if (controlProblem) throw invalidData(controlProblem);
   // A DTEND or DUE in the wrong value type (RFC 5545 §3.8.2.2, §3.8.2.3) has only one possible

@@ -17,12 +17,10 @@ export async function listChildCollections(ctx: DavContext, resource: DavResourc
     // Shares the home's user accepted are members of the home too, at their alias paths.
     collection.kind === 'calendar-home' && collection.owner ? store.shares.listSubscriptions(collection.owner) : [],
   ]);
-  return [...subcollections, ...subscriptions]
-    .map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c }))
-    .filter((child) => visible(ctx, child));
+  return visibleCollections(ctx, [...subcollections, ...subscriptions]);
 }
 
-/** Stored collections as members, those the request may see (sync-collection's changed member collections). */
+/** Stored collections as members, those the request may see. */
 export function visibleCollections(ctx: DavContext, collections: readonly CollectionRecord[]): DavResource[] {
   return collections.map((c): DavResource => ({ kind: 'collection', path: c.path, collection: c })).filter((child) => visible(ctx, child));
 }

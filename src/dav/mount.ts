@@ -48,7 +48,7 @@ const ANONYMOUS_READ_METHODS = new Set(['PROPFIND', 'REPORT']);
 export function createDavHandler(options: DavMountOptions): (request: Request, clientAddress?: string) => Promise<Response> {
   const { services, deps } = options;
   const handlers: Record<string, MethodHandler> = {
-    OPTIONS: (ctx) => handleOptions(ctx, acceptPatchOf(services, ctx.resource)),
+    OPTIONS: (ctx) => handleOptions(ctx, services, acceptPatchOf(services, ctx.resource)),
     GET: (ctx) => handleGetHead(ctx, options.renderCollection),
     HEAD: (ctx) => handleGetHead(ctx, options.renderCollection),
     PROPFIND: (ctx) => handlePropfind(ctx, services.properties),
@@ -89,7 +89,7 @@ export function createDavHandler(options: DavMountOptions): (request: Request, c
     if (view.hidden && !(method === 'REPORT' && view.freeBusyTarget && !request.headers.has('if'))) throw notFound();
     if (!principal && ANONYMOUS_READ_METHODS.has(method) && !hasAccess(ctx, ctx.resource, 'read')) throw options.authenticator.challenge();
     const handler = handlers[method];
-    if (!handler) throw methodNotAllowed(allowedMethods(ctx.resource), `${method} is not supported`);
+    if (!handler) throw methodNotAllowed(allowedMethods(ctx.resource, services), `${method} is not supported`);
     await checkIfHeader(ctx, view, services.visible);
     return handler(ctx);
   };

@@ -17,7 +17,7 @@ import { parseUtc } from '../ical/zones.ts';
 import type { CollectionRecord } from '../storage/index.ts';
 import { calendarUserAddresses } from '../caldav/properties.ts';
 import { negotiateMediaType } from '../http/accept.ts';
-import { CALENDAR_MEDIA_TYPES } from '../ical/formats.ts';
+import { CALENDAR_MEDIA_TYPES, calendarMediaType } from '../ical/formats.ts';
 import { computeFreeBusy, type FreeBusyRange } from './compute.ts';
 import { renderFreeBusy, type FreeBusyMediaType } from './render.ts';
 import { loadFreeBusySources, logUnreadable } from './sources.ts';
@@ -25,10 +25,10 @@ import { loadFreeBusySources, logUnreadable } from './sources.ts';
 const DAY_MS = 86_400_000;
 /** CC/S 0903 §4.3 recommends six weeks. */
 const DEFAULT_PERIOD_MS = 42 * DAY_MS;
-const FORMATS: Record<string, { type: FreeBusyMediaType; extension: string }> = {
-  'text/calendar': { type: 'text/calendar', extension: 'ifb' },
-  'application/calendar+json': { type: 'application/calendar+json', extension: 'jfb' },
-  'application/calendar+xml': { type: 'application/calendar+xml', extension: 'xfb' },
+const EXTENSIONS: Record<FreeBusyMediaType, string> = {
+  'text/calendar': 'ifb',
+  'application/calendar+json': 'jfb',
+  'application/calendar+xml': 'xfb',
 };
 
 export function createFreeBusyApp(deps: AppDeps, authenticator: Authenticator): Hono {
@@ -72,10 +72,9 @@ export function parseFreeBusyQuery(params: URLSearchParams, nowMs: number, accep
   if (endUtcMs <= startUtcMs) return 'The end of the range must be after its start';
   // format= names the type (Cyrus); without it the Accept header chooses (RFC 9110 §12.5.1).
   const formatParam = params.get('format');
-  const chosen = formatParam !== null ? formatParam.split(';')[0]!.trim().toLowerCase() : negotiateMediaType(accept, CALENDAR_MEDIA_TYPES, { version: '2.0' });
-  const format = chosen === null ? undefined : FORMATS[chosen];
+  const format = formatParam !== null ? calendarMediaType(formatParam) : negotiateMediaType(accept, CALENDAR_MEDIA_TYPES, { version: '2.0' });
   if (!format) return 406;
-  return { range: { startUtcMs, endUtcMs }, format: format.type, extension: format.extension };
+  return { range: { startUtcMs, endUtcMs }, format, extension: EXTENSIONS[format] };
 }
 
 // --- Internal helpers ---

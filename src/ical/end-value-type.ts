@@ -4,6 +4,7 @@
 // rewritten in DTSTART's type: a DATE end becomes midnight of that day in DTSTART's zone, a
 // DATE-TIME end becomes its own local date. Only that content line changes; every other line,
 // parameter and fold stays as the client wrote it.
+import { foldLine } from '../tz/ical-text.ts';
 import { enumParam, parseContentLine, type ContentLine } from './content-lines.ts';
 
 /** The text with each mismatched DTEND/DUE rewritten; the same string when nothing needed it. */
@@ -33,7 +34,7 @@ export function alignEndValueTypes(text: string): string {
   if (edits.length === 0) return text;
   const newline = text.includes('\r\n') ? '\r\n' : '\n';
   let out = text;
-  for (const edit of edits.reverse()) out = out.slice(0, edit.start) + fold(edit.text, newline) + out.slice(edit.end);
+  for (const edit of edits.reverse()) out = out.slice(0, edit.start) + foldLine(edit.text).replace(/\r\n/g, newline) + out.slice(edit.end);
   return out;
 }
 
@@ -106,16 +107,4 @@ function logicalLines(text: string): LogicalLine[] {
     position = found.index + found[0].length;
   }
   return lines;
-}
-
-/**
- * RFC 5545 §3.1: lines SHOULD NOT be longer than 75 octets. Folded by code points (never inside a
- * surrogate pair), so a line with non-ASCII text may still run a little longer, which readers accept.
- */
-function fold(line: string, newline: string): string {
-  const chars = Array.from(line);
-  if (chars.length <= 75) return line;
-  const parts = [chars.slice(0, 75).join('')];
-  for (let i = 75; i < chars.length; i += 74) parts.push(` ${chars.slice(i, i + 74).join('')}`);
-  return parts.join(newline);
 }

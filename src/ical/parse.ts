@@ -25,18 +25,3 @@ export function parseICalendar(text: string): ICAL.Component {
   return root;
 }
 
-/** Parses jCal (RFC 7265) into a component. */
-export function parseJCal(text: string): ICAL.Component {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidICalendarError(`The jCal data is not valid JSON: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(json) || json[0] !== 'vcalendar') throw new InvalidICalendarError('jCal data must be a vcalendar array');
-  try {
-    return new ICAL.Component(json as unknown[]);
-  } catch (error) {
-    throw new InvalidICalendarError(`The jCal data is malformed: ${(error as Error).message}`);
-  }
-}

@@ -1,9 +1,14 @@
 // xCal (RFC 6321) ↔ jCal (RFC 7265). ical.js reads and writes iCalendar text and jCal but has no
 // xCal; jCal was designed as xCal's JSON twin (RFC 7265 §1), so each side maps onto the other
 // element for element: components, properties, parameters and typed values (RFC 6321 §3.4–§3.6).
-// XML is built from and read into structures with fast-xml-parser; no DOCTYPE, so no entity is
-// ever declared or expanded.
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+// XML is built with fast-xml-parser and read with the request-body parser (dav/xml/parse.ts), which
+// refuses a DOCTYPE, so no entity is ever declared or expanded.
+import { XMLBuilder } from 'fast-xml-parser';
+import { DavError } from '../dav/errors.ts';
+import type { XmlElement } from '../dav/xml/element.ts';
+import { splitClark } from '../dav/xml/names.ts';
+import { parseXml } from '../dav/xml/parse.ts';
+import { escapeText } from '../dav/xml/serialize.ts';
 import { InvalidICalendarError } from './parse.ts';
 
 export const XCAL_NS = 'urn:ietf:params:xml:ns:icalendar-2.0';
@@ -33,18 +38,17 @@ export function xcalPropertiesFragment(properties: JCalProperty[]): string {
 
 /** The single vcalendar of an xCal document; anything else is an InvalidICalendarError. */
 export function xcalToJcal(xml: string): JCalComponent {
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new InvalidICalendarError('xCal data must not contain a document type declaration');
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) throw new InvalidICalendarError(`The xCal data is not well-formed XML (line ${validation.err.line}): ${validation.err.msg}`);
-  let nodes: RawNode[];
+  let root: XmlElement;
   try {
-    nodes = PARSER.parse(xml) as RawNode[];
+    // No element limit: the body is already bounded (max-resource-size; a bulk import's allowance).
+    root = parseXml(xml, { maxElements: Number.POSITIVE_INFINITY });
   } catch (error) {
-    throw new InvalidICalendarError(`The xCal data cannot be parsed: ${(error as Error).message}`);
+    if (error instanceof DavError) throw new InvalidICalendarError(`The xCal data cannot be read: ${error.message}`);
+    throw error;
   }
-  const roots = nodes.map((node) => resolve(node, ROOT_SCOPE)).filter((node): node is XNode => node !== null);
-  if (roots.length !== 1 || !isXcal(roots[0]!, 'icalendar')) throw new InvalidICalendarError(`xCal data must have one <icalendar> root element in the ${XCAL_NS} namespace`);
-  const calendars = xcalChildren(roots[0]!);
+  const calendar = toXNode(root);
+  if (!isXcal(calendar, 'icalendar')) throw new InvalidICalendarError(`xCal data must have one <icalendar> root element in the ${XCAL_NS} namespace`);
+  const calendars = xcalChildren(calendar);
   if (calendars.length !== 1 || calendars[0]!.local !== 'vcalendar') throw new InvalidICalendarError('xCal data must hold exactly one <vcalendar>');
   return readComponent(calendars[0]!);
 }
@@ -67,34 +71,9 @@ const PARAMETER_TYPES: Record<string, string> = {
   'sent-by': 'cal-address',
 };
 
-/**
- * Deepest XML nesting read. A VALARM in a VEVENT is 11 levels down (icalendar, vcalendar,
- * components, vevent, components, valarm, properties, property, parameters, parameter, value);
- * the walk recurses per level, and the stored object's nesting is bounded again after parsing.
- */
-const MAX_DEPTH = 128;
-
 type BuildNode = Record<string, unknown>;
 
 const BUILDER = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false, processEntities: false });
-
-const PARSER = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  removeNSPrefix: false,
-  // Values stay text: <integer>007</integer> and <text>0012</text> are converted here, by type.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  processEntities: true,
-  // Decodes character references (&#13;) as well as the five XML entities.
-  htmlEntities: true,
-  maxNestedTags: MAX_DEPTH,
-  jPath: false,
-});
 
 function componentNode([name, properties, components]: JCalComponent): BuildNode {
   const children: BuildNode[] = [];
@@ -151,54 +130,17 @@ function textNode(name: string, text: string): BuildNode {
   return node(name, text === '' ? [] : [{ '#text': escapeText(text) }]);
 }
 
-/**
- * XML 1.0 text escaping. A carriage return is written as a reference, which parsers keep (a
- * literal one becomes a line feed, XML 1.0 §2.11). Characters XML 1.0 cannot carry at all are
- * dropped; iCalendar data with them is refused on the way in, so stored data has none.
- */
-function escapeText(text: string): string {
-  return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\r/g, '&#13;');
-}
-
 // Reading: namespace-resolved nodes first, then the iCalendar structure.
 
-type RawNode = Record<string, unknown>;
-
 interface XNode {
-  namespace: string | undefined;
+  namespace: string;
   local: string;
   children: (XNode | string)[];
 }
 
-type Scope = ReadonlyMap<string, string>;
-const ROOT_SCOPE: Scope = new Map();
-
-function resolve(raw: RawNode, parentScope: Scope, depth = 0): XNode | string | null {
-  if (typeof raw['#text'] === 'string') return raw['#text'];
-  const tag = Object.keys(raw).find((key) => key !== ':@' && key !== '#text' && key !== '#comment');
-  if (tag === undefined) return null;
-  if (depth > MAX_DEPTH) throw new InvalidICalendarError(`xCal data nests more than ${MAX_DEPTH} levels deep`);
-  const attributes = (raw[':@'] ?? {}) as Record<string, string>;
-  let scope = parentScope;
-  for (const [key, value] of Object.entries(attributes)) {
-    if (key === 'xmlns' || key.startsWith('xmlns:')) {
-      if (scope === parentScope) scope = new Map(parentScope);
-      (scope as Map<string, string>).set(key === 'xmlns' ? '' : key.slice(6), value);
-    }
-  }
-  const colon = tag.indexOf(':');
-  const prefix = colon < 0 ? '' : tag.slice(0, colon);
-  const children: (XNode | string)[] = [];
-  for (const child of (raw[tag] ?? []) as RawNode[]) {
-    const resolved = resolve(child, scope, depth + 1);
-    if (resolved !== null) children.push(resolved);
-  }
-  return { namespace: scope.get(prefix), local: tag.slice(colon + 1), children };
+function toXNode(element: XmlElement): XNode {
+  const { namespace, local } = splitClark(element.name);
+  return { namespace, local, children: element.children.map((child) => (typeof child === 'string' ? child : toXNode(child))) };
 }
 
 function isXcal(element: XNode, local?: string): boolean {

@@ -140,6 +140,11 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
+/** The base64 body of a PEM block (or of bare base64), with the escaped newlines of a one-line option value dropped. */
+export function pemBody(text: string): string {
+  return text.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\\n/g, '').replace(/\s+/g, '');
+}
+
 // --- Internal helpers ---
 
 /** The simple body canonicalization: trailing empty lines dropped, one CRLF at the end. */
@@ -162,8 +167,4 @@ function signedData(headers: Headers, names: readonly string[], signatureValue: 
 
 function relaxed(value: string): string {
   return value.split(/\s+/).filter((w) => w !== '').join(' ').replace(/ ?, ?/g, ',');
-}
-
-function pemBody(text: string): string {
-  return text.replace(/-----(BEGIN|END) [A-Z ]+-----/g, '').replace(/\\n/g, '').replace(/\s+/g, '');
 }

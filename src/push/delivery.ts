@@ -9,7 +9,6 @@ import type { AppDeps } from '../dav/context.ts';
 import type { PushDeliveryRecord } from '../storage/index.ts';
 import { encryptPushMessage, subscriptionKeys } from './encryption.ts';
 import { pushMessageXml, type PushNews } from './message.ts';
-import { pushTopic } from './topic.ts';
 import { vapidAuthorization, vapidKeys, vapidSubject } from './vapid.ts';
 
 /** How long a run holds a delivery while sending it; another instance may take it over afterwards. */
@@ -86,7 +85,7 @@ async function send(deps: AppDeps, delivery: PushDeliveryRecord, now: number, do
   if (!keys) return { kind: 'gone', reason: 'the stored subscription keys are unusable' };
   let news: PushNews;
   if (subscription.collectionId < 0) {
-    // The collection was removed: its topic, and a content-update with no sync token to offer.
+    // The collection was removed: a content-update with no sync token to offer.
     news = { topic: subscription.topic, syncToken: null, contentUpdate: true, propertyUpdate: false };
   } else {
     const collection = await deps.store.collections.getById(subscription.collectionId);
@@ -96,8 +95,8 @@ async function send(deps: AppDeps, delivery: PushDeliveryRecord, now: number, do
     if (!isOperationAllowed('read', aclKind(collection.kind), rightsOfUser(collection, owner, deps.config))) {
       return { kind: 'gone', reason: 'its owner may no longer read the collection' };
     }
-    const topic = await pushTopic(collection);
-    news = { topic, syncToken: delivery.contentUpdate ? syncToken(collection) : null, contentUpdate: delivery.contentUpdate, propertyUpdate: delivery.propertyUpdate };
+    // The topic stored at registration: the collection's sync id, which it is derived from, never changes.
+    news = { topic: subscription.topic, syncToken: delivery.contentUpdate ? syncToken(collection) : null, contentUpdate: delivery.contentUpdate, propertyUpdate: delivery.propertyUpdate };
   }
   const xml = pushMessageXml(news);
   let body: Uint8Array<ArrayBuffer>;

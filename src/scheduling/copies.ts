@@ -65,7 +65,7 @@ export async function writeCopy(store: Store, config: AppConfig, write: CopyWrit
 /** The stored form of a copy, for writing it in a batch with other resources. */
 export async function copyPut(config: AppConfig, write: CopyWrite, now: number): Promise<ResourcePut> {
   const full = write.calendar.toString();
-  const validated = validateCalendarObject(full, 'text/calendar', CALENDAR_COMPONENTS, config, now);
+  const validated = validateCalendarObject(full, CALENDAR_COMPONENTS, config, now);
   const stripped = config.httpmodules.has('tzdist') ? stripKnownTimezones(validated.vcalendar) : null;
   const data = stripped ? stripped.toString() : full;
   return {

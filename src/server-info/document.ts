@@ -9,7 +9,7 @@ import { el, type XmlElement } from '../dav/xml/element.ts';
 import { caldav, calserver, dav } from '../dav/xml/names.ts';
 import { toXml } from '../dav/xml/serialize.ts';
 import { sha256, toHex } from '../http/digest.ts';
-import { CALENDAR_MEDIA_TYPES } from '../ical/formats.ts';
+import { supportedCalendarData } from '../caldav/calendar-format.ts';
 
 export const SERVER_INFO_MEDIA_TYPE = 'application/server-info+xml';
 
@@ -52,7 +52,7 @@ function serverInfoContent(config: AppConfig): XmlElement[] {
     const features = classes.filter(isCalendarClass).map((name) => el(name === 'calendarserver-sharing' ? calserver(name) : caldav(name)));
     // The forms calendar data is read and written in (jCal and xCal beside iCalendar), as the
     // CALDAV:supported-calendar-data property of every calendar lists them.
-    features.push(el(caldav('supported-calendar-data'), CALENDAR_MEDIA_TYPES.map((type) => el(caldav('calendar-data'), null, { 'content-type': type, version: '2.0' }))));
+    features.push(el(caldav('supported-calendar-data'), supportedCalendarData()));
     applications.push(application('caldav', features));
   }
   if (config.httpmodules.has('tzdist')) applications.push(application('timezone', [])); // RFC 7808

@@ -126,12 +126,6 @@ export class AttachmentRepo {
     });
   }
 
-  /** The managed ids an object references. */
-  async referencedBy(collectionId: number, name: string): Promise<string[]> {
-    const rows = await queryRows(this.db, 'SELECT managed_id FROM attachment_refs WHERE collection_id = ? AND name = ? ORDER BY managed_id', [collectionId, name]);
-    return rows.map((row) => String(row.managed_id));
-  }
-
   /** How many objects reference an attachment. */
   async referenceCount(managedId: string): Promise<number> {
     const row = await queryRow(this.db, 'SELECT count(*) AS n FROM attachment_refs WHERE managed_id = ?', [managedId]);

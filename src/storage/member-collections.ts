@@ -29,6 +29,14 @@ export function memberChangedStatements(where: string, args: InArgs, now: number
   ];
 }
 
+/** A new modseq for the collection, which is also a change of it as a member of its parent. */
+export function collectionChangedStatements(collectionId: number, now: number): InStatement[] {
+  return [
+    { sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [now, collectionId] },
+    ...memberChangedStatements('c.id = ?', [collectionId], now),
+  ];
+}
+
 /** Statements recording, in its parent, that the collection at `path` is gone (deleted or moved away). */
 export function memberRemovedStatements(path: string, now: number): InStatement[] {
   const parent = parentPathOf(path);

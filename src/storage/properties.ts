@@ -1,6 +1,6 @@
 // Dead properties (RFC 4918 §4): stored per path as serialized XML values, keyed by Clark name.
 import { guard, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
-import { memberChangedStatements } from './member-collections.ts';
+import { collectionChangedStatements } from './member-collections.ts';
 
 export class PropertyRepo {
   constructor(private readonly db: DbClient) {}
@@ -40,10 +40,8 @@ export class PropertyRepo {
       statements.push({ sql: 'INSERT OR REPLACE INTO properties (path, name, value) VALUES (?, ?, ?)', args: [path, name, value] });
     }
     if (options.bumpCollectionId !== undefined) {
-      const now = options.now ?? Date.now();
-      statements.push({ sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [now, options.bumpCollectionId] });
       // A collection's properties are part of it as a member of its parent (a calendar in its home).
-      statements.push(...memberChangedStatements('c.id = ?', [options.bumpCollectionId], now));
+      statements.push(...collectionChangedStatements(options.bumpCollectionId, options.now ?? Date.now()));
     }
     if (statements.length > 0) await writeBatch(this.db, statements);
   }

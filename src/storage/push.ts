@@ -78,10 +78,6 @@ export class PushRepo {
     return row ? toSubscription(row) : undefined;
   }
 
-  async listForCollection(collectionId: number): Promise<PushSubscriptionRecord[]> {
-    return (await queryRows(this.db, 'SELECT * FROM push_subscriptions WHERE collection_id = ? ORDER BY created_at', [collectionId])).map(toSubscription);
-  }
-
   /** Removes a subscription and what was waiting for it; false when there was none. */
   async remove(id: string): Promise<boolean> {
     const [, removed] = await writeBatch(this.db, [

@@ -4,7 +4,7 @@
 import { guard, queryRow, queryRows, writeBatch, type DbClient, type InStatement, type Row } from './db.ts';
 import { PreconditionFailedError, StorageConflictError, UidConflictError } from './errors.ts';
 import { copyReferencesStatement, referenceStatements } from './attachments.ts';
-import { memberChangedStatements } from './member-collections.ts';
+import { collectionChangedStatements } from './member-collections.ts';
 import { schedulingEffectStatements } from './scheduling-jobs.ts';
 import { busyInstancesSql, busyOf, clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
 import {
@@ -187,7 +187,7 @@ export class ResourceRepo {
 
   /** Creates or replaces a resource, atomically checking `expect` and the collection-wide UID rule. */
   async put(collection: CollectionRecord, name: string, write: ResourceWrite, expect: WriteExpectation, now: number): Promise<ResourceMeta> {
-    const statements: InStatement[] = [expectationGuard(collection.id, name, expect), ...bumpStatements(collection.id, now)];
+    const statements: InStatement[] = [expectationGuard(collection.id, name, expect), ...collectionChangedStatements(collection.id, now)];
     const upsertAt = statements.push(upsertStatement(collection.id, name, write, now, true)) - 1;
     statements.push(...attachmentReferenceStatements(collection.id, name, write));
     // An index without timeIndex rewrites an object whose instances have not changed.
@@ -252,7 +252,7 @@ export class ResourceRepo {
   async putAll(puts: readonly ResourcePut[], effects: SchedulingEffects, now: number): Promise<void> {
     const statements: InStatement[] = [];
     for (const { collection, name, write, expect } of puts) {
-      statements.push(expectationGuard(collection.id, name, expect), ...bumpStatements(collection.id, now), upsertStatement(collection.id, name, write, now));
+      statements.push(expectationGuard(collection.id, name, expect), ...collectionChangedStatements(collection.id, now), upsertStatement(collection.id, name, write, now));
       statements.push(...attachmentReferenceStatements(collection.id, name, write));
       if (!write.index || write.index.timeIndex) statements.push(...replaceSpansStatements(collection.id, name, write.index?.timeIndex ?? null));
       statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [collection.id, name] });
@@ -297,7 +297,7 @@ export class ResourceRepo {
       statements.push(...removalStatements(source.collection.id, source.name, now));
       statements.push({ sql: 'DELETE FROM locks WHERE path = ?', args: [sourcePath] });
     }
-    statements.push(...bumpStatements(target.collection.id, now));
+    statements.push(...collectionChangedStatements(target.collection.id, now));
     statements.push(upsertStatement(target.collection.id, target.name, write, now));
     statements.push(...replaceSpansStatements(target.collection.id, target.name, index?.timeIndex ?? null));
     statements.push({ sql: 'DELETE FROM tombstones WHERE collection_id = ? AND name = ?', args: [target.collection.id, target.name] });
@@ -347,17 +347,9 @@ function expectationGuard(collectionId: number, name: string, expect: WriteExpec
   return guard('(SELECT etag FROM resources WHERE collection_id = ? AND name = ?) = ?', [collectionId, name, expect.etag]);
 }
 
-/** A new modseq for the collection, which is also a change of it as a member of its parent. */
-function bumpStatements(collectionId: number, now: number): InStatement[] {
-  return [
-    { sql: 'UPDATE collections SET modseq = modseq + 1, modified_at = ? WHERE id = ?', args: [now, collectionId] },
-    ...memberChangedStatements('c.id = ?', [collectionId], now),
-  ];
-}
-
 function removalStatements(collectionId: number, name: string, now: number): InStatement[] {
   return [
-    ...bumpStatements(collectionId, now),
+    ...collectionChangedStatements(collectionId, now),
     clearSpansStatement(collectionId, name),
     { sql: 'DELETE FROM resources WHERE collection_id = ? AND name = ?', args: [collectionId, name] },
     {

@@ -1,5 +1,6 @@
 // Media types a TZDist get can return (RFC 7808 §5.3, RFC 8536 §7) and their selection from the
 // `format` query parameter (a Cyrus extension) or the Accept header (RFC 9110 §12.5.1).
+import { negotiateMediaType } from '../http/accept.ts';
 import { TzdistError } from './problem.ts';
 
 export const ZONE_FORMATS = [
@@ -30,32 +31,9 @@ export function negotiateZoneFormat(url: URL, accept: string | null): ZoneFormat
     if (!format) throw new TzdistError('invalid-format', `unsupported format "${formats[0]}"`);
     return format;
   }
-  if (accept === null || accept.trim() === '') return 'text/calendar';
-
-  const ranges = accept.split(',').map((range) => {
-    const [typePart = '', ...parameters] = range.split(';');
-    const qParameter = parameters.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('q='));
-    return { type: mediaType(typePart), quality: qParameter ? Number(qParameter.slice(2)) : 1 };
-  });
-  // "text/calendar;q=0, */*" refuses text/calendar even though the wildcard would cover it.
-  const refused = new Set(ranges.filter((r) => !(r.quality > 0)).map((r) => r.type));
-  let best: { format: ZoneFormat; quality: number; specificity: number; order: number } | undefined;
-  for (const { type, quality } of ranges) {
-    if (!(quality > 0)) continue;
-    ZONE_FORMATS.forEach((format, order) => {
-      if (refused.has(format)) return;
-      const specificity = type === format ? 2 : type === '*/*' || type === `${format.split('/')[0]}/*` ? 1 : 0;
-      if (specificity === 0) return;
-      // Higher q wins, then an exact type over a wildcard, then our order of preference.
-      const better =
-        !best ||
-        quality > best.quality ||
-        (quality === best.quality && (specificity > best.specificity || (specificity === best.specificity && order < best.order)));
-      if (better) best = { format, quality, specificity, order };
-    });
-  }
-  if (!best) throw new TzdistError('invalid-format', `none of "${accept}" is available`);
-  return best.format;
+  const format = negotiateMediaType(accept, ZONE_FORMATS, { version: '2.0' });
+  if (!format) throw new TzdistError('invalid-format', `none of "${accept}" is available`);
+  return format;
 }
 
 function mediaType(text: string): string {

@@ -2,39 +2,19 @@
 // and replies are refused (RFC 5546 §3.2, RFC 6638 §4); password guessing is throttled per user
 // name and per client address while users already signed in keep working; what she may not read
 // answers the same whether it exists or not; and a forged Host header never makes it into links.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, migrate } from '../../src/storage/index.ts';
-import { addUser } from '../../src/users.ts';
 import { parseMultistatus } from '../helpers/multistatus.ts';
-import { freePort, ROOT, startProcess, type ServerProcess } from '../support/processes.ts';
+import { startOrreryServe } from '../support/orrery-serve.ts';
+import type { ServerProcess } from '../support/processes.ts';
 
 const PASSWORDS: Record<string, string> = { alice: 'alice-secret', bob: 'bob-secret', mallory: 'mallory-secret' };
 const address = (user: string) => `mailto:${user}@example.com`;
 const calendar = (user: string) => `/dav/calendars/user/${user}/Default/`;
-const dirs: string[] = [];
 const servers: ServerProcess[] = [];
 
 async function startOrrery(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'orrery-hostile-'));
-  dirs.push(dir);
-  const db = `file:${join(dir, 'orrery.db')}`;
-  const setup = createClient({ url: db });
-  await migrate(setup);
-  for (const [name, password] of Object.entries(PASSWORDS)) await addUser(createStore(setup), name, password, `${name}@example.com`, Date.now());
-  setup.close();
-  const port = await freePort();
-  const server = await startProcess({
-    command: process.execPath,
-    args: [join(ROOT, 'bin/orrery.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', db],
-    cwd: ROOT,
-    env,
-    baseUrl: `http://127.0.0.1:${port}/`,
-  });
+  const server = await startOrreryServe(PASSWORDS, env);
   servers.push(server);
   return server;
 }
@@ -81,7 +61,6 @@ async function inbox(server: ServerProcess, user: string): Promise<string[]> {
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.stop()));
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a hostile user on a real server: forged scheduling messages', () => {

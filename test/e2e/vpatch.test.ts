@@ -1,40 +1,19 @@
 // PATCH with VPATCH documents (RFC 5789, draft-daboo-icalendar-vpatch) sent with plain fetch to a
 // real `orrery serve` process: OPTIONS advertises it, a patch applies, a stale If-Match is refused,
 // and a patched meeting reaches the attendee as a PUT would.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, migrate } from '../../src/storage/index.ts';
-import { addUser } from '../../src/users.ts';
-import { freePort, ROOT, startProcess, type ServerProcess } from '../support/processes.ts';
+import { startOrreryServe, type OrreryServe } from '../support/orrery-serve.ts';
 
 const PASSWORDS: Record<string, string> = { alice: 'alice-secret', bob: 'bob-secret' };
 const OBJECT = '/dav/calendars/user/alice/Default/meet.ics';
-let server: ServerProcess;
-let dir: string;
+let server: OrreryServe;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'orrery-vpatch-'));
-  const db = `file:${join(dir, 'orrery.db')}`;
-  const setup = createClient({ url: db });
-  await migrate(setup);
-  for (const [name, password] of Object.entries(PASSWORDS)) await addUser(createStore(setup), name, password, `${name}@example.com`, Date.now());
-  setup.close();
-  const port = await freePort();
-  server = await startProcess({
-    command: process.execPath,
-    args: [join(ROOT, 'bin/orrery.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', db],
-    cwd: ROOT,
-    env: {},
-    baseUrl: `http://127.0.0.1:${port}/`,
-  });
+  server = await startOrreryServe(PASSWORDS);
 });
 
 afterAll(async () => {
   await server?.stop();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 function send(user: string, method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}) {

@@ -4,71 +4,30 @@
 // and the RFC 8291 encryption, decrypted with the subscription's private key. A PUT in the
 // subscribed calendar brings one message with the new sync token; answering 410 makes the server
 // drop the subscription.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, migrate } from '../../src/storage/index.ts';
-import { addUser } from '../../src/users.ts';
 import { findChild, parseMultistatus, parseXml, propText } from '../helpers/multistatus.ts';
 import { checkVapid, decryptPushMessage, pushRegisterBody, userAgentKeys } from '../helpers/web-push-client.ts';
-import { freePort, ROOT, startProcess, type ServerProcess } from '../support/processes.ts';
+import { startOrreryServe, type OrreryServe } from '../support/orrery-serve.ts';
+import { startPushService, type PushServiceStandIn } from '../support/push-service.ts';
 
 const P = 'https://bitfire.at/webdav-push';
 const PASSWORD = 'alice-secret';
 const CAL = '/dav/calendars/user/alice/Default/';
 
-interface Received {
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-  answered: number;
-}
-
-let server: ServerProcess;
-let pushService: Server;
-let pushPort: number;
-let dir: string;
-const received: Received[] = [];
-let answer = 201;
-let wake: (() => void) | null = null;
+let server: OrreryServe;
+let pushService: PushServiceStandIn;
 
 beforeAll(async () => {
-  pushPort = await freePort();
-  pushService = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks), answered: answer });
-      response.writeHead(answer).end();
-      wake?.();
-    });
-  });
-  await new Promise<void>((resolve) => pushService.listen(pushPort, '127.0.0.1', resolve));
+  pushService = await startPushService();
 
-  dir = mkdtempSync(join(tmpdir(), 'orrery-push-'));
-  const db = `file:${join(dir, 'orrery.db')}`;
-  const setup = createClient({ url: db });
-  await migrate(setup);
-  await addUser(createStore(setup), 'alice', PASSWORD, 'alice@example.com', Date.now());
-  setup.close();
-  const port = await freePort();
-  server = await startProcess({
-    command: process.execPath,
-    args: [join(ROOT, 'bin/orrery.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', db],
-    cwd: ROOT,
-    // The stand-in speaks plain HTTP on loopback; real push services are https only.
-    env: { ORRERY_WEBDAV_PUSH_ALLOW_HTTP: 'on', ORRERY_WEBDAV_PUSH_DELAY: '1s', ORRERY_WEBDAV_PUSH_VAPID_SUBJECT: 'mailto:admin@example.com' },
-    baseUrl: `http://127.0.0.1:${port}/`,
-  });
+  // The stand-in speaks plain HTTP on loopback; real push services are https only.
+  server = await startOrreryServe({ alice: PASSWORD }, { ORRERY_WEBDAV_PUSH_ALLOW_HTTP: 'on', ORRERY_WEBDAV_PUSH_DELAY: '1s', ORRERY_WEBDAV_PUSH_VAPID_SUBJECT: 'mailto:admin@example.com' });
 });
 
 afterAll(async () => {
   await server?.stop();
-  await new Promise((resolve) => pushService?.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
+  await pushService?.close();
 });
 
 function send(method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}) {
@@ -76,20 +35,6 @@ function send(method: string, path: string, options: { body?: string; headers?: 
     method,
     headers: { Authorization: `Basic ${btoa(`alice:${PASSWORD}`)}`, ...options.headers },
     body: options.body ?? null,
-  });
-}
-
-/** Waits for the stand-in's next message (the server sends it about a second after the write). */
-function nextMessage(count: number): Promise<Received> {
-  return new Promise((resolve) => {
-    const check = () => {
-      if (received.length >= count) {
-        wake = null;
-        resolve(received[count - 1]!);
-      }
-    };
-    wake = check;
-    check();
   });
 }
 
@@ -119,7 +64,7 @@ describe('WebDAV-Push against a real server and a push service stand-in', () => 
     expect(Buffer.from(vapidKey, 'base64url')).toHaveLength(65);
 
     const keys = userAgentKeys();
-    const pushResource = `http://127.0.0.1:${pushPort}/wpush/subscription-1`;
+    const pushResource = `${pushService.origin}/wpush/subscription-1`;
     const registered = await send('POST', CAL, {
       body: pushRegisterBody({ pushResource, keys, expires: new Date(Date.now() + 3 * 86_400_000).toUTCString() }),
       headers: { 'Content-Type': 'application/xml; charset=utf-8' },
@@ -129,13 +74,14 @@ describe('WebDAV-Push against a real server and a push service stand-in', () => 
     expect(new Date(registered.headers.get('Expires')!).getTime()).toBeGreaterThan(Date.now());
 
     expect((await send('PUT', `${CAL}push-1.ics`, { body: event('push-1'), headers: { 'Content-Type': 'text/calendar' } })).status).toBe(201);
-    const first = await nextMessage(1);
+    // The server sends it about a second after the write.
+    const first = await pushService.nextMessage(1);
     const after = await properties();
     expect(first.path).toBe('/wpush/subscription-1');
     expect(first.headers['content-encoding']).toBe('aes128gcm');
     expect(first.headers.topic).toBe(after.topic);
     const claims = checkVapid(String(first.headers.authorization), vapidKey);
-    expect(claims.aud).toBe(`http://127.0.0.1:${pushPort}`);
+    expect(claims.aud).toBe(pushService.origin);
     expect(claims.sub).toBe('mailto:admin@example.com');
     expect(claims.exp * 1000).toBeGreaterThan(Date.now());
     expect(claims.exp * 1000).toBeLessThanOrEqual(Date.now() + 86_400_000);
@@ -145,13 +91,13 @@ describe('WebDAV-Push against a real server and a push service stand-in', () => 
     expect(findChild(findChild(message, `{${P}}content-update`)!, '{DAV:}sync-token')!.children).toEqual([after.syncToken]);
 
     // The push service now says the subscription is gone: the server forgets it.
-    answer = 410;
+    pushService.answerWith(410);
     expect((await send('PUT', `${CAL}push-2.ics`, { body: event('push-2'), headers: { 'Content-Type': 'text/calendar' } })).status).toBe(201);
-    const second = await nextMessage(2);
+    const second = await pushService.nextMessage(2);
     expect(second.answered).toBe(410);
     expect(decryptPushMessage(second.body, keys)).toContain('push-message');
     // Removal follows the 410 answer; wait for it in the database, then the registration URL is gone.
-    const db = createClient({ url: `file:${join(dir, 'orrery.db')}` });
+    const db = createClient({ url: server.db });
     try {
       while (Number((await db.execute('SELECT count(*) AS n FROM push_subscriptions')).rows[0]!.n) > 0) {
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -160,6 +106,6 @@ describe('WebDAV-Push against a real server and a push service stand-in', () => 
       db.close();
     }
     expect((await send('DELETE', new URL(location).pathname)).status).toBe(404);
-    expect(received).toHaveLength(2);
+    expect(pushService.received).toHaveLength(2);
   });
 });

@@ -3,15 +3,11 @@
 // `orrery serve` process. The file holds 1,000 UIDs: 990 single events and 10 weekly series
 // whose overrides come at the end of the file, away from their masters, as some exports write them.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, migrate } from '../../src/storage/index.ts';
-import { addUser } from '../../src/users.ts';
-import { freePort, ROOT, startProcess, type ServerProcess } from '../support/processes.ts';
+import { startOrreryServe, type OrreryServe } from '../support/orrery-serve.ts';
 
 const run = promisify(execFile);
 const SCRIPT = new URL('./python/caldav_bulk_import.py', import.meta.url).pathname;
@@ -43,37 +39,20 @@ function calendarFile(): string {
 }
 
 describe('bulk import by POST, read back with the python caldav library', () => {
-  let server: ServerProcess;
-  let dir: string;
-  let origin: string;
+  let server: OrreryServe;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'orrery-import-py-'));
-    const db = `file:${join(dir, 'orrery.db')}`;
-    const setup = createClient({ url: db });
-    await migrate(setup);
-    await addUser(createStore(setup), 'pat', 'pat-pw', 'pat@example.com', Date.now());
-    setup.close();
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    server = await startProcess({
-      command: process.execPath,
-      args: [join(ROOT, 'bin/orrery.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', db],
-      cwd: ROOT,
-      env: {},
-      baseUrl: `${origin}/`,
-    });
+    server = await startOrreryServe({ pat: 'pat-pw' });
   });
 
   afterAll(async () => {
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('stores one object per UID, overrides with their master, and date searches find the right ones', async () => {
-    const file = join(dir, 'import.ics');
+    const file = join(server.dir, 'import.ics');
     writeFileSync(file, calendarFile());
-    const { stdout } = await run('/usr/bin/python3', [SCRIPT, `${origin}/`, 'pat', 'pat-pw', file], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run('/usr/bin/python3', [SCRIPT, server.baseUrl, 'pat', 'pat-pw', file], { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
     const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
       post_status: number;
       post_type: string;

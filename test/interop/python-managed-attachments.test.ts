@@ -4,47 +4,26 @@
 // (the Attachments collection is anyone `lr`), one attachment shared by two instances of a series,
 // and the attendee of an invitation following its ATTACH URL.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStore, migrate } from '../../src/storage/index.ts';
-import { addUser } from '../../src/users.ts';
-import { freePort, ROOT, startProcess, type ServerProcess } from '../support/processes.ts';
+import { startOrreryServe, type OrreryServe } from '../support/orrery-serve.ts';
 
 const run = promisify(execFile);
 const SCRIPT = new URL('./python/managed_attachments.py', import.meta.url).pathname;
 const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret' };
 
 describe('RFC 8607 managed attachments with python requests, as Apple Calendar sends them', () => {
-  let server: ServerProcess;
-  let dir: string;
+  let server: OrreryServe;
   let origin: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'orrery-attach-py-'));
-    const db = `file:${join(dir, 'orrery.db')}`;
-    const setup = createClient({ url: db });
-    await migrate(setup);
-    for (const [name, password] of Object.entries(PASSWORDS)) await addUser(createStore(setup), name, password, `${name}@example.com`, Date.now());
-    setup.close();
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    server = await startProcess({
-      command: process.execPath,
-      args: [join(ROOT, 'bin/orrery.js'), 'serve', '--host', '127.0.0.1', '--port', String(port), '--db', db],
-      cwd: ROOT,
-      // Absolute ATTACH URLs, as a deployment with a public origin writes them.
-      env: { ORRERY_HTTP_BASEURL: origin },
-      baseUrl: `${origin}/`,
-    });
+    // Absolute ATTACH URLs, as a deployment with a public origin writes them.
+    server = await startOrreryServe(PASSWORDS, (serverOrigin) => ({ ORRERY_HTTP_BASEURL: serverOrigin }));
+    origin = server.origin;
   });
 
   afterAll(async () => {
     await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('adds, reads, updates and removes attachments; shares one across instances; the attendee reads the invitation\'s', async () => {

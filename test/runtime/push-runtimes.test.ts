@@ -3,13 +3,13 @@
 // encrypted and signed with the runtime's WebCrypto and decrypts at a push service stand-in on
 // loopback. (Node: test/e2e/webdav-push.test.ts.)
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChild, parseMultistatus, parseXml } from '../helpers/multistatus.ts';
 import { checkVapid, decryptPushMessage, pushRegisterBody, userAgentKeys } from '../helpers/web-push-client.ts';
 import { freePort, ROOT, startProcess, type ServerProcess } from '../support/processes.ts';
+import { startPushService, type PushServiceStandIn } from '../support/push-service.ts';
 import { startWranglerDev } from '../support/wrangler.ts';
 
 const P = 'https://bitfire.at/webdav-push';
@@ -39,27 +39,14 @@ async function startDeno(): Promise<ServerProcess> {
   };
 }
 
-let pushService: Server;
-let pushPort: number;
-const received: { body: Buffer; authorization: string }[] = [];
-let wake: (() => void) | null = null;
+let pushService: PushServiceStandIn;
 
 beforeAll(async () => {
-  pushPort = await freePort();
-  pushService = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push({ body: Buffer.concat(chunks), authorization: String(request.headers.authorization) });
-      response.writeHead(201).end();
-      wake?.();
-    });
-  });
-  await new Promise<void>((resolve) => pushService.listen(pushPort, '127.0.0.1', resolve));
+  pushService = await startPushService();
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => pushService?.close(resolve));
+  await pushService?.close();
 });
 
 describe.each([
@@ -92,18 +79,16 @@ describe.each([
 
     const keys = userAgentKeys();
     const registered = await send('POST', CAL, {
-      body: pushRegisterBody({ pushResource: `http://127.0.0.1:${pushPort}/wpush/${runtime}`, keys }),
+      body: pushRegisterBody({ pushResource: `${pushService.origin}/wpush/${runtime}`, keys }),
       headers: { 'Content-Type': 'application/xml' },
     });
     expect(registered.status).toBe(201);
 
-    const before = received.length;
-    const arrived = new Promise<void>((resolve) => (wake = () => received.length > before && resolve()));
+    const arrived = pushService.nextMessage(pushService.received.length + 1);
     const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Orrery tests//EN', 'BEGIN:VEVENT', 'UID:w1', 'DTSTAMP:20300101T000000Z', 'DTSTART:20300110T100000Z', 'DURATION:PT1H', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
     expect((await send('PUT', `${CAL}w1.ics`, { body: ics, headers: { 'Content-Type': 'text/calendar' } })).status).toBe(201);
-    await arrived;
-    const message = received[before]!;
-    checkVapid(message.authorization, vapidKey);
+    const message = await arrived;
+    checkVapid(String(message.headers.authorization), vapidKey);
     const xml = parseXml(decryptPushMessage(message.body, keys));
     expect(xml.name).toBe(`{${P}}push-message`);
     expect(findChild(xml, `{${P}}content-update`)).toBeDefined();

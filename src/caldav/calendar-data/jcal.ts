@@ -1,13 +1,10 @@
 // Raw jCal (RFC 7265 §3) arrays, the form calendar data is reshaped in before it is serialised:
 // working on the arrays avoids ical.js's cached wrappers going stale while components are rebuilt.
 import type { ICAL } from '../../ical/parse.ts';
-import { serializeCalendar, type CalendarMediaType } from '../../ical/formats.ts';
+import type { JCalComponent, JCalProperty } from '../../ical/formats.ts';
 import { UTC_ZONE, utcMsToLocal, type LocalDateTime } from '../../tz/zone.ts';
 
-/** [name, parameters, value type, ...values] */
-export type JCalProperty = [string, Record<string, unknown>, string, ...unknown[]];
-/** [name, properties, subcomponents] */
-export type JCalComponent = [string, JCalProperty[], JCalComponent[]];
+export type { JCalComponent, JCalProperty };
 
 export function jcalOf(component: ICAL.Component): JCalComponent {
   return component.jCal as JCalComponent;
@@ -16,10 +13,6 @@ export function jcalOf(component: ICAL.Component): JCalComponent {
 /** A deep copy, so the copy can be edited while the parsed object stays as it was. */
 export function cloneJCal(component: JCalComponent): JCalComponent {
   return copyValue(component, 0) as JCalComponent;
-}
-
-export function serializeJCal(vcalendar: JCalComponent, mediaType: CalendarMediaType): string {
-  return serializeCalendar(vcalendar, mediaType);
 }
 
 /** jCal DATE-TIME value in UTC ("2006-01-04T14:00:00Z", RFC 7265 §3.5.5). */

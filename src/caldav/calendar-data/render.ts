@@ -5,7 +5,8 @@ import { ICAL, parseICalendar, type Component } from '../../ical/parse.ts';
 import { vtimezoneText } from '../../tz/catalogue.ts';
 import { insertTimezones, missingTzids } from '../timezones-by-reference.ts';
 import { expandCalendar, type ExpandLimits } from './expand.ts';
-import { jcalOf, serializeJCal, type JCalComponent } from './jcal.ts';
+import { jcalOf, type JCalComponent } from './jcal.ts';
+import { serializeCalendar } from '../../ical/formats.ts';
 import { limitFreeBusySet, limitRecurrenceSet } from './limit.ts';
 import { selectParts } from './partial.ts';
 import { isWholeObject, type CalendarDataRequest } from './request.ts';
@@ -34,7 +35,7 @@ export function renderCalendarData(text: string, request: CalendarDataRequest, o
   }
   if (request.limitFreebusySet) tree = limitFreeBusySet(tree, request.limitFreebusySet, vcalendar);
   if (request.comp) tree = selectParts(tree, request.comp, request.mediaType !== 'text/calendar');
-  return serializeJCal(tree, request.mediaType);
+  return serializeCalendar(tree, request.mediaType);
 }
 
 // --- Internal helpers ---

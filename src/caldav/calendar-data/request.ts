@@ -4,9 +4,7 @@ import { badRequest, conditionError } from '../../dav/errors.ts';
 import { childElements, textContent, type XmlElement } from '../../dav/xml/element.ts';
 import { NS, splitClark } from '../../dav/xml/names.ts';
 import { parseUtc } from '../../ical/zones.ts';
-import { CALENDAR_MEDIA_TYPES, type CalendarMediaType } from '../../ical/formats.ts';
-
-export type CalendarDataMediaType = CalendarMediaType;
+import { CALENDAR_MEDIA_TYPES, calendarMediaType, type CalendarMediaType } from '../../ical/formats.ts';
 
 /** A closed-open UTC range [start, end), both bounds required (RFC 4791 §9.6.5–§9.6.7). */
 export interface UtcRange {
@@ -33,15 +31,13 @@ export interface PropSelector {
 }
 
 export interface CalendarDataRequest {
-  mediaType: CalendarDataMediaType;
+  mediaType: CalendarMediaType;
   /** The VCALENDAR selector; undefined returns every component and property. */
   comp?: CompSelector | undefined;
   expand?: UtcRange | undefined;
   limitRecurrenceSet?: UtcRange | undefined;
   limitFreebusySet?: UtcRange | undefined;
 }
-
-const MEDIA_TYPES: readonly CalendarDataMediaType[] = CALENDAR_MEDIA_TYPES;
 
 /** The whole object as stored: what an absent or empty CALDAV:calendar-data asks for. */
 export const WHOLE_OBJECT: CalendarDataRequest = { mediaType: 'text/calendar' };
@@ -91,11 +87,10 @@ export function isWholeObject(request: CalendarDataRequest): boolean {
 
 // --- Internal helpers ---
 
-function parseMediaType(value: string | undefined): CalendarDataMediaType {
+function parseMediaType(value: string | undefined): CalendarMediaType {
   if (value === undefined) return 'text/calendar';
-  const type = value.split(';')[0]!.trim().toLowerCase();
-  const known = MEDIA_TYPES.find((t) => t === type);
-  if (!known) throw unsupported(`calendar-data cannot be returned as ${value.trim() || 'an empty media type'}; use ${MEDIA_TYPES.join(', ')}`);
+  const known = calendarMediaType(value);
+  if (!known) throw unsupported(`calendar-data cannot be returned as ${value.trim() || 'an empty media type'}; use ${CALENDAR_MEDIA_TYPES.join(', ')}`);
   return known;
 }
 

@@ -22,6 +22,7 @@ import { preferences } from '../../dav/prefer.ts';
 import { mediaType, readBodyText } from '../../http/body.ts';
 import { preconditionElement } from '../../http/on-error.ts';
 import { CALENDAR_MEDIA_TYPES, calendarMediaType, toICalendarText, type CalendarMediaType } from '../../ical/formats.ts';
+import { InvalidICalendarError } from '../../ical/parse.ts';
 import type { CollectionRecord, ResourceRecord, WriteExpectation } from '../../storage/index.ts';
 import { contentLines } from './lines.ts';
 import { CalendarSplitter, type ImportGroup, type ImportProblem } from './split.ts';
@@ -184,7 +185,9 @@ async function bodyStream(ctx: DavContext, type: CalendarMediaType, maxBytes: nu
   try {
     text = toICalendarText(document, type);
   } catch (error) {
-    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-data' }, `The ${type} data cannot be read: ${(error as Error).message}`);
+    // Only the data's own faults are the client's: anything else is a server fault, answered 500.
+    if (!(error instanceof InvalidICalendarError)) throw error;
+    throw conditionError({ name: '{urn:ietf:params:xml:ns:caldav}valid-calendar-data' }, `The ${type} data cannot be read: ${error.message}`);
   }
   const bytes = new TextEncoder().encode(text);
   return new ReadableStream<Uint8Array>({

@@ -3,6 +3,7 @@
 import type { AppConfig } from '../../config.ts';
 import type { DavContext } from '../context.ts';
 import type { DavResource } from '../resource.ts';
+import type { DavServices } from '../services.ts';
 
 export function davComplianceHeader(ctx: DavContext): string {
   return davComplianceClasses(ctx.deps.config, ctx.resource.kind === 'collection').join(', ');
@@ -29,7 +30,8 @@ export function davComplianceClasses(config: AppConfig, collection: boolean): st
   return classes;
 }
 
-export function allowedMethods(resource: DavResource): string[] {
+/** `services.patchFormat` says which members take PATCH: the WebDAV core knows no document format of its own. */
+export function allowedMethods(resource: DavResource, services: Pick<DavServices, 'patchFormat'>): string[] {
   const read = ['OPTIONS', 'GET', 'HEAD', 'PROPFIND', 'REPORT'];
   switch (resource.kind) {
     case 'virtual':
@@ -38,16 +40,15 @@ export function allowedMethods(resource: DavResource): string[] {
     case 'missing':
       return resource.parent ? ['OPTIONS', 'PUT', 'MKCOL', 'MKCALENDAR', 'LOCK'] : ['OPTIONS', 'MKCALENDAR'];
     case 'resource':
-      // Calendar objects take VPATCH documents (caldav/patch.ts).
-      return [...read, 'PUT', ...(resource.collection.kind === 'calendar' ? ['PATCH'] : []), 'DELETE', 'PROPPATCH', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'];
+      return [...read, 'PUT', ...(services.patchFormat?.(resource.collection.kind) ? ['PATCH'] : []), 'DELETE', 'PROPPATCH', 'COPY', 'MOVE', 'LOCK', 'UNLOCK'];
     case 'collection':
       return [...read, 'POST', 'DELETE', 'PROPPATCH', 'COPY', 'MOVE', 'MKCOL', 'LOCK', 'UNLOCK', 'ACL'];
   }
 }
 
 /** `acceptPatch`: the patch documents the resource, or the members of the collection, take (RFC 5789 §3.1). */
-export function handleOptions(ctx: DavContext, acceptPatch: string | null = null): Response {
-  const headers: Record<string, string> = { Allow: allowedMethods(ctx.resource).join(', '), DAV: davComplianceHeader(ctx), 'Content-Length': '0' };
+export function handleOptions(ctx: DavContext, services: Pick<DavServices, 'patchFormat'>, acceptPatch: string | null = null): Response {
+  const headers: Record<string, string> = { Allow: allowedMethods(ctx.resource, services).join(', '), DAV: davComplianceHeader(ctx), 'Content-Length': '0' };
   if (acceptPatch) headers['Accept-Patch'] = acceptPatch;
   return new Response(null, { status: 200, headers });
 }

@@ -17,9 +17,9 @@ export async function handlePatch(ctx: DavContext, services: DavServices): Promi
   // RFC 5789 §2: the server may create a resource, but a patch document here always describes
   // changes to an existing one (draft-daboo-icalendar-vpatch §13), so a missing target is 404.
   if (resource.kind === 'missing') throw notFound('PATCH changes an existing resource; create it with PUT');
-  if (resource.kind !== 'resource') throw methodNotAllowed(allowedMethods(resource), 'PATCH applies to member resources, not collections');
+  if (resource.kind !== 'resource') throw methodNotAllowed(allowedMethods(resource, services), 'PATCH applies to member resources, not collections');
   const format = services.patchFormat?.(resource.collection.kind) ?? null;
-  if (!format) throw methodNotAllowed(allowedMethods(resource), 'Resources in this collection cannot be patched');
+  if (!format) throw methodNotAllowed(allowedMethods(resource, services), 'Resources in this collection cannot be patched');
   const contentType = ctx.request.headers.get('content-type');
   if (!format.accepts(contentType)) {
     // RFC 5789 §2.2: an unsupported patch document is 415, with Accept-Patch saying what is supported.

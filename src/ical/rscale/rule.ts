@@ -44,15 +44,6 @@ export interface RscaleProblem {
   message: string;
 }
 
-/** The RSCALE value of a rule's text, or undefined when it has none. */
-export function rscaleOf(text: string): string | undefined {
-  for (const part of text.split(';')) {
-    const equals = part.indexOf('=');
-    if (equals > 0 && part.slice(0, equals).toUpperCase() === 'RSCALE') return part.slice(equals + 1);
-  }
-  return undefined;
-}
-
 /** Reads a rule that has RSCALE; UNTIL is left to the caller, which compares it as an instant. */
 export function parseRscaleRule(text: string): RscaleRule | RscaleProblem {
   const parts = new Map<string, string>();

@@ -4,7 +4,7 @@
 import type { ICAL } from '../../ical/parse.ts';
 import { cloneComponent, utcStamp, type ItipMethod } from './model.ts';
 
-const SCHEDULE_PARAMS = ['schedule-agent', 'schedule-status', 'schedule-force-send'];
+export const SCHEDULE_PARAMS = ['schedule-agent', 'schedule-status', 'schedule-force-send'];
 
 /**
  * Per-user properties that describe one calendar user's view, not the event. Apple's travel time

@@ -3,9 +3,9 @@
 import { ICAL } from '../../ical/parse.ts';
 import { sameSchedule } from './classify.ts';
 import { isPersonalProperty } from './clean.ts';
-import { formatResolved, resolveProperty, tzidOf, zoneContext } from '../../ical/zones.ts';
+import { tzidOf } from '../../ical/zones.ts';
 import {
-  MASTER, addTimeProperty, cloneComponent, componentsByKey, exdates, findAttendee, forceSend, instanceKey, normalizeAddress, statusOf, partstat, propertyAddress, schedulingComponents, type TimeValue,
+  MASTER, addTimeProperty, cloneComponent, componentsByKey, exdates, findAttendee, forceSend, instanceKey, normalizeAddress, statusOf, partstat, propertyAddress, schedulingComponents, startKey, type TimeValue,
 } from './model.ts';
 import { applyPollReply, pollOf, preserveBallots, voterProperties } from './vpoll.ts';
 
@@ -264,14 +264,10 @@ export function restoreInstanceIdentity(previous: ICAL.Component, next: ICAL.Com
   const after = componentsByKey(next);
   const standalone = after.get(MASTER);
   if (!standalone || standalone.hasProperty('rrule') || standalone.hasProperty('rdate')) return false;
-  const startOf = (component: ICAL.Component, calendar: ICAL.Component) => {
-    const start = resolveProperty(component, 'dtstart', zoneContext(calendar));
-    return start ? formatResolved(start) : null;
-  };
-  const start = startOf(standalone, next);
+  const start = startKey(standalone, next);
   if (start === null) return false;
   const instance = (before.has(start) && !after.has(start) ? before.get(start) : undefined)
-    ?? [...before].find(([key, component]) => !after.has(key) && startOf(component, previous) === start)?.[1];
+    ?? [...before].find(([key, component]) => !after.has(key) && startKey(component, previous) === start)?.[1];
   const rid = instance?.getFirstProperty('recurrence-id');
   if (!rid) return false;
   standalone.addProperty(ICAL.Property.fromString(rid.toICALString()));

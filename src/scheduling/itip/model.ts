@@ -36,6 +36,12 @@ export function instanceKey(component: ICAL.Component, vcalendar: ICAL.Component
   return rid ? formatResolved(rid) : MASTER;
 }
 
+/** A component's DTSTART as an instant (time zones resolved), or null without one. */
+export function startKey(component: ICAL.Component, vcalendar: ICAL.Component): string | null {
+  const start = resolveProperty(component, 'dtstart', zoneContext(vcalendar));
+  return start ? formatResolved(start) : null;
+}
+
 /** Components by instance key (the master first when there is one). */
 export function componentsByKey(vcalendar: ICAL.Component | null): Map<string, ICAL.Component> {
   const map = new Map<string, ICAL.Component>();

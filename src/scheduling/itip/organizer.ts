@@ -6,9 +6,9 @@ import { stripScheduleParameters, fingerprint, travellingCopy } from './clean.ts
 import { isHistorical, type HistoryWindow } from './historical.ts';
 import {
   MASTER, addTimeProperty, attendeeAddresses, componentsByKey, exdates, findAttendee, forceSend, newMessageCalendar,
-  pruneTimezones, scheduleAgent, statusOf, uidOf, utcStamp, type ItipMessage, type TimeValue,
+  pruneTimezones, scheduleAgent, startKey, statusOf, uidOf, utcStamp, type ItipMessage, type TimeValue,
 } from './model.ts';
-import { formatResolved, resolveProperty, tzidOf, zoneContext } from '../../ical/zones.ts';
+import { tzidOf } from '../../ical/zones.ts';
 import { pollOf, pollOrganizerMessages } from './vpoll.ts';
 
 export interface OrganizerChange {
@@ -38,6 +38,10 @@ export function organizerMessages(change: OrganizerChange): ItipMessage[] {
   recipients.delete(change.organizer);
   for (const own of change.self) recipients.delete(own);
   const messages: ItipMessage[] = [];
+  // New EXDATEs on the master change the series itself (RFC 6638 §3.2.8 counts EXDATE with
+  // DTSTART and RRULE): the attendee gets the updated master as well as the CANCEL for the
+  // instances, as Cyrus and CalendarServer send it.
+  const excludedMore = previous !== null && next !== null && newExdates(previous, next);
   for (const attendee of [...recipients].sort()) {
     const before = previous ? viewFor(previous, attendee) : emptyView();
     const after = next ? viewFor(next, attendee) : emptyView();
@@ -57,10 +61,6 @@ export function organizerMessages(change: OrganizerChange): ItipMessage[] {
 
     const lostMaster = before.components.has(MASTER) && !after.components.has(MASTER);
     const restored = [...before.exclusions.keys()].some((key) => !after.exclusions.has(key));
-    // New EXDATEs on the master change the series itself (RFC 6638 §3.2.8 counts EXDATE with
-    // DTSTART and RRULE): the attendee gets the updated master as well as the CANCEL for the
-    // instances, as Cyrus and CalendarServer send it.
-    const excludedMore = previous !== null && next !== null && newExdates(previous, next);
     const changed: string[] = [];
     const cancelled = new Map<string, CancelledInstance>();
     for (const [key, component] of after.components) {
@@ -84,7 +84,7 @@ export function organizerMessages(change: OrganizerChange): ItipMessage[] {
     if (before.components.has(MASTER) && after.components.has(MASTER)) {
       // A series moved to another start has instances the attendee never had: the REQUEST with the
       // new master (and its exclusions) replaces their view, and there is nothing to cancel.
-      const moved = startOf(before.components.get(MASTER)!, previous!) !== startOf(after.components.get(MASTER)!, next!);
+      const moved = startKey(before.components.get(MASTER)!, previous!) !== startKey(after.components.get(MASTER)!, next!);
       for (const [key, rid] of after.exclusions) {
         if (before.exclusions.has(key) || cancelled.has(key)) continue;
         if (moved && !before.components.has(key)) continue;
@@ -142,12 +142,6 @@ interface CancelledInstance {
 function changedBesidesStatus(before: ICAL.Component, after: ICAL.Component): boolean {
   const withoutStatus = (component: ICAL.Component) => fingerprint(component).split('\n').filter((line) => !/^(STATUS|ATTENDEE|ORGANIZER)[;:]/i.test(line)).join('\n');
   return withoutStatus(before) !== withoutStatus(after);
-}
-
-/** A component's DTSTART as an instant (time zones resolved), or '' without one. */
-function startOf(component: ICAL.Component, vcalendar: ICAL.Component): string {
-  const start = resolveProperty(component, 'dtstart', zoneContext(vcalendar));
-  return start ? formatResolved(start) : '';
 }
 
 /** Whether the master of `next` excludes an instance with EXDATE that the master of `previous` did not. */

@@ -8,7 +8,7 @@
 // Pure: plain components in, messages or new copies out.
 import { ICAL } from '../../ical/parse.ts';
 import type { AttendeeChange } from './attendee.ts';
-import { fingerprint, stripScheduleParameters, travellingCopy } from './clean.ts';
+import { fingerprint, SCHEDULE_PARAMS, stripScheduleParameters, travellingCopy } from './clean.ts';
 import {
   attendeeAddresses, cloneComponent, forceSend, newMessageCalendar, normalizeAddress, propertyAddress, scheduleAgent, statusOf,
   uidOf, utcStamp, type ItipMessage,
@@ -22,7 +22,6 @@ export interface Voter {
   address: string;
 }
 
-const SCHEDULE_PARAMS = ['schedule-agent', 'schedule-status', 'schedule-force-send'];
 /** Subcomponents of a VPOLL that are not candidates (POLL-ITEM-ID carriers). */
 const NOT_CANDIDATES = new Set(['participant', 'vvoter', 'valarm']);
 
