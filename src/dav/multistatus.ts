@@ -22,29 +22,66 @@ const REASONS: Record<number, string> = {
   412: 'Precondition Failed', 423: 'Locked', 424: 'Failed Dependency', 500: 'Internal Server Error', 507: 'Insufficient Storage',
 };
 
+const STATUS_LINES = new Map<number, string>();
+
 export function statusLine(status: number): string {
-  return `HTTP/1.1 ${status} ${REASONS[status] ?? ''}`.trimEnd();
+  let line = STATUS_LINES.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${REASONS[status] ?? ''}`.trimEnd();
+    STATUS_LINES.set(status, line);
+  }
+  return line;
 }
 
+const RESPONSE = dav('response');
+const HREF = dav('href');
+const PROPSTAT = dav('propstat');
+const PROP = dav('prop');
+const STATUS = dav('status');
+const ERROR = dav('error');
+
 export function responseElement(response: MultistatusResponse): XmlElement {
-  const children: XmlElement[] = [el(dav('href'), encodePath(response.path))];
+  const children: XmlElement[] = [el(HREF, encodePath(response.path))];
   if ('propstats' in response) {
     for (const propstat of response.propstats) {
-      children.push(
-        el(dav('propstat'), [
-          el(dav('prop'), propstat.props),
-          el(dav('status'), statusLine(propstat.status)),
-          propstat.error ? el(dav('error'), propstat.error) : null,
-        ]),
-      );
+      children.push(el(PROPSTAT, [el(PROP, propstat.props), el(STATUS, statusLine(propstat.status)), propstat.error ? el(ERROR, propstat.error) : null]));
     }
   } else {
-    children.push(el(dav('status'), statusLine(response.status)));
-    if (response.error) children.push(el(dav('error'), response.error));
+    children.push(el(STATUS, statusLine(response.status)));
+    if (response.error) children.push(el(ERROR, response.error));
   }
   if (response.extra) children.push(...response.extra);
-  return el(dav('response'), children);
+  return el(RESPONSE, children);
 }
+
+/**
+ * The markup of one response of a streamed multistatus, the same as `responseElement` would give:
+ * its frame is written directly and only the properties go through the element writer, because a
+ * listing writes this frame for every member and building it as a tree first was most of the cost.
+ */
+function writeResponse(writer: XmlStreamWriter, response: MultistatusResponse): string {
+  let markup = writer.open(RESPONSE) + writer.text(HREF, encodePath(response.path));
+  if ('propstats' in response) {
+    for (const propstat of response.propstats) {
+      markup += writer.open(PROPSTAT) + writer.open(PROP);
+      for (const prop of propstat.props) markup += writer.child(prop);
+      markup += writer.close(PROP) + writer.text(STATUS, statusLine(propstat.status));
+      if (propstat.error) markup += writer.child(el(ERROR, propstat.error));
+      markup += writer.close(PROPSTAT);
+    }
+  } else {
+    markup += writer.text(STATUS, statusLine(response.status));
+    if (response.error) markup += writer.child(el(ERROR, response.error));
+  }
+  if (response.extra) for (const element of response.extra) markup += writer.child(element);
+  return markup + writer.close(RESPONSE);
+}
+
+/**
+ * How much markup a streamed multistatus gathers before handing it on: each chunk costs an
+ * enqueue, an encoding and a socket write, so a 10,000-member listing goes out in about fifty.
+ */
+const CHUNK_CHARS = 64 * 1024;
 
 export function multistatusXml(responses: readonly MultistatusResponse[], extra: readonly XmlElement[] = []): string {
   return toXml(el(dav('multistatus'), [...responses.map(responseElement), ...extra]));
@@ -88,9 +125,9 @@ export function streamingMultistatus(
       let chunk = started ? '' : writer.start();
       started = true;
       try {
-        // Batch a few responses per chunk: one enqueue per response costs more than the XML.
-        for (let i = 0; i < 64; i++) {
-          await pause();
+        while (chunk.length < CHUNK_CHARS) {
+          const paused = pause();
+          if (paused) await paused;
           const next = await iterator.next();
           if (next.done) {
             for (const element of trailer()) chunk += writer.child(element);
@@ -98,13 +135,13 @@ export function streamingMultistatus(
             controller.close();
             return;
           }
-          chunk += writer.child(responseElement(next.value));
+          chunk += writeResponse(writer, next.value);
         }
       } catch (error) {
         if (!failure) throw error;
         failure.logger.error('A multistatus ended early', { href: failure.path, error: errorText(error) });
         const description = el(dav('responsedescription'), 'The server failed while producing this answer; it is incomplete');
-        chunk += writer.child(responseElement({ path: failure.path, status: 500, extra: [description] }));
+        chunk += writeResponse(writer, { path: failure.path, status: 500, extra: [description] });
         controller.enqueue(encoder.encode(chunk + writer.end()));
         controller.close();
         return;

@@ -7,6 +7,9 @@ import type { AppDeps } from '../dav/context.ts';
 import { processPushDeliveries, type PushRunCounts } from './delivery.ts';
 import { parseDontNotify, touchedCollectionPaths } from './dont-notify.ts';
 
+/** Where background work of a request goes: Workers' waitUntil, or undefined for the process's own timers. */
+type WaitUntilSource = () => ((work: Promise<unknown>) => void) | undefined;
+
 /** Even with nothing due, look again this often: other instances and background deliveries also queue messages. */
 const IDLE_CHECK_MS = 60_000;
 
@@ -22,8 +25,9 @@ export class PushDispatcher {
   ) {}
 
   /** After a write: send what it queued once the delay has passed. */
-  afterWrite(waitUntil?: (work: Promise<unknown>) => void): void {
+  afterWrite(waitUntilOf: WaitUntilSource): void {
     if (!this.deps.config.webdav_push) return;
+    const waitUntil = waitUntilOf();
     const delay = this.deps.config.webdav_push_delay_seconds * 1000 + 50;
     if (waitUntil) {
       waitUntil(new Promise((resolve) => setTimeout(resolve, delay)).then(() => this.run()));
@@ -37,8 +41,8 @@ export class PushDispatcher {
    * The first request of a long-running process starts the periodic look for due deliveries,
    * which sends what an earlier process left queued even before anything is written.
    */
-  firstRequest(waitUntil?: (work: Promise<unknown>) => void): void {
-    if (this.started || waitUntil || !this.deps.config.webdav_push) return;
+  firstRequest(waitUntilOf: WaitUntilSource): void {
+    if (this.started || !this.deps.config.webdav_push || waitUntilOf()) return;
     this.started = true;
     this.wakeAt(Date.now() + this.deps.config.webdav_push_delay_seconds * 1000 + 50);
   }
@@ -92,7 +96,9 @@ export function notifyingWrites<C extends { req: { method: string; raw: Request 
   return async (c) => {
     const started = deps.now();
     const response = await handle(c);
-    const waitUntil = waitUntilOf(c);
+    // Asked for only when needed: outside Workers, Hono throws to say there is no ExecutionContext,
+    // and an exception per request is a measurable part of a GET.
+    const waitUntil = () => waitUntilOf(c);
     if (READ_METHODS.has(c.req.method.toUpperCase()) || response.status >= 400) {
       dispatcher.firstRequest(waitUntil);
       return response;

@@ -5,7 +5,7 @@
 // an intermediate object per node and was 70% of a 10,000-member PROPFIND; the tree is already
 // namespace-resolved and escaping is ours, so the builder added nothing but cost.
 import type { XmlElement } from './element.ts';
-import { NS, splitClark } from './names.ts';
+import { NS, splitClark, type ClarkName } from './names.ts';
 
 /** The `xml:` prefix is bound by definition and must never be declared (XML Namespaces §3). */
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
@@ -32,12 +32,13 @@ export function toXml(root: XmlElement): string {
 /**
  * Renders a document piecewise, for long responses: the root's start tag (declaring the well-known
  * namespaces), then one child at a time, then the end tag. A child using another namespace
- * declares it on itself.
+ * declares it on itself. `open`, `close` and `text` write the frame of a child whose content is
+ * written piece by piece (a multistatus response around its properties) without building it.
  */
 export class XmlStreamWriter {
   private readonly rootPrefixes = new Map<string, string>(Object.entries(WELL_KNOWN_PREFIXES));
   /** Qualified names under the root's prefixes, each worked out once per document. */
-  private readonly rootTags = new Map<string, string>();
+  private readonly rootTags = new Map<string, string | null>();
   private readonly rootTag: string;
 
   constructor(rootName: string) {
@@ -50,8 +51,10 @@ export class XmlStreamWriter {
   }
 
   child(element: XmlElement): string {
-    // Nearly every child uses only the root's namespaces: it needs no map of its own.
-    if (usesOnly(element, this.rootPrefixes)) return writeElement(element, this.rootPrefixes, {}, this.rootTags);
+    // Nearly every child uses only the root's namespaces and is written in one pass; one that
+    // meets another namespace is written again with a map of its own.
+    const markup = writeUnderRoot(element, this.rootTags, this.rootPrefixes);
+    if (markup !== null) return markup;
     const prefixes = new Map(this.rootPrefixes);
     collectNamespaces(element, prefixes);
     const declarations: Record<string, string> = {};
@@ -61,13 +64,36 @@ export class XmlStreamWriter {
     return writeElement(element, prefixes, declarations);
   }
 
+  /** The start tag of an element in one of the root's namespaces. */
+  open(name: ClarkName): string {
+    return `<${this.rootQualified(name)}>`;
+  }
+
+  close(name: ClarkName): string {
+    return `</${this.rootQualified(name)}>`;
+  }
+
+  /** An element in one of the root's namespaces holding only text. */
+  text(name: ClarkName, text: string): string {
+    const tag = this.rootQualified(name);
+    return `<${tag}>${escapeText(text)}</${tag}>`;
+  }
+
   end(): string {
     return `</${this.rootTag}>`;
+  }
+
+  private rootQualified(name: ClarkName): string {
+    const tag = rootTagOf(name, this.rootTags, this.rootPrefixes);
+    if (tag === null) throw new Error(`${name} is not in one of the document's root namespaces`);
+    return tag;
   }
 }
 
 export function escapeText(text: string): string {
-  // calendar-data has a carriage return on every line and rarely anything else to escape.
+  // Most values (hrefs, etags, statuses) need no escaping at all; calendar-data has a carriage
+  // return on every line and rarely anything else.
+  if (!ANY_TEXT_SPECIAL.test(text)) return text;
   if (!RARE_TEXT_SPECIALS.test(text)) return text.replaceAll('\r', '&#13;');
   return text.replace(TEXT_SPECIALS, replaceSpecial);
 }
@@ -82,6 +108,8 @@ export function escapeAttribute(text: string): string {
 // characters XML 1.0 cannot carry at all (§2.2, e.g. a stray control character in a summary) are dropped.
 // eslint-disable-next-line no-control-regex
 const TEXT_SPECIALS = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// eslint-disable-next-line no-control-regex
+const ANY_TEXT_SPECIAL = /[&<>\r\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 // eslint-disable-next-line no-control-regex
 const RARE_TEXT_SPECIALS = /[&<>\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 // eslint-disable-next-line no-control-regex
@@ -113,40 +141,54 @@ function qualify(name: string, prefixes: Map<string, string>): string {
   return namespace === '' ? local : `${prefixes.get(namespace)!}:${local}`;
 }
 
-/** Whether every element and attribute name of the tree is in no namespace or in one of `prefixes`. */
-function usesOnly(element: XmlElement, prefixes: Map<string, string>): boolean {
-  if (!hasPrefixFor(element.name, prefixes)) return false;
-  for (const name in element.attributes) if (!hasPrefixFor(name, prefixes)) return false;
-  for (const child of element.children) if (typeof child !== 'string' && !usesOnly(child, prefixes)) return false;
-  return true;
-}
-
-function hasPrefixFor(name: string, prefixes: Map<string, string>): boolean {
-  const namespace = splitClark(name).namespace;
-  return namespace === '' || namespace === XML_NS || prefixes.has(namespace);
-}
-
 /**
- * Markup of an element; `declarations` are already-escaped xmlns attributes for this element.
- * `tags`, when given, caches qualified names for this `prefixes` map.
+ * The qualified name of `name` under the root's prefixes, worked out once per document; null
+ * when its namespace has no prefix there.
  */
-function writeElement(element: XmlElement, prefixes: Map<string, string>, declarations: Record<string, string> = {}, tags?: Map<string, string>): string {
-  const tag = qualifyCached(element.name, prefixes, tags);
-  let markup = `<${tag}`;
-  for (const name in declarations) markup += ` ${name}="${declarations[name]!}"`;
-  for (const name in element.attributes) markup += ` ${qualifyCached(name, prefixes, tags)}="${escapeAttribute(element.attributes[name]!)}"`;
-  if (element.children.length === 0) return `${markup}/>`;
-  markup += '>';
-  for (const child of element.children) markup += typeof child === 'string' ? escapeText(child) : writeElement(child, prefixes, {}, tags);
-  return `${markup}</${tag}>`;
-}
-
-function qualifyCached(name: string, prefixes: Map<string, string>, tags: Map<string, string> | undefined): string {
-  if (!tags) return qualify(name, prefixes);
+function rootTagOf(name: ClarkName, tags: Map<string, string | null>, prefixes: Map<string, string>): string | null {
   let tag = tags.get(name);
   if (tag === undefined) {
-    tag = qualify(name, prefixes);
+    const namespace = splitClark(name).namespace;
+    tag = namespace === '' || namespace === XML_NS || prefixes.has(namespace) ? qualify(name, prefixes) : null;
     tags.set(name, tag);
   }
   return tag;
+}
+
+/** Markup of an element that uses only the root's namespaces; null as soon as it meets another. */
+function writeUnderRoot(element: XmlElement, tags: Map<string, string | null>, prefixes: Map<string, string>): string | null {
+  const tag = rootTagOf(element.name, tags, prefixes);
+  if (tag === null) return null;
+  let markup = `<${tag}`;
+  for (const name in element.attributes) {
+    const attribute = rootTagOf(name, tags, prefixes);
+    if (attribute === null) return null;
+    markup += ` ${attribute}="${escapeAttribute(element.attributes[name]!)}"`;
+  }
+  const children = element.children;
+  if (children.length === 0) return `${markup}/>`;
+  markup += '>';
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i]!;
+    if (typeof child === 'string') {
+      markup += escapeText(child);
+      continue;
+    }
+    const inner = writeUnderRoot(child, tags, prefixes);
+    if (inner === null) return null;
+    markup += inner;
+  }
+  return `${markup}</${tag}>`;
+}
+
+/** Markup of an element; `declarations` are already-escaped xmlns attributes for this element. */
+function writeElement(element: XmlElement, prefixes: Map<string, string>, declarations: Record<string, string> = {}): string {
+  const tag = qualify(element.name, prefixes);
+  let markup = `<${tag}`;
+  for (const name in declarations) markup += ` ${name}="${declarations[name]!}"`;
+  for (const name in element.attributes) markup += ` ${qualify(name, prefixes)}="${escapeAttribute(element.attributes[name]!)}"`;
+  if (element.children.length === 0) return `${markup}/>`;
+  markup += '>';
+  for (const child of element.children) markup += typeof child === 'string' ? escapeText(child) : writeElement(child, prefixes);
+  return `${markup}</${tag}>`;
 }

@@ -1,7 +1,7 @@
 // A streamed 207 (RFC 4918 §13) has sent its status line before its responses are computed: when
 // the producer fails, the document still ends well-formed, saying it is incomplete.
 import { describe, expect, it } from 'vitest';
-import { streamingMultistatus, type MultistatusResponse } from '../../../src/dav/multistatus.ts';
+import { multistatusXml, streamingMultistatus, type MultistatusResponse } from '../../../src/dav/multistatus.ts';
 import { el } from '../../../src/dav/xml/element.ts';
 import { dav } from '../../../src/dav/xml/names.ts';
 import { findChild, parseMultistatus, parseXml } from '../../helpers/multistatus.ts';
@@ -34,5 +34,39 @@ describe('streamingMultistatus', () => {
     const text = await response.text();
     expect(parseMultistatus(text).get(`${CAL}ok.ics`)?.status).toBe(200);
     expect(findChild(parseXml(text), dav('sync-token'))).toBeDefined();
+  });
+
+  it('writes the same document as the whole-tree rendering, foreign namespaces, errors and escapes included', async () => {
+    const responses: MultistatusResponse[] = [
+      {
+        path: `${CAL}a b&c.ics`,
+        propstats: [
+          { status: 200, props: [el(dav('getetag'), '"x<1>"'), el('{http://example.com/ns}color', '#fff', { '{http://example.com/other}kind': 'hex' })] },
+          { status: 404, props: [el(dav('displayname'))] },
+          { status: 403, props: [el(dav('acl'))], error: el(dav('need-privileges')) },
+        ],
+      },
+      { path: `${CAL}gone.ics`, status: 404, error: el(dav('no-such-member')), extra: [el(dav('responsedescription'), 'gone & away')] },
+    ];
+    const streamed = await streamingMultistatus(responses).text();
+    expect(parseXml(streamed)).toEqual(parseXml(multistatusXml(responses)));
+    expect(streamed).toContain('<D:getetag>"x&lt;1&gt;"</D:getetag>');
+  });
+
+  it('sends a long listing in several chunks that together make one well-formed document', async () => {
+    const responses = Array.from({ length: 5000 }, (_, i): MultistatusResponse => ({ path: `${CAL}${i}.ics`, propstats: [{ status: 200, props: [el(dav('getetag'), `"${i}"`)] }] }));
+    const reader = streamingMultistatus(responses, () => [el(dav('sync-token'), 'token')]).body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let chunks = 0;
+    for (let next = await reader.read(); !next.done; next = await reader.read()) {
+      chunks++;
+      text += decoder.decode(next.value, { stream: true });
+    }
+    expect(chunks).toBeGreaterThan(1);
+    const parsed = parseMultistatus(text);
+    expect(parsed.size).toBe(5000);
+    expect(parsed.get(`${CAL}4999.ics`)?.props.get(dav('getetag'))?.status).toBe(200);
+    expect(text.endsWith('<D:sync-token>token</D:sync-token></D:multistatus>')).toBe(true);
   });
 });
