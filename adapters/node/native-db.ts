@@ -40,26 +40,77 @@ export function openNativeDb(path: string): NativeDbClient {
     const info = statement.run(values) as { changes: number; lastInsertRowid: number | bigint };
     return resultSet([], info.changes, BigInt(info.lastInsertRowid));
   };
+  // Group commit: batches that arrive while the event loop is busy with other requests are
+  // written in one transaction at the next turn, each inside a savepoint of its own so that it
+  // still succeeds or fails alone. A commit writes every page the transaction changed to the WAL,
+  // and concurrent writes to one calendar change mostly the same pages (the collection's row, the
+  // upper levels of each index), so eight writers share one commit instead of paying eight.
+  // No batch is answered before the commit that holds it.
+  let pending: PendingBatch[] = [];
+  const commitPending = () => {
+    const group = pending;
+    pending = [];
+    let outcomes: Outcome[];
+    try {
+      outcomes = commitGroup(db, group, run);
+    } catch (error) {
+      // The transaction itself failed (the commit, or the database went away): nothing of the
+      // group was written, and every batch in it fails with that error.
+      outcomes = group.map(() => ({ error }));
+    }
+    group.forEach((batch, i) => {
+      const outcome = outcomes[i]!;
+      if ('error' in outcome) batch.reject(outcome.error);
+      else batch.resolve(outcome.results);
+    });
+  };
   return {
     async execute(statement) {
       return run(statement);
     },
-    async batch(statements) {
-      // The driver is synchronous: nothing else runs on this connection until COMMIT or ROLLBACK.
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const results = statements.map(run);
-        db.exec('COMMIT');
-        return results;
-      } catch (error) {
-        db.exec('ROLLBACK');
-        throw error;
-      }
+    batch(statements) {
+      return new Promise<ResultSet[]>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(commitPending);
+        pending.push({ statements, resolve, reject });
+      });
     },
     close() {
       db.close();
     },
   };
+}
+
+interface PendingBatch {
+  statements: InStatement[];
+  resolve(results: ResultSet[]): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { results: ResultSet[] } | { error: unknown };
+
+/** Runs the batches in one transaction, each in a savepoint; throws when the transaction fails as a whole. */
+function commitGroup(db: InstanceType<typeof Database>, group: readonly PendingBatch[], run: (statement: InStatement) => ResultSet): Outcome[] {
+  const outcomes: Outcome[] = [];
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    for (const batch of group) {
+      db.exec('SAVEPOINT batch');
+      try {
+        outcomes.push({ results: batch.statements.map(run) });
+        db.exec('RELEASE batch');
+      } catch (error) {
+        // This batch is undone and fails alone (a guard that did not hold, a UNIQUE conflict).
+        db.exec('ROLLBACK TO batch');
+        db.exec('RELEASE batch');
+        outcomes.push({ error });
+      }
+    }
+    db.exec('COMMIT');
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+  return outcomes;
 }
 
 function resultSet(rows: Record<string, unknown>[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {

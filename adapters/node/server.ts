@@ -14,6 +14,7 @@ import type { DnsResolver } from '../../src/ischedule/peers.ts';
 import { resolveSrv, resolveTxt } from 'node:dns/promises';
 import { ensureBootstrapUser } from '../../src/users.ts';
 import { openDatabase } from './database.ts';
+import { bufferedLines } from './line-buffer.ts';
 import { answerClientErrors, refuseConnect, refuseRequestTarget } from './request-line.ts';
 import type { NodeSettings } from './settings.ts';
 import { smtpTransport } from './smtp-transport.ts';
@@ -72,7 +73,8 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
   // The peer address goes to the app as its env (login throttling counts failures per client).
   const handle = (request: Request, env: { incoming?: IncomingMessage }) =>
     refuseRequestTarget(env.incoming?.url, CONSOLE_LOGGER) ?? app.fetch(request, { clientAddress: env.incoming?.socket.remoteAddress } satisfies ConnectionInfo);
-  const fetch = options.quiet ? handle : withRequestLog(handle);
+  const requestLog = bufferedLines();
+  const fetch = options.quiet ? handle : withRequestLog(handle, requestLog.write);
   const limits = settings.connections ?? DEFAULT_CONNECTION_LIMITS;
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch, hostname: settings.host, port: settings.port, serverOptions: nodeHttpServerOptions(limits) }, () => resolve(s));
@@ -95,6 +97,7 @@ export async function startServer(settings: NodeSettings, options: { quiet?: boo
         clearInterval(schedulingTimer);
         server.close(() => {
           client.close();
+          requestLog.flush();
           resolve();
         });
         // Idle keep-alive connections would otherwise hold the shutdown open.

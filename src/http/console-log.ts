@@ -14,7 +14,10 @@ type FetchHandler<A extends unknown[]> = (request: Request, ...rest: A) => Respo
  * Wraps a fetch handler so that each request logs one line: time, method, path, status, duration
  * and request id, and for a 4xx/5xx the user and the condition or privilege that failed.
  */
-export function withRequestLog<A extends unknown[]>(handler: FetchHandler<A>): (request: Request, ...rest: A) => Promise<Response> {
+export function withRequestLog<A extends unknown[]>(
+  handler: FetchHandler<A>,
+  writeLine: (line: string) => void = (line) => console.log(line),
+): (request: Request, ...rest: A) => Promise<Response> {
   return async (request, ...rest) => {
     // Date.now, not performance.now: Workers freeze the latter during a request.
     const started = Date.now();
@@ -23,8 +26,7 @@ export function withRequestLog<A extends unknown[]>(handler: FetchHandler<A>): (
     const id = response.headers.get(REQUEST_ID_HEADER);
     const line = `${new Date().toISOString()} ${request.method} ${url.pathname}${url.search} ${response.status} ${Date.now() - started}ms${id ? ` id=${id}` : ''}`;
     const failure = failureOf(response);
-    if (failure) console.log(`${line} ${JSON.stringify(failure)}`);
-    else console.log(line);
+    writeLine(failure ? `${line} ${JSON.stringify(failure)}` : line);
     return response;
   };
 }

@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
 import { endResolver, instanceOverlaps, type EndResolver, type TimeRange } from './time-range.ts';
 import {
-  addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveProperty, resolveTime, tzidOf, zoneContext,
+  addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
   type ResolvedTime, type ZoneContext,
 } from './zones.ts';
 import { dateKey, exclusions, groupByUid, keyOf, untilInstant, type Group } from './recurrence-set.ts';
@@ -270,6 +270,18 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtc
   }
   const rule = prepareRule(recur, dtstart);
   const skip = window.fromUtcMs !== undefined && (!recur.count || countsPeriods(recur)) ? skipAheadStart(rule, dtstart, window.fromUtcMs) : undefined;
+  const stepMs = wholeDayStepMs(rule, dtstart);
+  if (stepMs !== undefined) {
+    // One occurrence every stepMs of wall-clock time from DTSTART, worked out directly: what
+    // ical.js's iterator yields for such a rule, without its per-occurrence cost (most series are
+    // daily or weekly, and an expanded week of a large calendar holds hundreds of them).
+    for (let period = skip?.periods ?? 0; !rule.count || period < rule.count; period++) {
+      const start = fromLocal(shiftLocal(dtstart.local, period * stepMs), dtstart.zone, dtstart.isDate, dtstart.isFloating);
+      if (start.utcMs > stopUtcMs || !takeStep(run, !unbounded)) return;
+      yield start;
+    }
+    return;
+  }
   if (skip && rule.count) {
     // One occurrence per period: the periods skipped are occurrences the COUNT has used up.
     if (skip.periods >= rule.count) return;
@@ -367,6 +379,16 @@ function prepareRule(recur: ICAL.Recur, dtstart: ResolvedTime): ICAL.Recur {
     if (!has('BYMONTH')) rule.setComponent('BYMONTH', [dtstart.local.month]);
   }
   return rule;
+}
+
+/**
+ * The step of a DAILY or WEEKLY rule without BY parts (INTERVAL days or weeks), whose occurrences
+ * are DTSTART's wall-clock time on every step's day; undefined for every other rule, which ical.js
+ * iterates. A leap second in DTSTART stays with ical.js too.
+ */
+function wholeDayStepMs(rule: ICAL.Recur, dtstart: ResolvedTime): number | undefined {
+  if ((rule.freq !== 'DAILY' && rule.freq !== 'WEEKLY') || !countsPeriods(rule) || dtstart.local.second > 59) return undefined;
+  return (rule.freq === 'WEEKLY' ? 7 : 1) * 86_400_000 * Math.max(1, rule.interval || 1);
 }
 
 /** Where rule iteration may start (skipping ahead) and must stop, given the range and override shifts. */

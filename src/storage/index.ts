@@ -4,7 +4,7 @@ export { migrate } from './migrate.ts';
 export * from './errors.ts';
 export * from './records.ts';
 export type { NewCollection } from './collections.ts';
-export type { ResourceWrite, ResourcePut, WriteExpectation, ChangeEntry } from './resources.ts';
+export type { ResourceWrite, ResourcePut, WriteExpectation, ChangeEntry, MaybeReadCandidate } from './resources.ts';
 export { collectionExists } from './properties.ts';
 export type { AttachmentRecord, NewAttachment, BlobUpload } from './attachments.ts';
 export type { PushSubscriptionRecord, NewPushSubscription, PushDeliveryRecord, VapidKeyRecord } from './push.ts';

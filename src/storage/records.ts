@@ -256,9 +256,14 @@ export function resourceMetaFromValues(v: unknown[]): ResourceMeta {
 }
 
 export function toResource(row: Row): ResourceRecord {
-  const raw = row.data;
-  const data = typeof raw === 'string' ? raw : new Uint8Array(raw as ArrayBuffer);
-  return { ...toResourceMeta(row), data };
+  const resource = toResourceMeta(row) as ResourceRecord;
+  resource.data = resourceDataOf(row.data);
+  return resource;
+}
+
+/** A data column as stored: text for calendar objects, bytes for files. */
+export function resourceDataOf(raw: unknown): string | Uint8Array {
+  return typeof raw === 'string' ? raw : new Uint8Array(raw as ArrayBuffer);
 }
 
 export function toLock(row: Row): LockRecord {

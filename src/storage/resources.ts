@@ -12,6 +12,7 @@ import {
   storedIndexOf,
   toResource,
   toResourceMeta,
+  resourceDataOf,
   resourceMetaFromValues,
   type CalendarObjectIndex,
   type CollectionRecord,
@@ -50,6 +51,15 @@ export interface RangeCandidate extends ResourceRecord {
   /** The index has decided that the object has an instance overlapping the range (time-index.ts). */
   rangeSettled: boolean;
 }
+
+/** A candidate of a time-range query that read the data of unsettled candidates only. */
+export interface MaybeReadCandidate extends ResourceMeta {
+  rangeSettled: boolean;
+  /** Null for a settled candidate: its data was not read. */
+  data: string | Uint8Array | null;
+}
+
+type RangeCandidateQuery = RangeQuery & { componentType?: string | undefined; unlistedOnly?: boolean };
 
 export interface ChangeEntry {
   name: string;
@@ -148,10 +158,14 @@ export class ResourceRepo {
    * of the type. With `unlistedOnly`, only those with time in the range that the index does not
    * list instance by instance (what a free-busy lookup must still parse).
    */
-  async candidatesInRange(
-    collectionId: number,
-    query: RangeQuery & { componentType?: string | undefined; unlistedOnly?: boolean },
-  ): Promise<RangeCandidate[]> {
+  /**
+   * Objects with an instance that may overlap the range, by the time index. `data: 'unsettled'`
+   * reads the data of only those the index has not settled: a query asking for ETags alone then
+   * reads none of the bodies it does not need to match.
+   */
+  async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data?: 'all' }): Promise<RangeCandidate[]>;
+  async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data: 'all' | 'unsettled' }): Promise<MaybeReadCandidate[]>;
+  async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data?: 'all' | 'unsettled' }): Promise<MaybeReadCandidate[]> {
     const typeArgs = query.componentType ? [query.componentType] : [];
     if (query.startUtcMs === undefined && query.endUtcMs === undefined) {
       const typeClause = query.componentType ? ' AND r.component_type = ?' : '';
@@ -165,11 +179,17 @@ export class ResourceRepo {
       // CROSS JOIN keeps the hits as the outer loop: left to itself, SQLite's planner prefers to scan
       // the whole collection and probe the hits, which costs as much as the old full scan.
       `WITH hits AS (${overlapping.sql})
-       SELECT ${META_OF_R}, r.data, hits.settled FROM hits CROSS JOIN resources r ON r.id = hits.resource_id
+       SELECT ${META_OF_R}, ${query.data === 'unsettled' ? 'CASE WHEN hits.settled = 1 THEN NULL ELSE r.data END AS data' : 'r.data'}, hits.settled
+       FROM hits CROSS JOIN resources r ON r.id = hits.resource_id
        ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY r.name`,
       [...overlapping.args, ...typeArgs],
     );
-    return rows.map((row) => ({ ...toResource(row), rangeSettled: Number(row.settled) === 1 }));
+    return rows.map((row) => {
+      const candidate = toResourceMeta(row) as MaybeReadCandidate;
+      candidate.data = row.data === null ? null : resourceDataOf(row.data);
+      candidate.rangeSettled = Number(row.settled) === 1;
+      return candidate;
+    });
   }
 
   /**

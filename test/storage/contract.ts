@@ -235,6 +235,17 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       expect(hits.map((r) => [r.name, r.rangeSettled])).toEqual([['at-start.ics', true], ['vague.ics', false]]);
     });
 
+    it('reads the data of unsettled candidates only, when asked to', async () => {
+      const calendar = await newCalendar();
+      await store.resources.put(calendar, 'exact.ics', calendarWrite('x', '"x"', 4000, 5000), { absent: true }, NOW);
+      await store.resources.put(calendar, 'vague.ics', calendarWrite('v', '"v"', 4000, 5000, { spans: [{ start: 4000, end: 5000, exact: false }] }), { absent: true }, NOW);
+      const hits = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 3000, endUtcMs: 6000, data: 'unsettled' });
+      expect(hits.map((r) => [r.name, r.rangeSettled, r.data === null])).toEqual([['exact.ics', true, true], ['vague.ics', false, false]]);
+      expect(hits.map((r) => r.etag)).toEqual(['"x"', '"v"']);
+      const all = await store.resources.candidatesInRange(calendar.id, { startUtcMs: 3000, endUtcMs: 6000 });
+      expect(all.every((r) => typeof r.data === 'string' && r.data.includes('BEGIN:VCALENDAR'))).toBe(true);
+    });
+
     it('lists the busy time of exact event instances, leaving the other objects to be parsed', async () => {
       const calendar = await newCalendar();
       const spans: IndexedSpan[] = [

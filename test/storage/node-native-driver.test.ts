@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openNativeDb } from '../../adapters/node/native-db.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openNativeDb, type NativeDbClient } from '../../adapters/node/native-db.ts';
 import { defineStoreContract } from './contract.ts';
 
 defineStoreContract('Node native driver (cached statements)', async () => {
@@ -16,4 +17,52 @@ defineStoreContract('Node native driver (cached statements)', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('Node native driver: batches written together', () => {
+  let dir: string;
+  let client: NativeDbClient;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orrery-group-'));
+    client = openNativeDb(join(dir, 'group.db'));
+    await client.execute('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)');
+  });
+  afterEach(() => {
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('commits concurrent batches each on its own: one that fails is undone whole, the others are kept', async () => {
+    const writes = Array.from({ length: 8 }, (_, i) =>
+      client.batch([
+        { sql: 'INSERT INTO t (k, v) VALUES (?, ?)', args: [`a${i}`, i] },
+        // The fourth batch then collides with the first one's key: its own first row must go too.
+        { sql: 'INSERT INTO t (k, v) VALUES (?, ?)', args: [i === 3 ? 'a0' : `b${i}`, i] },
+      ]),
+    );
+    const outcomes = await Promise.allSettled(writes);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    expect(String((outcomes[3] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    const keys = (await client.execute('SELECT k FROM t ORDER BY k')).rows.map((row) => row.k);
+    expect(keys).toEqual(['a0', 'a1', 'a2', 'a4', 'a5', 'a6', 'a7', 'b0', 'b1', 'b2', 'b4', 'b5', 'b6', 'b7']);
+  });
+
+  it('answers each batch with its own results', async () => {
+    const [first, second] = await Promise.all([
+      client.batch([{ sql: 'INSERT INTO t (k, v) VALUES (?, ?)', args: ['x', 1] }, { sql: 'SELECT v FROM t WHERE k = ?', args: ['x'] }]),
+      client.batch([{ sql: 'INSERT INTO t (k, v) VALUES (?, ?)', args: ['y', 2] }, { sql: 'SELECT count(*) AS n FROM t', args: [] }]),
+    ]);
+    expect(first![1]!.rows[0]).toMatchObject({ v: 1 });
+    expect(second![0]!.rowsAffected).toBe(1);
+    // Batches run in the order they were asked for: the second sees the first's row.
+    expect(second![1]!.rows[0]).toMatchObject({ n: 2 });
+  });
+
+  it('fails a batch still waiting when the database is closed, without bringing the process down', async () => {
+    const waiting = client.batch([{ sql: 'INSERT INTO t (k, v) VALUES (?, ?)', args: ['z', 1] }]);
+    client.close();
+    await expect(waiting).rejects.toThrow();
+    client = openNativeDb(join(dir, 'group.db'));
+    expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]).toMatchObject({ n: 0 });
+  });
 });

@@ -16,7 +16,7 @@ import { matchCalendarObject } from '../filter/match.ts';
 import { decideFromIndex, planFilter } from '../filter/plan.ts';
 import type { CalendarFilter } from '../filter/ast.ts';
 import { ICAL, parseICalendar } from '../../ical/parse.ts';
-import type { CollectionRecord, ResourceRecord } from '../../storage/index.ts';
+import type { CollectionRecord, MaybeReadCandidate, ResourceRecord } from '../../storage/index.ts';
 import { getZone } from '../../tz/catalogue.ts';
 import { calendarZone, timezoneCalendarProblem, zoneFromCalendarText } from '../calendar-zone.ts';
 import { wantsTimezones } from '../timezones-by-reference.ts';
@@ -56,6 +56,11 @@ export const CALENDAR_QUERY: ReportDef = {
     // calendar-data is computed here rather than by the registry; the rest decides about dead properties.
     const wantsDead = needsDeadProperties(services.properties, request.type === 'prop' ? { type: 'prop', names: request.names.filter((n) => n !== caldav('calendar-data')) } : request);
 
+    // Bodies are read for every candidate when the answer carries them or the filter looks inside
+    // them; otherwise only for those the time index leaves undecided (an ETag listing of a week).
+    const wantsData = request.type !== 'prop' || request.names.includes(caldav('calendar-data'));
+    const dataNeeded = wantsData || (plan.needsPostFilter && !plan.timeRangeOnly) ? 'all' : 'unsettled';
+
     const pause = timeSlicer();
     const spent = () => matchOptions.budget.exhausted || renderLimits.budget.exhausted;
     /** Objects were left out because a budget ran out before their turn. */
@@ -69,13 +74,13 @@ export const CALENDAR_QUERY: ReportDef = {
         }
         const floatingZone = queryZone ?? (await floatingZoneOf(ctx, calendar));
         const provide = calendarDataProvider(dataRequest, { ...renderLimits, floatingZone, timezones });
-        const candidates: (ResourceRecord & { rangeSettled?: boolean })[] =
+        const candidates: MaybeReadCandidate[] =
           resource.kind === 'resource'
-            ? await ctx.deps.store.resources.getMany(calendar.id, [resource.name])
-            : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, ...plan.timeRange });
-        const matched: ResourceRecord[] = [];
-        const parsed = new Map<ResourceRecord, ICAL.Component>();
-        const unmatchable = new Set<ResourceRecord>();
+            ? (await ctx.deps.store.resources.getMany(calendar.id, [resource.name])).map((record) => ({ ...record, rangeSettled: false }))
+            : await ctx.deps.store.resources.candidatesInRange(calendar.id, { componentType: plan.componentType, ...plan.timeRange, data: dataNeeded });
+        const matched: MaybeReadCandidate[] = [];
+        const parsed = new Map<MaybeReadCandidate, ICAL.Component>();
+        const unmatchable = new Set<MaybeReadCandidate>();
         for (const record of candidates) {
           // Past the budget, whether the rest match is not known: they are left out, and the
           // answer ends saying it is incomplete.
@@ -88,7 +93,8 @@ export const CALENDAR_QUERY: ReportDef = {
           const decided = decideFromIndex(plan, { componentType: record.componentType, rangeSettled: record.rangeSettled === true });
           if (decided === false) continue;
           if (decided === undefined) {
-            const vcalendar = parseRecord(record);
+            // Undecided candidates always come with their data (dataNeeded above).
+            const vcalendar = hasData(record) ? parseRecord(record) : undefined;
             if (!vcalendar) continue;
             try {
               if (!matchCalendarObject(filter, vcalendar, { ...matchOptions, floatingZone })) continue;
@@ -117,7 +123,7 @@ export const CALENDAR_QUERY: ReportDef = {
             continue;
           }
           let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map(), (name) =>
-            name === caldav('calendar-data') ? provide(record, parsed.get(record)) : null,
+            name === caldav('calendar-data') && hasData(record) ? provide(record, parsed.get(record)) : null,
           );
           if (returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
           yield { path: member.path, propstats };
@@ -172,6 +178,10 @@ async function targetCalendars(ctx: DavContext, resource: Extract<DavResource, {
   // The home's members include the shared calendars its user accepted, at their alias paths.
   const children = await listChildCollections(ctx, resource);
   return children.flatMap((child) => (child.kind === 'collection' && child.collection.kind === 'calendar' && hasAccess(ctx, child, 'read') ? [child.collection] : []));
+}
+
+function hasData(candidate: MaybeReadCandidate): candidate is MaybeReadCandidate & ResourceRecord {
+  return candidate.data !== null;
 }
 
 function parseRecord(record: ResourceRecord): ICAL.Component | undefined {
