@@ -1,6 +1,6 @@
 // Small benchmark helpers: a target server (given by URL, or started in-process on a temporary
-// database), timing with percentiles, and a fixed-concurrency runner.
-import { mkdtempSync, rmSync } from 'node:fs';
+// database), timing with percentiles, a fixed-concurrency runner, and the server's memory and files.
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,7 @@ export async function openTarget(args: Record<string, string | undefined>): Prom
 
 export interface HttpResult {
   status: number;
+  headers: http.IncomingHttpHeaders;
   text: string;
 }
 
@@ -75,7 +76,7 @@ function send(baseUrl: string, method: string, path: string, headers: Record<str
     const request = transport.request(url, { method, headers: allHeaders, agent: agents[url.protocol as keyof typeof agents] }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }));
       response.on('error', reject);
     });
     request.on('error', (error) => reject(Object.assign(error, { reusedSocket: request.reusedSocket })));
@@ -113,22 +114,42 @@ export function percentiles(samples: number[]): { p50: number; p99: number; mean
   return { p50: at(0.5), p99: at(0.99), mean: sorted.reduce((a, b) => a + b, 0) / sorted.length };
 }
 
-/** Runs `count` tasks with `concurrency` workers; returns requests per second and latencies. */
-export async function runConcurrent(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+/** Runs `count` tasks with `concurrency` workers (task i is run by client `worker`); returns requests per second and latencies. */
+export async function runConcurrent(count: number, concurrency: number, task: (i: number, worker: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
   let next = 0;
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, worker) => {
       while (next < count) {
         const i = next++;
         const t0 = performance.now();
-        await task(i);
+        await task(i, worker);
         latencies.push(performance.now() - t0);
       }
     }),
   );
   return { perSecond: count / ((performance.now() - started) / 1000), latencies };
+}
+
+/**
+ * Resident (RSS) and proportional (PSS) memory of a process in MiB, from /proc/<pid>/smaps_rollup
+ * (Linux 4.14+). PSS counts each shared page divided among the processes sharing it, so it is what
+ * the process adds to the machine; RSS counts shared libraries whole.
+ */
+export function processMemoryMiB(pid: number): { rss: number; pss: number } {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN);
+  return { rss: kib('Rss') / 1024, pss: kib('Pss') / 1024 };
+}
+
+/** Size in MiB of a file, 0 when it does not exist (a WAL that was checkpointed and removed). */
+export function fileSizeMiB(path: string): number {
+  try {
+    return statSync(path).size / 1048576;
+  } catch {
+    return 0;
+  }
 }
 
 export function basic(user: string, password: string): string {

@@ -1,16 +1,19 @@
 // Report benchmark: builds a calendar of N events (80% single events over two years, 20% weekly
 // series with overrides and EXDATEs), then times calendar-query (RFC 4791 §7.8, with and without
 // expand), free-busy-query (§7.10), calendar-multiget (§7.9), sync-collection (RFC 6578),
-// PROPFIND Depth 1 and concurrent GET, and samples the server's resident memory between phases.
-// Usage: npx tsx bench/reports.ts [--events 10000] [--concurrency 8] [--pid SERVER_PID]
+// PROPFIND Depth 1, concurrent GET and a mixed 70/30 read/write load, and samples the server's
+// memory (RSS and PSS) and database files between phases.
+// Usage: npx tsx bench/reports.ts [--events 10000] [--concurrency 8] [--mixed-clients 8,32]
+//        [--mixed-ops 4000] [--pid SERVER_PID[,PID…]] [--db DATABASE_FILE]
 //        [--url http://host:port --user U --password P]
-import { execFileSync } from 'node:child_process';
 import { vtimezoneText } from '../src/tz/catalogue.ts';
-import { benchArgs, closeConnections, httpRequest, openTarget, percentiles, runConcurrent, timeIt } from './lib.ts';
+import { benchArgs, closeConnections, fileSizeMiB, httpRequest, openTarget, percentiles, processMemoryMiB, runConcurrent, timeIt, type HttpResult } from './lib.ts';
 
-const args = benchArgs({ pid: { type: 'string' }, keep: { type: 'boolean' } });
+const args = benchArgs({ pid: { type: 'string' }, db: { type: 'string' }, keep: { type: 'boolean' }, 'mixed-clients': { type: 'string' }, 'mixed-ops': { type: 'string' } });
 const events = Number(args.events ?? 1000);
 const concurrency = Number(args.concurrency ?? 8);
+const mixedClients = (args['mixed-clients'] ?? '8,32').split(',').map(Number).filter((c) => c > 0);
+const mixedOps = Number(args['mixed-ops'] ?? 4000);
 const target = await openTarget(args);
 const calendar = `/dav/calendars/user/${target.user}/reports-${Date.now()}/`;
 const DAY = 86_400_000;
@@ -69,10 +72,10 @@ function wrap(components: string[][], zoned: boolean): string {
 }
 
 /** Every fifth event is a weekly series in New York time: 4–20 weeks, one override, one EXDATE. */
-function eventText(i: number, revision = 0): string {
+function eventText(i: number, revision = 0, uid = `reports-${i}@orrery.bench`): string {
   const day = FIRST_DAY + ((i * 7919) % SPAN_DAYS) * DAY;
   const start = day + (8 + (i % 10)) * 3_600_000 + (i % 4) * 15 * 60_000;
-  const common = [`UID:reports-${i}@orrery.bench`, 'DTSTAMP:20260101T000000Z', `SEQUENCE:${revision}`];
+  const common = [`UID:${uid}`, 'DTSTAMP:20260101T000000Z', `SEQUENCE:${revision}`];
   const text = [`SUMMARY:Benchmark event ${i}${revision ? ` (rev ${revision})` : ''}`, 'DESCRIPTION:Lorem ipsum dolor sit amet, consectetur adipiscing elit.', 'LOCATION:Room 4'];
   if (i % 5 !== 0) return wrap([[...common, `DTSTART:${stamp(start)}`, `DTEND:${stamp(start + 3_600_000)}`, ...text]], false);
   const weeks = 4 + (i % 17);
@@ -108,8 +111,8 @@ function freeBusyQuery(k: number): string {
   return `<C:free-busy-query ${NS}><C:time-range start="${stamp(month)}" end="${stamp(Date.UTC(2026, (k % 24) + 1, 1))}"/></C:free-busy-query>`;
 }
 
-function multiget(k: number): string {
-  const hrefs = Array.from({ length: 50 }, (_, j) => `<D:href>${calendar}e${((k * 50 + j) * 104_729) % events}.ics</D:href>`);
+function multiget(k: number, count = 50): string {
+  const hrefs = Array.from({ length: count }, (_, j) => `<D:href>${calendar}e${((k * count + j) * 104_729) % events}.ics</D:href>`);
   return `<C:calendar-multiget ${NS}><D:prop><D:getetag/><C:calendar-data/></D:prop>${hrefs.join('')}</C:calendar-multiget>`;
 }
 
@@ -118,29 +121,129 @@ const syncCollection = (token: string) =>
 const syncTokenOf = (xml: string) => /<(?:\w+:)?sync-token>([^<]*)<\/(?:\w+:)?sync-token>/.exec(xml)?.[1] ?? '';
 const responsesIn = (xml: string) => (xml.match(/<(?:\w+:)?response>/g) ?? []).length;
 
-// --- Memory ---
+// --- Memory and database files ---
 
-const memory: string[] = [];
-function sampleRss(label: string): void {
-  let kib: number | undefined;
-  if (args.pid) kib = Number(execFileSync('ps', ['-o', 'rss=', '-p', args.pid]).toString().trim());
-  else if (!args.url) kib = Math.round(process.memoryUsage().rss / 1024);
-  if (kib !== undefined) memory.push(`${label}: ${(kib / 1024).toFixed(0)} MiB`);
+const samples: { label: string; rss?: number; pss?: number; db?: number; wal?: number }[] = [];
+function sampleServer(label: string): void {
+  // Several pids (`--pid 12,34`) are added up: PSS is additive, RSS counts shared pages in each.
+  const pids = args.pid ? args.pid.split(',').map(Number) : args.url ? [] : [process.pid];
+  const memory = pids.length ? pids.map(processMemoryMiB).reduce((a, b) => ({ rss: a.rss + b.rss, pss: a.pss + b.pss })) : undefined;
+  const files = args.db ? { db: fileSizeMiB(args.db), wal: fileSizeMiB(`${args.db}-wal`) } : {};
+  samples.push({ label, ...memory, ...files });
+}
+
+// --- Mixed load ---
+
+// Twenty slots, 14 reads (70%) and 6 writes (30%); operation i takes slot (i * 7) % 20, so that
+// clients running side by side send different kinds of requests.
+const MIXED_SLOTS = [
+  ...Array<string>(8).fill('GET'), 'calendar-query', 'calendar-query', 'multiget', 'multiget', 'sync', 'sync',
+  'PUT If-Match', 'PUT If-Match', 'PUT', 'PUT', 'create', 'delete',
+];
+
+class MixedLoad {
+  errors: string[] = [];
+  preconditionFailed = 0;
+  private revision = 1;
+  private created: string[] = [];
+  /** What each client last read: the object it edits with If-Match, as a client edits what it shows. */
+  private lastRead: ({ index: number; etag: string } | undefined)[] = [];
+
+  /** `run` numbers the loads of one bench run: each touches other objects and creates its own. */
+  constructor(private readonly run: number, private syncToken: string) {}
+
+  async perform(i: number, client: number): Promise<void> {
+    const k = (i * 7919 + this.run) % events;
+    const path = `${calendar}e${k}.ics`;
+    switch (MIXED_SLOTS[(i * 7) % 20]) {
+      case 'GET':
+        return this.read(k, client);
+      case 'calendar-query':
+        return void (await this.send('REPORT', calendar, [207], calendarQuery(i, 'etag'), REPORT));
+      case 'multiget': {
+        const answer = await this.send('REPORT', calendar, [207], multiget(i, 10), REPORT);
+        if (answer && (responsesIn(answer.text) !== 10 || answer.text.includes(' 404 '))) this.errors.push(`multiget of 10: ${responsesIn(answer.text)} responses, ${snippet(answer.text)}`);
+        return;
+      }
+      case 'sync': {
+        // Incremental sync from the token of the previous one: the changes of the last moments.
+        const answer = await this.send('REPORT', calendar, [207], syncCollection(this.syncToken), REPORT);
+        if (answer) this.syncToken = syncTokenOf(answer.text) || this.syncToken;
+        return;
+      }
+      case 'PUT If-Match': {
+        if (!this.lastRead[client]) await this.read(k, client);
+        const seen = this.lastRead[client];
+        if (!seen) return;
+        const answer = await this.send('PUT', `${calendar}e${seen.index}.ics`, [204, 412], eventText(seen.index, this.revision++), { 'Content-Type': 'text/calendar', 'If-Match': seen.etag });
+        // 412: another client changed the object since it was read, which the condition is for.
+        if (answer?.status === 412) this.preconditionFailed++;
+        const etag = answer?.status === 204 ? answer.headers.etag : undefined;
+        this.lastRead[client] = etag ? { index: seen.index, etag } : undefined;
+        return;
+      }
+      case 'PUT':
+        return void (await this.send('PUT', path, [204], eventText(k, this.revision++), { 'Content-Type': 'text/calendar' }));
+      case 'delete': {
+        const victim = this.created.shift();
+        if (victim) return void (await this.send('DELETE', victim, [204]));
+        return this.create(i, k); // nothing created yet
+      }
+      case 'create':
+        return this.create(i, k);
+    }
+  }
+
+  private async read(k: number, client: number): Promise<void> {
+    const answer = await this.send('GET', `${calendar}e${k}.ics`, [200]);
+    if (!answer) return;
+    if (!answer.text.includes(`UID:reports-${k}@orrery.bench`)) this.errors.push(`GET e${k}.ics: not the object stored: ${snippet(answer.text)}`);
+    else if (answer.headers.etag) this.lastRead[client] = { index: k, etag: answer.headers.etag };
+  }
+
+  private async create(i: number, k: number): Promise<void> {
+    const path = `${calendar}mixed-${this.run}-${i}.ics`;
+    const answer = await this.send('PUT', path, [201], eventText(k, 0, `mixed-${this.run}-${i}@orrery.bench`), { 'Content-Type': 'text/calendar', 'If-None-Match': '*' });
+    if (answer) this.created.push(path);
+  }
+
+  /** Sends one request; an answer with another status than `expected`, or none, is counted as an error. */
+  private async send(method: string, path: string, expected: number[], body?: string, headers: Record<string, string> = {}): Promise<HttpResult | undefined> {
+    try {
+      const answer = await httpRequest(target.baseUrl, method, path, { Authorization: target.auth, ...headers }, body);
+      if (expected.includes(answer.status)) return answer;
+      this.errors.push(`${method} ${path} → ${answer.status}: ${snippet(answer.text)}`);
+    } catch (error) {
+      this.errors.push(`${method} ${path} → ${String(error)}`);
+    }
+    return undefined;
+  }
+}
+
+const snippet = (text: string) => text.replace(/\s+/g, ' ').slice(0, 160);
+
+async function mixed(clients: number, run: number): Promise<string[]> {
+  const load = new MixedLoad(run, syncTokenOf(await request('REPORT', calendar, syncCollection(''), REPORT)));
+  const result = await runConcurrent(mixedOps, clients, (i, client) => load.perform(i, client));
+  const { p50, p99 } = percentiles(result.latencies);
+  const note = `${load.errors.length} errors, ${load.preconditionFailed} If-Match 412`;
+  rows.push({ operation: `mixed 70/30 (c=${clients})`, samples: mixedOps, p50, p99, perSecond: result.perSecond, note });
+  return load.errors;
 }
 
 // --- Run ---
 
 const REPORT = { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8' };
-sampleRss('start');
+sampleServer('start');
 await request('PROPFIND', `/dav/calendars/user/${target.user}/`, undefined, { Depth: '0' });
-await request('MKCALENDAR', calendar);
+await makeCalendar();
 await concurrent(`PUT ${events} events`, events, (i) => put(i));
-sampleRss('after PUT');
+sampleServer('after PUT');
 
 for (const [label, data] of [['one-week calendar-query, getetag', 'etag'], ['one-week calendar-query + calendar-data', 'data'], ['one-week calendar-query + expand', 'expand']] as const) {
   await sequential(label, 40, (k) => request('REPORT', calendar, calendarQuery(k, data), REPORT), (last) => `${responsesIn(last)} objects, ${kb(last)} KB`);
 }
-sampleRss('after calendar-query');
+sampleServer('after calendar-query');
 await sequential('one-month free-busy-query', 30, (k) => request('REPORT', calendar, freeBusyQuery(k), REPORT));
 await sequential('calendar-multiget, 50 hrefs', 40, (k) => request('REPORT', calendar, multiget(k), REPORT));
 await sequential('sync-collection, initial', 8, () => request('REPORT', calendar, syncCollection(''), REPORT), (last) => `${responsesIn(last)} members, ${kb(last)} KB`);
@@ -149,9 +252,14 @@ for (let i = 0; i < 10; i++) await put(i * 13, 1);
 await sequential('sync-collection, after 10 changes', 100, () => request('REPORT', calendar, syncCollection(token), REPORT), (last) => `${responsesIn(last)} changes`);
 const propfind = '<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/><D:getcontenttype/><D:resourcetype/></D:prop></D:propfind>';
 await sequential('PROPFIND Depth 1', 8, () => request('PROPFIND', calendar, propfind, { Depth: '1', 'Content-Type': 'application/xml' }), (last) => `${responsesIn(last)} responses, ${kb(last)} KB`);
-sampleRss('after reports');
+sampleServer('after reports');
 await concurrent('GET', Math.max(4000, events), (i) => request('GET', `${calendar}e${(i * 7919) % events}.ics`));
-sampleRss('after GET');
+sampleServer('after GET');
+const mixedErrors: string[] = [];
+for (const [run, clients] of mixedClients.entries()) {
+  mixedErrors.push(...(await mixed(clients, run)));
+  sampleServer(`after mixed c=${clients}`);
+}
 
 // --keep leaves the calendar in place, e.g. to profile a server against it afterwards.
 if (args.keep) console.log(`kept ${calendar}`);
@@ -164,4 +272,22 @@ console.log(`${'operation'.padEnd(42)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)
 for (const r of rows) {
   console.log(`${r.operation.padEnd(42)} ${String(r.samples).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.perSecond.toFixed(0).padStart(8)}  ${r.note}`);
 }
-if (memory.length) console.log(`\nServer RSS: ${memory.join(', ')}`);
+if (mixedErrors.length) {
+  console.log(`\nMixed load: ${mixedErrors.length} errors (answers other than expected; If-Match 412 excluded), the first ones:`);
+  for (const error of mixedErrors.slice(0, 10)) console.log(`  ${error}`);
+}
+if (args.pid || args.db || !args.url) {
+  const mib = (value: number | undefined) => (value === undefined ? '' : value.toFixed(1)).padStart(9);
+  console.log(`\n${'server'.padEnd(22)} ${'RSS MiB'.padStart(9)} ${'PSS MiB'.padStart(9)} ${'db MiB'.padStart(9)} ${'WAL MiB'.padStart(9)}`);
+  for (const s of samples) console.log(`${s.label.padEnd(22)} ${mib(s.rss)} ${mib(s.pss)} ${mib(s.db)} ${mib(s.wal)}`);
+}
+
+/**
+ * MKCALENDAR, or on Workers, whose runtime answers MKCALENDAR with 501 before the Worker runs, the
+ * POST with X-HTTP-Method-Override that Orrery takes instead (adapters/workers/README.md).
+ */
+async function makeCalendar(): Promise<void> {
+  const { status, text } = await httpRequest(target.baseUrl, 'MKCALENDAR', calendar, { Authorization: target.auth });
+  if (status === 501) await request('POST', calendar, undefined, { 'X-HTTP-Method-Override': 'MKCALENDAR' });
+  else if (status !== 201) throw new Error(`MKCALENDAR ${calendar} → ${status}: ${text.slice(0, 300)}`);
+}
