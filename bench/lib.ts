@@ -138,7 +138,13 @@ export async function runConcurrent(count: number, concurrency: number, task: (i
  * the process adds to the machine; RSS counts shared libraries whole.
  */
 export function processMemoryMiB(pid: number): { rss: number; pss: number } {
-  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  let rollup: string;
+  try {
+    rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  } catch {
+    // The process is gone (`wrangler dev` restarts workerd when a source file changes): no sample.
+    return { rss: NaN, pss: NaN };
+  }
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN);
   return { rss: kib('Rss') / 1024, pss: kib('Pss') / 1024 };
 }

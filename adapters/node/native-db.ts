@@ -1,7 +1,9 @@
-// The storage layer's DbClient directly on the native libSQL driver, for embedded files on Node.
+// The storage layer's DbClient directly on the native libSQL driver, for embedded files on Node and
+// on Deno (which loads the same npm driver).
 // @libsql/client prepares every statement afresh (about 150 µs per point query here); a cache of
 // prepared statements brings that to about 20 µs, which is most of a GET's database time. Remote
 // URLs and embedded replicas keep using @libsql/client.
+import { setImmediate } from 'node:timers';
 import Database from 'libsql';
 import type { InStatement, ResultSet } from '@libsql/client';
 import type { DbClient } from '../../src/storage/index.ts';

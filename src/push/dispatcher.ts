@@ -93,12 +93,19 @@ export function notifyingWrites<C extends { req: { method: string; raw: Request 
   deps: AppDeps,
   handle: (c: C) => Promise<Response>,
 ): (c: C) => Promise<Response> {
+  // Outside Workers, Hono throws to say there is no ExecutionContext, and an exception per request
+  // is a measurable part of a small one: the answer is asked for only when needed, and once a
+  // request had none, this runtime has none.
+  let runtimeHasNone = false;
   return async (c) => {
     const started = deps.now();
     const response = await handle(c);
-    // Asked for only when needed: outside Workers, Hono throws to say there is no ExecutionContext,
-    // and an exception per request is a measurable part of a GET.
-    const waitUntil = () => waitUntilOf(c);
+    const waitUntil = () => {
+      if (runtimeHasNone) return undefined;
+      const found = waitUntilOf(c);
+      runtimeHasNone = found === undefined;
+      return found;
+    };
     if (READ_METHODS.has(c.req.method.toUpperCase()) || response.status >= 400) {
       dispatcher.firstRequest(waitUntil);
       return response;

@@ -23,6 +23,7 @@ import {
 
 /** The metadata columns qualified for queries that join `resources r`. */
 const META_OF_R = RESOURCE_META_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
+const META_COLUMN_COUNT = RESOURCE_META_COLUMNS.split(', ').length;
 
 export interface ResourceWrite {
   contentType: string;
@@ -156,12 +157,9 @@ export class ResourceRepo {
    * have an instance overlapping the range (RFC 4791 §9.9), from the time-range index, so that the
    * cost follows the size of the answer rather than of the calendar. Without a range, every object
    * of the type. With `unlistedOnly`, only those with time in the range that the index does not
-   * list instance by instance (what a free-busy lookup must still parse).
-   */
-  /**
-   * Objects with an instance that may overlap the range, by the time index. `data: 'unsettled'`
-   * reads the data of only those the index has not settled: a query asking for ETags alone then
-   * reads none of the bodies it does not need to match.
+   * list instance by instance (what a free-busy lookup must still parse). With `data: 'unsettled'`,
+   * only the candidates the index has not settled come with their data: a query asking for ETags
+   * alone then reads no body it does not need to match.
    */
   async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data?: 'all' }): Promise<RangeCandidate[]>;
   async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data: 'all' | 'unsettled' }): Promise<MaybeReadCandidate[]>;
@@ -174,22 +172,37 @@ export class ResourceRepo {
     }
     const overlapping = overlappingSql(collectionId, query);
     const conditions = [...(query.unlistedOnly ? ['hits.unlisted = 1'] : []), ...(query.componentType ? ['r.component_type = ?'] : [])];
-    const rows = await queryRows(
-      this.db,
-      // CROSS JOIN keeps the hits as the outer loop: left to itself, SQLite's planner prefers to scan
-      // the whole collection and probe the hits, which costs as much as the old full scan.
-      `WITH hits AS (${overlapping.sql})
-       SELECT ${META_OF_R}, ${query.data === 'unsettled' ? 'CASE WHEN hits.settled = 1 THEN NULL ELSE r.data END AS data' : 'r.data'}, hits.settled
-       FROM hits CROSS JOIN resources r ON r.id = hits.resource_id
-       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY r.name`,
-      [...overlapping.args, ...typeArgs],
-    );
-    return rows.map((row) => {
-      const candidate = toResourceMeta(row) as MaybeReadCandidate;
-      candidate.data = row.data === null ? null : resourceDataOf(row.data);
-      candidate.rangeSettled = Number(row.settled) === 1;
+    // CROSS JOIN keeps the hits as the outer loop: left to itself, SQLite's planner prefers to scan
+    // the whole collection and probe the hits, which costs as much as the old full scan.
+    const candidates = (columns: string) => `WITH hits AS (${overlapping.sql})
+       SELECT ${columns} FROM hits CROSS JOIN resources r ON r.id = hits.resource_id
+       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY r.name`;
+    const args = [...overlapping.args, ...typeArgs];
+    if (query.data !== 'unsettled') {
+      const rows = await queryRows(this.db, candidates(`${META_OF_R}, hits.settled AS settled, r.data AS data`), args);
+      return rows.map((row) => {
+        const candidate = toResource(row) as RangeCandidate;
+        candidate.rangeSettled = Number(row.settled) === 1;
+        return candidate;
+      });
+    }
+    // The metadata as one JSON text (as iterateMeta reads pages: cheaper than a row object per
+    // candidate), then the bodies of the unsettled ones, which are few.
+    const listing = await queryRow(this.db, `SELECT json_group_array(json_array(${RESOURCE_META_COLUMNS}, settled)) AS listing FROM (${candidates(`${META_OF_R}, hits.settled AS settled`)})`, args);
+    const found = (JSON.parse(String(listing?.listing ?? '[]')) as unknown[][]).map((values): MaybeReadCandidate => {
+      const candidate = resourceMetaFromValues(values) as MaybeReadCandidate;
+      candidate.rangeSettled = Number(values[META_COLUMN_COUNT]) === 1;
+      candidate.data = null;
       return candidate;
     });
+    const unsettled = found.filter((candidate) => !candidate.rangeSettled);
+    if (unsettled.length > 0) {
+      const bodies = new Map((await this.rowsByName(collectionId, unsettled.map((c) => c.name), 'name, data')).map((row) => [String(row.name), row.data]));
+      // A candidate removed between the two reads has no body: it is left out, as if read after.
+      for (const candidate of unsettled) candidate.data = bodies.has(candidate.name) ? resourceDataOf(bodies.get(candidate.name)) : null;
+      return found.filter((candidate) => candidate.rangeSettled || candidate.data !== null);
+    }
+    return found;
   }
 
   /**

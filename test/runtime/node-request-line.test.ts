@@ -17,6 +17,11 @@ const AUTH = `Basic ${Buffer.from('alice:node-secret').toString('base64')}`;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'orrery-request-line-'));
   vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+  // Request log lines go to standard output in batches (adapters/node/line-buffer.ts).
+  vi.spyOn(process.stdout, 'write').mockImplementation((text: string | Uint8Array) => {
+    logged.push(...String(text).split('\n').filter((line) => line !== ''));
+    return true;
+  });
   server = await startServer(
     { host: '127.0.0.1', port: 0, database: { url: `file:${join(dir, 'orrery.db')}` }, config: parseConfig({}) },
     { bootstrap: { user: 'alice', password: 'node-secret' } },

@@ -67,7 +67,8 @@ export const CALENDAR_MULTIGET: ReportDef = {
     const prefer = preferences(ctx.request);
     const pause = timeSlicer();
     for (const entry of order) {
-      await pause();
+      const paused = pause();
+      if (paused) await paused;
       if (entry.name === undefined) {
         responses.push({ path: entry.path, status: 403 });
         continue;

@@ -88,7 +88,8 @@ export const CALENDAR_QUERY: ReportDef = {
             cutShort = true;
             break;
           }
-          await pause();
+          const paused = pause();
+          if (paused) await paused;
           // The index settles most objects; only the rest are parsed (once) and matched.
           const decided = decideFromIndex(plan, { componentType: record.componentType, rangeSettled: record.rangeSettled === true });
           if (decided === false) continue;
