@@ -7,7 +7,7 @@ import { badRequest, conditionError } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { preferences } from '../../dav/prefer.ts';
 import { hrefToPath, parentPath, lastSegment } from '../../dav/path.ts';
-import { computePropstats, loadDeadProperties, propNamesOf } from '../../dav/properties/compute.ts';
+import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, propNamesOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
 import { findChild, findChildren, textContent } from '../../dav/xml/element.ts';
@@ -85,7 +85,7 @@ export const CALENDAR_MULTIGET: ReportDef = {
         continue;
       }
       const member: DavResource = { kind: 'resource', path: collection.path + record.name, collection, name: record.name, meta: record };
-      let propstats = await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? new Map(), calendarDataFor(record, provide));
+      let propstats = await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? NO_DEAD_PROPERTIES, calendarDataFor(record, provide));
       if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
       responses.push({ path: member.path, propstats });
     }

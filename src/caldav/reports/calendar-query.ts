@@ -6,7 +6,7 @@ import { listChildCollections } from '../../dav/children.ts';
 import { errorText, type DavContext } from '../../dav/context.ts';
 import { conditionError, type Precondition } from '../../dav/errors.ts';
 import { streamingMultistatus, type MultistatusResponse } from '../../dav/multistatus.ts';
-import { computePropstats, loadDeadProperties, needsDeadProperties, propRequestOf } from '../../dav/properties/compute.ts';
+import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propRequestOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
 import { findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
@@ -123,7 +123,7 @@ export const CALENDAR_QUERY: ReportDef = {
             yield { path: member.path, status: 500 };
             continue;
           }
-          let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map(), (name) =>
+          let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? NO_DEAD_PROPERTIES, (name) =>
             name === caldav('calendar-data') && hasData(record) ? provide(record, parsed.get(record)) : null,
           );
           if (returnMinimal) propstats = propstats.filter((p) => p.status !== 404);

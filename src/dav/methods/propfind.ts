@@ -5,7 +5,7 @@ import { childPages } from '../children.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conditionError, notFound } from '../errors.ts';
 import { streamingMultistatus, type MultistatusResponse } from '../multistatus.ts';
-import { computePropstats, loadDeadProperties, needsDeadProperties, propRequestOf, type PropRequest } from '../properties/compute.ts';
+import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propRequestOf, type PropRequest } from '../properties/compute.ts';
 import type { PropertyRegistry } from '../properties/registry.ts';
 import { childElements } from '../xml/element.ts';
 import { dav } from '../xml/names.ts';
@@ -24,7 +24,7 @@ export async function handlePropfind(ctx: DavContext, registry: PropertyRegistry
   async function* respond(targets: readonly DavResource[]): AsyncGenerator<MultistatusResponse> {
     const dead = wantsDead ? await loadDeadProperties(ctx, targets) : new Map();
     for (const target of targets) {
-      let propstats = await computePropstats(ctx, registry, target, request, dead.get(target.path) ?? new Map());
+      let propstats = await computePropstats(ctx, registry, target, request, dead.get(target.path) ?? NO_DEAD_PROPERTIES);
       if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
       yield { path: target.path, propstats };
     }

@@ -59,6 +59,9 @@ export function propNamesOf(prop: XmlElement | undefined): ClarkName[] {
 /** Properties only an administrator of the resource may read (RFC 3744 §5.5: DAV:acl needs read-acl). */
 const ADMIN_ONLY = new Set<ClarkName>([dav('acl'), dav('inherited-acl-set')]);
 
+/** The dead properties of a resource that has none (shared: it is only ever read). */
+export const NO_DEAD_PROPERTIES: ReadonlyMap<string, XmlElement> = new Map();
+
 export async function loadDeadProperties(ctx: DavContext, resources: readonly DavResource[]): Promise<Map<string, Map<string, XmlElement>>> {
   const paths = resources.filter((r) => r.kind === 'collection' || r.kind === 'resource').map((r) => r.path);
   const raw = await ctx.deps.store.properties.getForPaths(paths);
@@ -90,16 +93,17 @@ export async function computePropstats(
     return [{ status: 200, props: [...names].map((name) => el(name)) }];
   }
   const found: XmlElement[] = [];
-  const missing: XmlElement[] = [];
-  const forbidden: XmlElement[] = [];
-  const failed: XmlElement[] = [];
+  // The other outcomes are rare: their lists are made when first needed (this runs per member).
+  let missing: XmlElement[] | undefined;
+  let forbidden: XmlElement[] | undefined;
+  let failed: XmlElement[] | undefined;
   const names =
     request.type === 'allprop'
       ? [...new Set([...registry.allpropNames(resource), ...dead.keys(), ...request.include])]
       : request.names;
   for (const name of names) {
     if (ADMIN_ONLY.has(name) && !hasAccess(ctx, resource, 'admin')) {
-      forbidden.push(el(name));
+      (forbidden ??= []).push(el(name));
       continue;
     }
     let value: PropertyValue;
@@ -114,20 +118,20 @@ export async function computePropstats(
       // its own with 500: the resource's other properties, and the rest of a streamed multistatus
       // whose status line is already sent, are still answered.
       ctx.deps.logger.error('A property could not be computed', { href: resource.path, property: name, error: errorText(error) });
-      failed.push(el(name));
+      (failed ??= []).push(el(name));
       continue;
     }
     if (value === undefined) {
-      if (request.type === 'prop') missing.push(el(name));
+      if (request.type === 'prop') (missing ??= []).push(el(name));
     } else {
       found.push(toPropElement(name, value));
     }
   }
   const propstats: Propstat[] = [];
-  if (found.length > 0 || (missing.length === 0 && forbidden.length === 0 && failed.length === 0)) propstats.push({ status: 200, props: found });
-  if (forbidden.length > 0) propstats.push({ status: 403, props: forbidden });
-  if (missing.length > 0) propstats.push({ status: 404, props: missing });
-  if (failed.length > 0) propstats.push({ status: 500, props: failed });
+  if (found.length > 0 || (!missing && !forbidden && !failed)) propstats.push({ status: 200, props: found });
+  if (forbidden) propstats.push({ status: 403, props: forbidden });
+  if (missing) propstats.push({ status: 404, props: missing });
+  if (failed) propstats.push({ status: 500, props: failed });
   return propstats;
 }
 

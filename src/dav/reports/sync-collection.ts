@@ -9,7 +9,7 @@ import type { DavContext } from '../context.ts';
 import { badRequest, conditionError } from '../errors.ts';
 import type { MultistatusResponse } from '../multistatus.ts';
 import { streamingMultistatus } from '../multistatus.ts';
-import { computePropstats, loadDeadProperties, needsDeadProperties, propNamesOf } from '../properties/compute.ts';
+import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propNamesOf } from '../properties/compute.ts';
 import { syncToken } from '../properties/webdav.ts';
 import { preferences } from '../prefer.ts';
 import type { DavResource } from '../resource.ts';
@@ -41,7 +41,7 @@ export const SYNC_COLLECTION: ReportDef = {
     async function* respond(members: readonly DavResource[]): AsyncGenerator<MultistatusResponse> {
       const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map();
       for (const member of members) {
-        const propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? new Map());
+        const propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? NO_DEAD_PROPERTIES);
         // Prefer: return=minimal leaves out the properties a member does not have (RFC 8144 §2.1).
         yield { path: member.path, propstats: prefer.returnMinimal ? propstats.filter((p) => p.status !== 404) : propstats };
       }
