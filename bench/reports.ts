@@ -2,11 +2,13 @@
 // series with overrides and EXDATEs), then times calendar-query (RFC 4791 §7.8, with and without
 // expand), free-busy-query (§7.10), calendar-multiget (§7.9), sync-collection (RFC 6578),
 // PROPFIND Depth 1, concurrent GET and a mixed 70/30 read/write load, and samples the server's
-// memory (RSS and PSS) and database files between phases.
+// memory (RSS and PSS) and database files between phases. Every answer of the timed reports is
+// checked against what the generated calendar must give (bench/expected.ts), after its timing.
 // Usage: npx tsx bench/reports.ts [--events 10000] [--concurrency 8] [--mixed-clients 8,32]
 //        [--mixed-ops 4000] [--pid SERVER_PID[,PID…]] [--db DATABASE_FILE]
 //        [--url http://host:port --user U --password P]
 import { vtimezoneText } from '../src/tz/catalogue.ts';
+import { DAY, ExpectedCalendar, FIRST_DAY, isSeries, merge, startOf, ZONE, type Interval } from './expected.ts';
 import { benchArgs, closeConnections, fileSizeMiB, httpRequest, openTarget, percentiles, processMemoryMiB, runConcurrent, timeIt, type HttpResult } from './lib.ts';
 
 const args = benchArgs({ pid: { type: 'string' }, db: { type: 'string' }, keep: { type: 'boolean' }, 'mixed-clients': { type: 'string' }, 'mixed-ops': { type: 'string' } });
@@ -16,10 +18,6 @@ const mixedClients = (args['mixed-clients'] ?? '8,32').split(',').map(Number).fi
 const mixedOps = Number(args['mixed-ops'] ?? 4000);
 const target = await openTarget(args);
 const calendar = `/dav/calendars/user/${target.user}/reports-${Date.now()}/`;
-const DAY = 86_400_000;
-const FIRST_DAY = Date.UTC(2026, 0, 1);
-const SPAN_DAYS = 730;
-const ZONE = 'America/New_York';
 const VTIMEZONE = vtimezoneText(ZONE, { startUtcMs: Date.UTC(2025, 0, 1) })!.trimEnd();
 
 interface Row {
@@ -38,16 +36,26 @@ async function request(method: string, path: string, body?: string, extra: Recor
   return text;
 }
 
-/** Times `count` sequential requests (one client), so p50 is the server's latency for that operation. */
-async function sequential(operation: string, count: number, task: (i: number) => Promise<string>, note = (last: string) => `${kb(last)} KB`): Promise<void> {
+/**
+ * Times `count` sequential requests (one client), so p50 is the server's latency for that
+ * operation; `check` then looks at each answer, outside the time measured.
+ */
+async function sequential(
+  operation: string,
+  count: number,
+  task: (i: number) => Promise<string>,
+  note = (last: string) => `${kb(last)} KB`,
+  check: (answer: string, i: number) => void = () => undefined,
+): Promise<void> {
   const times: number[] = [];
   let last = '';
   // A few unmeasured requests first, so that the first operation measured does not pay for JIT warm-up.
-  for (let i = 0; i < Math.min(3, Math.ceil(count / 10)); i++) await task(count + i);
+  for (let i = 0; i < Math.min(3, Math.ceil(count / 10)); i++) check(await task(count + i), count + i);
   for (let i = 0; i < count; i++) {
     const [text, ms] = await timeIt(() => task(i));
     times.push(ms);
     last = text;
+    check(text, i);
   }
   const { p50, p99, mean } = percentiles(times);
   rows.push({ operation, samples: count, p50, p99, perSecond: 1000 / mean, note: note(last) });
@@ -73,11 +81,10 @@ function wrap(components: string[][], zoned: boolean): string {
 
 /** Every fifth event is a weekly series in New York time: 4–20 weeks, one override, one EXDATE. */
 function eventText(i: number, revision = 0, uid = `reports-${i}@orrery.bench`): string {
-  const day = FIRST_DAY + ((i * 7919) % SPAN_DAYS) * DAY;
-  const start = day + (8 + (i % 10)) * 3_600_000 + (i % 4) * 15 * 60_000;
+  const start = startOf(i);
   const common = [`UID:${uid}`, 'DTSTAMP:20260101T000000Z', `SEQUENCE:${revision}`];
   const text = [`SUMMARY:Benchmark event ${i}${revision ? ` (rev ${revision})` : ''}`, 'DESCRIPTION:Lorem ipsum dolor sit amet, consectetur adipiscing elit.', 'LOCATION:Room 4'];
-  if (i % 5 !== 0) return wrap([[...common, `DTSTART:${stamp(start)}`, `DTEND:${stamp(start + 3_600_000)}`, ...text]], false);
+  if (!isSeries(i)) return wrap([[...common, `DTSTART:${stamp(start)}`, `DTEND:${stamp(start + 3_600_000)}`, ...text]], false);
   const weeks = 4 + (i % 17);
   const at = (k: number) => local(start + k * 7 * DAY);
   const master = [
@@ -95,7 +102,9 @@ const put = (i: number, revision = 0) =>
 // --- Request bodies ---
 
 const NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"';
-const weekOf = (k: number) => FIRST_DAY + ((k * 37) % 100) * 7 * DAY;
+/** Which of the 100 weeks from FIRST_DAY sample k asks about. */
+const weekIndexOf = (k: number) => (k * 37) % 100;
+const weekOf = (k: number) => FIRST_DAY + weekIndexOf(k) * 7 * DAY;
 
 function calendarQuery(k: number, data: 'etag' | 'data' | 'expand'): string {
   const [start, end] = [stamp(weekOf(k)), stamp(weekOf(k) + 7 * DAY)];
@@ -111,8 +120,10 @@ function freeBusyQuery(k: number): string {
   return `<C:free-busy-query ${NS}><C:time-range start="${stamp(month)}" end="${stamp(Date.UTC(2026, (k % 24) + 1, 1))}"/></C:free-busy-query>`;
 }
 
+const multigetTargets = (k: number, count: number) => Array.from({ length: count }, (_, j) => ((k * count + j) * 104_729) % events);
+
 function multiget(k: number, count = 50): string {
-  const hrefs = Array.from({ length: count }, (_, j) => `<D:href>${calendar}e${((k * count + j) * 104_729) % events}.ics</D:href>`);
+  const hrefs = multigetTargets(k, count).map((i) => `<D:href>${calendar}e${i}.ics</D:href>`);
   return `<C:calendar-multiget ${NS}><D:prop><D:getetag/><C:calendar-data/></D:prop>${hrefs.join('')}</C:calendar-multiget>`;
 }
 
@@ -120,6 +131,97 @@ const syncCollection = (token: string) =>
   `<D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
 const syncTokenOf = (xml: string) => /<(?:\w+:)?sync-token>([^<]*)<\/(?:\w+:)?sync-token>/.exec(xml)?.[1] ?? '';
 const responsesIn = (xml: string) => (xml.match(/<(?:\w+:)?response>/g) ?? []).length;
+
+// --- Checks of the answers ---
+
+const expected = new ExpectedCalendar(events);
+/** Answers that differ from what the calendar must give: printed after the table; the run then fails. */
+const wrongAnswers: string[] = [];
+
+function expect(what: string, ok: boolean, detail: () => string): void {
+  if (!ok && wrongAnswers.length < 1000) wrongAnswers.push(`${what}: ${detail()}`);
+}
+
+/** The responses of a multistatus by member index (`e<i>.ics`), each response's markup. */
+function responsesByEvent(xml: string): Map<number, string> {
+  const found = new Map<number, string>();
+  for (const block of xml.split(/<(?:\w+:)?response>/).slice(1)) {
+    const href = /<(?:\w+:)?href>([^<]*)</.exec(block)?.[1] ?? '';
+    const index = /\/e(\d+)\.ics$/.exec(decodeURIComponent(href))?.[1];
+    if (index !== undefined) found.set(Number(index), block);
+  }
+  return found;
+}
+
+const sameSet = (a: Iterable<number>, b: Iterable<number>) => [...a].sort((x, y) => x - y).join() === [...b].sort((x, y) => x - y).join();
+const hasUid = (text: string, i: number) => text.includes(`UID:reports-${i}@orrery.bench`);
+
+/** A one-week calendar-query: exactly the events with an instance that week, each with its own data. */
+function checkWeekQuery(data: 'etag' | 'data' | 'expand'): (answer: string, k: number) => void {
+  return (answer, k) => {
+    const week = weekIndexOf(k);
+    const found = responsesByEvent(answer);
+    const wanted = expected.eventsInWeek(week);
+    expect(`calendar-query (${data}) week ${week}`, sameSet(found.keys(), wanted), () => `${found.size} objects, expected ${wanted.size}`);
+    if (data === 'etag') return;
+    for (const [i, block] of found) expect(`calendar-query (${data}) week ${week}`, hasUid(block, i), () => `e${i}.ics without its own data`);
+    if (data === 'expand') {
+      const instances = (answer.match(/BEGIN:VEVENT/g) ?? []).length;
+      expect(`calendar-query (expand) week ${week}`, instances === expected.instancesInWeek(week), () => `${instances} instances, expected ${expected.instancesInWeek(week)}`);
+    }
+  };
+}
+
+/** A month's free-busy-query: its busy periods, merged, are the month's busy time. */
+function checkFreeBusy(answer: string, k: number): void {
+  const month = k % 24;
+  const found = merge(busyPeriodsOf(answer));
+  const wanted = expected.busyInMonth(month);
+  const text = (list: Interval[]) => list.map((p) => `${stamp(p.start)}/${stamp(p.end)}`).join(',');
+  expect(`free-busy-query month ${month}`, text(found) === text(wanted), () => `${found.length} periods, expected ${wanted.length}; first difference near ${firstDifference(found, wanted)}`);
+}
+
+function firstDifference(a: Interval[], b: Interval[]): string {
+  const at = a.findIndex((p, j) => p.start !== b[j]?.start || p.end !== b[j]?.end);
+  const p = a[at === -1 ? a.length : at] ?? b[at === -1 ? a.length : at];
+  return p ? stamp(p.start) : 'the end';
+}
+
+/** FREEBUSY periods (start/end or start/duration, UTC) of an iCalendar text, unfolded. */
+function busyPeriodsOf(ics: string): Interval[] {
+  const periods: Interval[] = [];
+  for (const line of ics.replace(/\r?\n[ \t]/g, '').split(/\r?\n/)) {
+    const match = /^FREEBUSY(?:;[^:]*)?:(.*)$/i.exec(line);
+    if (!match) continue;
+    for (const period of match[1]!.split(',')) {
+      const [from, to] = period.split('/') as [string, string];
+      const start = parseStamp(from);
+      periods.push({ start, end: to.startsWith('P') || to.startsWith('+P') ? start + durationMs(to) : parseStamp(to) });
+    }
+  }
+  return periods;
+}
+
+function parseStamp(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : NaN;
+}
+
+function durationMs(text: string): number {
+  const m = /^\+?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
+  if (!m) return NaN;
+  const [weeks, days, hours, minutes, seconds] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number];
+  return (((weeks * 7 + days) * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1000;
+}
+
+/** A multiget: every object named, found, with its own data. */
+function checkMultiget(answer: string, k: number): void {
+  const found = responsesByEvent(answer);
+  for (const i of new Set(multigetTargets(k, 50))) {
+    const block = found.get(i);
+    expect('calendar-multiget', block !== undefined && / 200 /.test(block) && hasUid(block, i), () => `e${i}.ics missing or without its data`);
+  }
+}
 
 // --- Memory and database files ---
 
@@ -241,19 +343,32 @@ await concurrent(`PUT ${events} events`, events, (i) => put(i));
 sampleServer('after PUT');
 
 for (const [label, data] of [['one-week calendar-query, getetag', 'etag'], ['one-week calendar-query + calendar-data', 'data'], ['one-week calendar-query + expand', 'expand']] as const) {
-  await sequential(label, 40, (k) => request('REPORT', calendar, calendarQuery(k, data), REPORT), (last) => `${responsesIn(last)} objects, ${kb(last)} KB`);
+  await sequential(label, 40, (k) => request('REPORT', calendar, calendarQuery(k, data), REPORT), (last) => `${responsesIn(last)} objects, ${kb(last)} KB`, checkWeekQuery(data));
 }
 sampleServer('after calendar-query');
-await sequential('one-month free-busy-query', 30, (k) => request('REPORT', calendar, freeBusyQuery(k), REPORT));
-await sequential('calendar-multiget, 50 hrefs', 40, (k) => request('REPORT', calendar, multiget(k), REPORT));
-await sequential('sync-collection, initial', 8, () => request('REPORT', calendar, syncCollection(''), REPORT), (last) => `${responsesIn(last)} members, ${kb(last)} KB`);
+await sequential('one-month free-busy-query', 30, (k) => request('REPORT', calendar, freeBusyQuery(k), REPORT), undefined, checkFreeBusy);
+await sequential('calendar-multiget, 50 hrefs', 40, (k) => request('REPORT', calendar, multiget(k), REPORT), undefined, checkMultiget);
+const everyEvent = Array.from({ length: events }, (_, i) => i);
+const checkListing = (what: string) => (answer: string) => {
+  const found = responsesByEvent(answer);
+  expect(what, found.size === events && sameSet(found.keys(), everyEvent), () => `${found.size} members, expected ${events}`);
+};
+await sequential('sync-collection, initial', 8, () => request('REPORT', calendar, syncCollection(''), REPORT), (last) => `${responsesIn(last)} members, ${kb(last)} KB`, checkListing('sync-collection, initial'));
 const token = syncTokenOf(await request('REPORT', calendar, syncCollection(''), REPORT));
 for (let i = 0; i < 10; i++) await put(i * 13, 1);
-await sequential('sync-collection, after 10 changes', 100, () => request('REPORT', calendar, syncCollection(token), REPORT), (last) => `${responsesIn(last)} changes`);
+const changed = new Set(Array.from({ length: 10 }, (_, i) => (i * 13) % events));
+await sequential('sync-collection, after 10 changes', 100, () => request('REPORT', calendar, syncCollection(token), REPORT), (last) => `${responsesIn(last)} changes`, (answer) => {
+  const found = responsesByEvent(answer);
+  expect('sync-collection, after 10 changes', sameSet(found.keys(), changed), () => `${found.size} changes reported, expected ${changed.size}`);
+});
 const propfind = '<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/><D:getcontenttype/><D:resourcetype/></D:prop></D:propfind>';
-await sequential('PROPFIND Depth 1', 8, () => request('PROPFIND', calendar, propfind, { Depth: '1', 'Content-Type': 'application/xml' }), (last) => `${responsesIn(last)} responses, ${kb(last)} KB`);
+await sequential('PROPFIND Depth 1', 8, () => request('PROPFIND', calendar, propfind, { Depth: '1', 'Content-Type': 'application/xml' }), (last) => `${responsesIn(last)} responses, ${kb(last)} KB`, checkListing('PROPFIND Depth 1'));
 sampleServer('after reports');
-await concurrent('GET', Math.max(4000, events), (i) => request('GET', `${calendar}e${(i * 7919) % events}.ics`));
+await concurrent('GET', Math.max(4000, events), async (i) => {
+  const index = (i * 7919) % events;
+  const body = await request('GET', `${calendar}e${index}.ics`);
+  expect('GET', hasUid(body, index), () => `e${index}.ics is not the object stored`);
+});
 sampleServer('after GET');
 const mixedErrors: string[] = [];
 for (const [run, clients] of mixedClients.entries()) {
@@ -272,10 +387,16 @@ console.log(`${'operation'.padEnd(42)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)
 for (const r of rows) {
   console.log(`${r.operation.padEnd(42)} ${String(r.samples).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.perSecond.toFixed(0).padStart(8)}  ${r.note}`);
 }
+if (wrongAnswers.length) {
+  console.log(`\nWrong answers: ${wrongAnswers.length}, the first ones:`);
+  for (const wrong of wrongAnswers.slice(0, 10)) console.log(`  ${wrong}`);
+}
 if (mixedErrors.length) {
   console.log(`\nMixed load: ${mixedErrors.length} errors (answers other than expected; If-Match 412 excluded), the first ones:`);
   for (const error of mixedErrors.slice(0, 10)) console.log(`  ${error}`);
 }
+if (wrongAnswers.length || mixedErrors.length) process.exitCode = 1;
+else console.log('\nEvery answer matched the generated calendar (reports, GETs) or the status expected (mixed load).');
 if (args.pid || args.db || !args.url) {
   const mib = (value: number | undefined) => (value === undefined ? '' : value.toFixed(1)).padStart(9);
   console.log(`\n${'server'.padEnd(22)} ${'RSS MiB'.padStart(9)} ${'PSS MiB'.padStart(9)} ${'db MiB'.padStart(9)} ${'WAL MiB'.padStart(9)}`);
