@@ -2,7 +2,7 @@
 // private key as PEM, and prints what peers need: the DNS TXT record and the peer-table lines.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { toBase64 } from '../../src/ischedule/dkim.ts';
+import { toBase64 } from '../../src/bytes/base64.ts';
 
 export const ISCHEDULE_USAGE = `  orrery ischedule keygen --domain D [--selector orrery] [--out FILE] [--url URL]
                                         create an iSchedule signing key; prints the DNS TXT

@@ -1,5 +1,6 @@
 // HTTP Basic authentication (RFC 7617) in one place: the credentials of an Authorization header
 // (for authentication and for the request log), and the 401 challenge that asks for them.
+import { fromBase64 } from '../bytes/base64.ts';
 import { DavError } from '../dav/errors.ts';
 
 export type BasicCredentials = { name: string; password: string };
@@ -9,9 +10,11 @@ export function parseBasicCredentials(header: string | null): BasicCredentials |
   if (!header) return null;
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (!match) return { malformed: 'Only HTTP Basic authentication is supported' };
+  const bytes = fromBase64(match[1]!);
+  if (!bytes) return { malformed: 'Malformed Basic credentials' };
   let decoded: string;
   try {
-    decoded = new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(atob(match[1]!), (c) => c.charCodeAt(0)));
+    decoded = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return { malformed: 'Malformed Basic credentials' };
   }

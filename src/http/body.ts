@@ -1,4 +1,5 @@
 // Request bodies: read with a size limit (413) so a huge upload never sits in memory whole.
+import { concatBytes } from '../bytes/concat.ts';
 import { badRequest, payloadTooLarge } from '../dav/errors.ts';
 
 /** Bodies up to this size, when their Content-Length says so, are read in one call. */
@@ -35,14 +36,7 @@ export async function readBodyBytes(request: Request, limitBytes: number, what =
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(...chunks);
 }
 
 async function readWhole(request: Request, limitBytes: number, what: string): Promise<Uint8Array> {

@@ -1,5 +1,6 @@
 // Password hashing with PBKDF2-SHA-256 through WebCrypto, available on every runtime we target.
 // 100,000 iterations is the most Cloudflare Workers allow; the salt is per user.
+import { fromBase64, toBase64 } from '../bytes/base64.ts';
 
 const ITERATIONS = 100_000;
 const SALT_BYTES = 16;
@@ -16,7 +17,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [scheme, iterations, salt, hash] = stored.split('$');
   if (scheme !== SCHEME || !iterations || !salt || !hash) return false;
   const expected = fromBase64(hash);
-  const actual = await derive(password, fromBase64(salt), Number(iterations));
+  const saltBytes = fromBase64(salt);
+  if (!expected || !saltBytes) return false;
+  const actual = await derive(password, saltBytes, Number(iterations));
   return constantTimeEqual(actual, expected);
 }
 
@@ -41,15 +44,3 @@ async function derive(password: string, salt: Uint8Array<ArrayBuffer>, iteration
   return new Uint8Array(bits);
 }
 
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}

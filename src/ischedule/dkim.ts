@@ -1,6 +1,7 @@
 // DKIM for HTTP as iSchedule uses it (draft-desruisseaux-ischedule §7, RFC 6376): rsa-sha256 over
 // the iSchedule headers in "ischedule-relaxed" form and the body in "simple" form, through
 // WebCrypto so that signing and verifying run on every runtime. Key lookup is the caller's.
+import { fromBase64, toBase64 } from '../bytes/base64.ts';
 
 /** Headers every iSchedule signature must cover (the draft's §7.2, as Cyrus and CalendarServer sign). */
 export const REQUIRED_SIGNED_HEADERS = ['originator', 'recipient', 'content-type', 'ischedule-version', 'ischedule-message-id'] as const;
@@ -94,7 +95,7 @@ export async function verifySignature(headers: Headers, body: string, signatureH
   const data = signedData(headers, tags.signedHeaders, unsigned);
   let valid = false;
   try {
-    valid = await crypto.subtle.verify(ALGORITHM, publicKey, fromBase64(tags.signature), new TextEncoder().encode(data));
+    valid = await crypto.subtle.verify(ALGORITHM, publicKey, base64Value(tags.signature), new TextEncoder().encode(data));
   } catch {
     valid = false;
   }
@@ -103,12 +104,12 @@ export async function verifySignature(headers: Headers, body: string, signatureH
 
 /** Imports a PEM or bare base64 PKCS#8 RSA private key for signing. */
 export async function importPrivateKey(text: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('pkcs8', fromBase64(pemBody(text)), ALGORITHM, false, ['sign']);
+  return crypto.subtle.importKey('pkcs8', base64Value(pemBody(text)), ALGORITHM, false, ['sign']);
 }
 
 /** Imports a base64 SubjectPublicKeyInfo RSA key, as the p= tag of a DKIM key record carries it. */
 export async function importPublicKey(text: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('spki', fromBase64(pemBody(text)), ALGORITHM, false, ['verify']);
+  return crypto.subtle.importKey('spki', base64Value(pemBody(text)), ALGORITHM, false, ['verify']);
 }
 
 /** The p= value of a DKIM key record (RFC 6376 §3.6.1), or null when it is not an RSA key record. */
@@ -122,21 +123,10 @@ export function keyFromRecord(record: string): string | null {
   return key ? key : null;
 }
 
-export function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
-
-export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  let binary: string;
-  try {
-    binary = atob(text.replace(/\s+/g, ''));
-  } catch {
-    throw new DkimError('A signature or key is not valid base64');
-  }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+/** The bytes of a signature or key in base64, white space allowed (DKIM folds long values). */
+export function base64Value(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = fromBase64(text.replace(/\s+/g, ''));
+  if (!bytes) throw new DkimError('A signature or key is not valid base64');
   return bytes;
 }
 

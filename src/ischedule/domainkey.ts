@@ -5,7 +5,8 @@
 // same path from files under its configdir.
 import { Hono } from 'hono';
 import type { AppConfig } from '../config.ts';
-import { fromBase64, keyFromRecord, pemBody, toBase64 } from './dkim.ts';
+import { toBase64 } from '../bytes/base64.ts';
+import { base64Value, keyFromRecord, pemBody } from './dkim.ts';
 import { signingDomain } from './peers.ts';
 
 /** A key record is a few hundred bytes; anything much larger is not one. */
@@ -74,7 +75,7 @@ export async function fetchDomainKey(fetcher: typeof fetch, url: string): Promis
 
 /** "v=DKIM1; k=rsa; p=…" for a private key, the record `orrery ischedule keygen` prints for DNS. */
 async function keyRecord(privateKeyText: string): Promise<string> {
-  const bytes = fromBase64(pemBody(privateKeyText));
+  const bytes = base64Value(pemBody(privateKeyText));
   const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
   // WebCrypto derives no public key from a private one, but the private JWK holds n and e.
   const privateKey = await crypto.subtle.importKey('pkcs8', bytes, algorithm, true, ['sign']);

@@ -1,7 +1,8 @@
 // Message encryption for Web Push (RFC 8291) in the aes128gcm content coding (RFC 8188), through
 // WebCrypto alone so that it runs on every runtime: an ephemeral ECDH key pair per message, the
 // shared secret mixed with the user agent's auth secret, one record holding the whole message.
-import { concatBytes, fromBase64Url } from './base64url.ts';
+import { fromBase64Url } from '../bytes/base64.ts';
+import { concatBytes } from '../bytes/concat.ts';
 
 /** The record size announced in the header; push messages are far smaller (RFC 8030 allows 4096 bytes). */
 const RECORD_SIZE = 4096;

@@ -4,7 +4,7 @@
 import { badRequest, conditionError } from '../dav/errors.ts';
 import { childElements, findChild, findChildren, textContent, type XmlElement } from '../dav/xml/element.ts';
 import { dav } from '../dav/xml/names.ts';
-import { toBase64Url } from './base64url.ts';
+import { toBase64Url } from '../bytes/base64.ts';
 import { isValidPublicKey, subscriptionKeys } from './encryption.ts';
 import { push } from './names.ts';
 import { isInternalHost } from '../http/internal-host.ts';

@@ -9,7 +9,7 @@ import { parseXml } from '../dav/xml/parse.ts';
 import type { XmlElement } from '../dav/xml/element.ts';
 import { mediaType, readBodyText } from '../http/body.ts';
 import { absoluteUrl } from '../http/public-url.ts';
-import { toBase64Url } from './base64url.ts';
+import { toBase64Url } from '../bytes/base64.ts';
 import { push } from './names.ts';
 import { parsePushRegister } from './register-request.ts';
 import { registrationPath } from './registration-route.ts';

@@ -5,7 +5,7 @@
 import type { AppDeps } from '../dav/context.ts';
 import { publicOrigin } from '../http/public-url.ts';
 import type { Store } from '../storage/index.ts';
-import { fromBase64Url, toBase64Url } from './base64url.ts';
+import { fromBase64Url, toBase64Url } from '../bytes/base64.ts';
 
 /** RFC 8292 §2: exp no more than 24 hours ahead; 12 leaves room for clocks that differ. */
 const TOKEN_LIFETIME_S = 12 * 3600;

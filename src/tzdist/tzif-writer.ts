@@ -1,5 +1,6 @@
 // Writes application/tzif and application/tzif-leap bodies (RFC 8536) from a bundled zone, with
 // optional truncation (RFC 7808 §5.3 start/end): "-00" marks the unspecified time outside the range.
+import { concatBytes } from '../bytes/concat.ts';
 import { formatPosixTz } from '../tz/posix-tz.ts';
 import type { LeapSecond } from '../tz/leap-seconds.ts';
 import type { TimeType, TransitionZone } from '../tz/transition-zone.ts';
@@ -75,14 +76,7 @@ export function writeTzif(zone: TransitionZone, options: TzifWriteOptions = {}):
   const needsV3 = footer !== '' && dst !== undefined && [dst.start.time, dst.end.time].some((t) => t < 0 || t > 86_400);
   const version = needsV3 ? 0x33 : 0x32;
   const footerBytes = new TextEncoder().encode(`\n${footer}\n`);
-  const parts = [header(version, v1), body(v1, 4), header(version, block), body(block, 8), footerBytes];
-  const output = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    output.set(part, offset);
-    offset += part.length;
-  }
-  return output;
+  return concatBytes(header(version, v1), body(v1, 4), header(version, block), body(block, 8), footerBytes);
 }
 
 /** [onset (UTC), cumulative leap seconds from then on], without the 1972 baseline. */

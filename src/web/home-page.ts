@@ -1,6 +1,7 @@
 // GET of a calendar home by a browser: the calendar management page (Cyrus's calendar admin,
 // `caldav_allowcalendaradmin`). DAV clients, which do not ask for HTML, keep the DAV answer.
 import { hasAccess, requireAccess, unauthorized } from '../acl/check.ts';
+import { toBase64 } from '../bytes/base64.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError, notFound } from '../dav/errors.ts';
 import { encodePath } from '../dav/path.ts';
@@ -83,5 +84,5 @@ function pageHeaders(nonce: string): Headers {
 
 function makeNonce(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...bytes));
+  return toBase64(bytes);
 }

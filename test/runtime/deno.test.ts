@@ -1,12 +1,12 @@
 // The Deno adapter as a real process: `deno run adapters/deno/main.ts` with the deno binary from
 // node_modules, configured only through ORRERY_* variables.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMultistatus, propText } from '../helpers/multistatus.ts';
 import { freePort, ROOT, startProcess } from '../support/processes.ts';
+import { rawExchange } from '../support/raw-http.ts';
 import { defineSmokeSuite } from './smoke.ts';
 
 const DENO = join(ROOT, 'node_modules/.bin/deno');
@@ -53,9 +53,9 @@ describe('Deno adapter process', () => {
     const { server, dir } = await startDeno();
     try {
       const { port } = new URL(server.baseUrl);
-      const connectAnswer = await exchange(Number(port), 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
+      const connectAnswer = await rawExchange(Number(port), 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n');
       expect(connectAnswer).toMatch(/^HTTP\/1\.1 501 /);
-      const scheduleAnswer = await exchange(Number(port), 'SCHEDULE /dav/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc');
+      const scheduleAnswer = await rawExchange(Number(port), 'SCHEDULE /dav/ HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc');
       expect(scheduleAnswer).toMatch(/^HTTP\/1\.1 501 /);
       expect(server.output()).toMatch(/CONNECT 127\.0\.0\.1:22 501 /);
       expect(server.output()).toMatch(/SCHEDULE \/dav\/ 501 /);
@@ -89,16 +89,3 @@ describe('Deno adapter process', () => {
     await expect(startDeno({ ORRERY_NO_SUCH_OPTION: 'x' })).rejects.toThrow(/unknown option "no_such_option"/);
   });
 });
-
-/** Writes raw bytes (a request fetch() cannot send) and collects the answer until the server closes. */
-function exchange(port: number, raw: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(raw));
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (received += chunk));
-    socket.on('end', () => resolve(received));
-    socket.on('error', reject);
-    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer; got ${JSON.stringify(received)}`)));
-  });
-}

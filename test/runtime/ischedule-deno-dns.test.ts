@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../protocol/ischedule/support.ts';
-import { importPrivateKey, toBase64 } from '../../src/ischedule/dkim.ts';
+import { toBase64 } from '../../src/bytes/base64.ts';
+import { importPrivateKey } from '../../src/ischedule/dkim.ts';
 import { ROOT } from '../support/processes.ts';
 
 const DENO = join(ROOT, 'node_modules/.bin/deno');

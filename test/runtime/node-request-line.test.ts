@@ -2,12 +2,12 @@
 // absolute-form target with userinfo, a CONNECT and a method node:http does not know each get an
 // answer and a log line, never a 500 or a closed connection.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type RunningServer } from '../../adapters/node/server.ts';
 import { parseConfig } from '../../src/config.ts';
+import { rawExchange } from '../support/raw-http.ts';
 
 let server: RunningServer;
 let dir: string;
@@ -34,18 +34,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Writes raw bytes and collects everything until the server closes the connection. */
-function exchange(raw: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(server.port, '127.0.0.1', () => socket.write(raw));
-    let received = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (received += chunk));
-    socket.on('end', () => resolve(received));
-    socket.on('error', reject);
-    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer; got ${JSON.stringify(received)}`)));
-  });
-}
+const exchange = (raw: string) => rawExchange(server.port, raw);
 
 const statusOf = (answer: string) => Number(/^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1]);
 

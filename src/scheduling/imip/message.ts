@@ -1,5 +1,6 @@
 // iMIP messages (RFC 6047 §2): an RFC 5322 mail whose multipart/alternative body carries a short
 // text summary for people and a text/calendar part with the iTIP METHOD for calendar programs.
+import { toBase64 } from '../../bytes/base64.ts';
 import { mailtoAddress } from '../../principals/hrefs.ts';
 import type { ICAL } from '../../ical/parse.ts';
 import { MASTER, componentsByKey, type ItipMessage } from '../itip/model.ts';
@@ -144,15 +145,9 @@ function encodeHeader(text: string): string {
     chunk += char;
   }
   if (chunk) words.push(chunk);
-  return words.map((word) => `=?UTF-8?B?${base64(encoder.encode(word))}?=`).join('\r\n ');
-}
-
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return words.map((word) => `=?UTF-8?B?${toBase64(encoder.encode(word))}?=`).join('\r\n ');
 }
 
 function base64Lines(bytes: Uint8Array): string {
-  return (base64(bytes).match(/.{1,76}/g) ?? []).join('\r\n');
+  return (toBase64(bytes).match(/.{1,76}/g) ?? []).join('\r\n');
 }

@@ -2,7 +2,8 @@
 // database and signing key, knowing each other from the peer table; iSchedule POSTs between them
 // go straight to the other app's fetch.
 import { makeTestApp, type TestApp } from '../../helpers/app.ts';
-import { importPrivateKey, signRequest, toBase64 } from '../../../src/ischedule/dkim.ts';
+import { toBase64 } from '../../../src/bytes/base64.ts';
+import { importPrivateKey, signRequest } from '../../../src/ischedule/dkim.ts';
 
 export const ALICE_A = 'mailto:alice@a.example';
 export const BOB_B = 'mailto:bob@b.example';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/config.ts';
 import { ischeduleSetup, publicKeyFor, type DnsResolver } from '../../../src/ischedule/peers.ts';
-import { toBase64 } from '../../../src/ischedule/dkim.ts';
+import { toBase64 } from '../../../src/bytes/base64.ts';
 import { fetchDomainKey } from '../../../src/ischedule/domainkey.ts';
 
 async function publicKey(): Promise<string> {
