@@ -6,11 +6,11 @@ import type { AppConfig } from '../config.ts';
 import type { DavContext } from '../dav/context.ts';
 import { DavError, needPrivileges, notFound } from '../dav/errors.ts';
 import { encodePath } from '../dav/path.ts';
-import type { DavResource } from '../dav/resource.ts';
+import type { ListedResource } from '../dav/resource.ts';
 import type { CollectionRecord, CollectionKind as StoredKind } from '../storage/index.ts';
 import { effectiveRights, isOperationAllowed, METHOD_PRIVILEGES, privilegeForOperation, type AclOperation } from './evaluate.ts';
 import type { CollectionKind } from './privileges.ts';
-import { hasAllRights, type Rights } from './rights.ts';
+import { ALL_RIGHTS, hasAllRights, type Rights } from './rights.ts';
 
 export type { AclOperation };
 
@@ -37,15 +37,25 @@ export function collectionRights(ctx: DavContext, collection: CollectionRecord):
  * of a free-busy lookup.
  */
 export function rightsOfUser(collection: CollectionRecord, user: { name: string; isAdmin: boolean } | null, config: AppConfig): Rights {
-  return effectiveRights(
-    collection.acl,
-    { user: user?.name ?? null, groups: [], isServerAdmin: user?.isAdmin ?? false, isOwner: user !== null && user.name === collection.owner },
-    { kind: aclKind(collection.kind), implicitOwnerRights: config.implicit_owner_rights },
-  );
+  if (user?.isAdmin) return ALL_RIGHTS;
+  const kind = aclKind(collection.kind);
+  const isOwner = user !== null && user.name === collection.owner;
+  // Every request evaluates the ACL of the collection it touches, and a listing evaluates it per
+  // member; the answer depends only on these inputs, and a server sees few distinct combinations.
+  const key = `${kind}\t${isOwner ? 1 : 0}\t${config.implicit_owner_rights}\t${user?.name ?? ''}\t${user === null ? 0 : 1}\t${collection.acl}`;
+  const known = EVALUATED.get(key);
+  if (known !== undefined) return known;
+  const rights = effectiveRights(collection.acl, { user: user?.name ?? null, groups: [], isServerAdmin: false, isOwner }, { kind, implicitOwnerRights: config.implicit_owner_rights });
+  if (EVALUATED.size >= EVALUATED_LIMIT) EVALUATED.clear();
+  EVALUATED.set(key, rights);
+  return rights;
 }
 
+const EVALUATED = new Map<string, Rights>();
+const EVALUATED_LIMIT = 4096;
+
 /** The IMAP rights letters the request's principal holds on a resource. */
-export function rightsOn(ctx: DavContext, resource: DavResource): string {
+export function rightsOn(ctx: DavContext, resource: ListedResource): string {
   const principal = ctx.principal;
   switch (resource.kind) {
     case 'virtual':
@@ -61,7 +71,7 @@ export function rightsOn(ctx: DavContext, resource: DavResource): string {
   }
 }
 
-export function hasAccess(ctx: DavContext, resource: DavResource, operation: AclOperation): boolean {
+export function hasAccess(ctx: DavContext, resource: ListedResource, operation: AclOperation): boolean {
   if (ctx.principal?.isAdmin) return true;
   const rights = rightsOn(ctx, resource);
   const kind = kindOf(resource);
@@ -74,7 +84,7 @@ export function hasAccess(ctx: DavContext, resource: DavResource, operation: Acl
  * Throws unless the principal may perform `operation` on `resource`. Without the lookup right on
  * an existing resource the answer is 404 rather than 403, as if it were not there.
  */
-export function requireAccess(ctx: DavContext, resource: DavResource, operation: AclOperation): void {
+export function requireAccess(ctx: DavContext, resource: ListedResource, operation: AclOperation): void {
   if (hasAccess(ctx, resource, operation)) return;
   if (!ctx.principal) throw unauthorized(ctx);
   const rights = rightsOn(ctx, resource);
@@ -96,11 +106,11 @@ export function unauthorized(ctx: DavContext): DavError {
 // --- Internal helpers ---
 
 /** PROPPATCH needs `w` on a collection and `n` on a member resource (the seed's two CY: privileges). */
-function effectiveOperation(resource: DavResource, operation: AclOperation): AclOperation {
+function effectiveOperation(resource: ListedResource, operation: AclOperation): AclOperation {
   return operation === 'write-properties' && resource.kind === 'resource' ? 'write-properties-resource' : operation;
 }
 
-function kindOf(resource: DavResource): CollectionKind | null {
+function kindOf(resource: ListedResource): CollectionKind | null {
   switch (resource.kind) {
     case 'collection':
     case 'resource':
@@ -112,6 +122,6 @@ function kindOf(resource: DavResource): CollectionKind | null {
   }
 }
 
-function privilegeTarget(resource: DavResource): string {
+function privilegeTarget(resource: ListedResource): string {
   return resource.kind === 'missing' && resource.parent ? resource.parent.path : resource.path;
 }

@@ -4,7 +4,7 @@
 import type { DavContext } from '../dav/context.ts';
 import type { PropertyDef } from '../dav/properties/registry.ts';
 import { href } from '../dav/properties/webdav.ts';
-import type { DavResource } from '../dav/resource.ts';
+import type { ListedResource } from '../dav/resource.ts';
 import { el, type XmlElement } from '../dav/xml/element.ts';
 import { dav } from '../dav/xml/names.ts';
 import { principalContent } from '../principals/hrefs.ts';
@@ -17,7 +17,7 @@ import { parseAclString, unionRights } from './rights.ts';
 
 const XML_LANG = '{http://www.w3.org/XML/1998/namespace}lang';
 
-const isStored = (r: DavResource): r is Extract<DavResource, { kind: 'collection' | 'resource' }> => r.kind === 'collection' || r.kind === 'resource';
+const isStored = (r: ListedResource): r is Extract<ListedResource, { kind: 'collection' | 'resource' }> => r.kind === 'collection' || r.kind === 'resource';
 
 export const ACL_PROPERTIES: PropertyDef[] = [
   {
@@ -55,7 +55,7 @@ export const ACL_PROPERTIES: PropertyDef[] = [
 ];
 
 /** The ACEs of a collection's ACL as DAV:acl shows them (RFC 3744 §5.5). */
-export async function aclElements(ctx: DavContext, resource: Extract<DavResource, { kind: 'collection' | 'resource' }>): Promise<XmlElement[]> {
+export async function aclElements(ctx: DavContext, resource: Extract<ListedResource, { kind: 'collection' | 'resource' }>): Promise<XmlElement[]> {
   const collection = await storedCollection(ctx, resource.collection);
   const inherited = resource.kind === 'resource' ? el(dav('inherited'), href(resource.collection.path)) : null;
   return collectionAces(ctx, collection).map(({ ace, isProtected }) => aceElement(ace, [isProtected ? el(dav('protected')) : null, inherited]));

@@ -2,12 +2,12 @@
 // where the owner's attachment storage is what the quota counts.
 import type { AppConfig } from '../config.ts';
 import type { PropertyDef } from '../dav/properties/registry.ts';
-import type { DavResource } from '../dav/resource.ts';
+import type { ListedResource } from '../dav/resource.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
 
-const isHome = (r: DavResource): r is Extract<DavResource, { kind: 'collection' }> => r.kind === 'collection' && r.collection.kind === 'calendar-home';
-const isHomeOrCalendar = (r: DavResource): boolean => r.kind === 'collection' && (r.collection.kind === 'calendar-home' || r.collection.kind === 'calendar');
-const holdsQuota = (r: DavResource): r is Extract<DavResource, { kind: 'collection' }> =>
+const isHome = (r: ListedResource): r is Extract<ListedResource, { kind: 'collection' }> => r.kind === 'collection' && r.collection.kind === 'calendar-home';
+const isHomeOrCalendar = (r: ListedResource): boolean => r.kind === 'collection' && (r.collection.kind === 'calendar-home' || r.collection.kind === 'calendar');
+const holdsQuota = (r: ListedResource): r is Extract<ListedResource, { kind: 'collection' }> =>
   r.kind === 'collection' && r.collection.owner !== null && (r.collection.kind === 'calendar-home' || r.collection.kind === 'attachments');
 
 /** What the server reports when no quota is set (RFC 4331 §3 lets it report what it would accept). */

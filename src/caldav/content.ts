@@ -9,6 +9,7 @@ import { isConvertedBody, parseCalendarBody } from './calendar-format.ts';
 import { missingTzids, stripKnownTimezones } from './timezones-by-reference.ts';
 import { canonicalTzid } from '../tz/catalogue.ts';
 import { supportedComponentsOf } from './components.ts';
+import { utf8Length } from '../bytes/utf8.ts';
 
 export const CALENDAR_CONTENT: ContentPolicy = {
   async prepare(ctx, collection, _name, body, contentType) {
@@ -32,7 +33,7 @@ export const CALENDAR_CONTENT: ContentPolicy = {
       contentType: 'text/calendar; charset=utf-8',
       data: stored,
       etag: await strongEtag(stored),
-      size: new TextEncoder().encode(stored).byteLength,
+      size: utf8Length(stored),
       index: validated.index,
     };
   },

@@ -3,7 +3,7 @@
 import { CALENDAR_COMPONENTS, type AppConfig } from '../config.ts';
 import { href } from '../dav/properties/webdav.ts';
 import { PROTECTED, type PropertyDef, type WriteCheck } from '../dav/properties/registry.ts';
-import type { DavResource } from '../dav/resource.ts';
+import type { ListedResource } from '../dav/resource.ts';
 import { calendarHomePath } from '../dav/urls.ts';
 import { childElements, el, textContent, type XmlElement } from '../dav/xml/element.ts';
 import { appleIcal, caldav } from '../dav/xml/names.ts';
@@ -16,13 +16,13 @@ import { fromICalendarText } from '../ical/formats.ts';
 import { CALENDAR_MEDIA_TYPES, supportedCalendarData } from './calendar-format.ts';
 import { supportedRscaleSet } from './rscale.ts';
 
-const isPrincipal = (r: DavResource): r is Extract<DavResource, { kind: 'principal' }> => r.kind === 'principal';
-const isCalendar = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar';
-const isCalendarLike = (r: DavResource): boolean =>
+const isPrincipal = (r: ListedResource): r is Extract<ListedResource, { kind: 'principal' }> => r.kind === 'principal';
+const isCalendar = (r: ListedResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar';
+const isCalendarLike = (r: ListedResource): boolean =>
   r.kind === 'collection' && (r.collection.kind === 'calendar' || r.collection.kind === 'schedule-inbox' || r.collection.kind === 'schedule-outbox');
-const isInbox = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
-const isCalendarHome = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar-home';
-const isCalendarArea = (r: DavResource): boolean => r.kind === 'collection' && r.path.startsWith('/dav/calendars/');
+const isInbox = (r: ListedResource): boolean => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
+const isCalendarHome = (r: ListedResource): boolean => r.kind === 'collection' && r.collection.kind === 'calendar-home';
+const isCalendarArea = (r: ListedResource): boolean => r.kind === 'collection' && r.path.startsWith('/dav/calendars/');
 
 /** calendar-user-address-set (RFC 6638 §2.4.1): the user's email, else user@domain for each served domain. */
 export function calendarUserAddresses(user: UserRecord, config: AppConfig): string[] {

@@ -3,7 +3,7 @@
 // any size holds one page in memory; callers that want collections only never read resources.
 import { hasAccess } from '../acl/check.ts';
 import type { DavContext } from './context.ts';
-import type { DavResource, VirtualCollection } from './resource.ts';
+import type { DavResource, ListedResource, VirtualCollection } from './resource.ts';
 import type { CollectionRecord } from '../storage/index.ts';
 import { calendarHomePath, driveHomePath, principalPath } from './urls.ts';
 
@@ -26,13 +26,13 @@ export function visibleCollections(ctx: DavContext, collections: readonly Collec
 }
 
 /** The members the request may see, page by page: collections first, then resources in name order. */
-export async function* childPages(ctx: DavContext, resource: DavResource): AsyncGenerator<DavResource[]> {
+export async function* childPages(ctx: DavContext, resource: DavResource): AsyncGenerator<ListedResource[]> {
   const collections = await listChildCollections(ctx, resource);
   if (collections.length > 0) yield collections;
   if (resource.kind !== 'collection') return;
   const collection = resource.collection;
   for await (const metas of ctx.deps.store.resources.iterateMeta(collection.id)) {
-    yield metas.map((meta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta }));
+    yield metas.map((meta): ListedResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta }));
   }
 }
 

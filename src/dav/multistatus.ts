@@ -5,6 +5,7 @@ import { toXml, XmlStreamWriter } from './xml/serialize.ts';
 import { encodePath } from './path.ts';
 import { timeSlicer } from './time-slice.ts';
 import { errorText, type Logger } from './context.ts';
+import { encodeUtf8 } from '../bytes/utf8.ts';
 
 export interface Propstat {
   status: number;
@@ -94,6 +95,14 @@ export function multistatusResponse(responses: readonly MultistatusResponse[], e
   });
 }
 
+/**
+ * What a streamed multistatus is made of: responses, or pages of them. A listing yields a page of
+ * members at a time, since every value an async generator yields costs promises of its own.
+ */
+export type MultistatusItem = MultistatusResponse | readonly MultistatusResponse[];
+
+const isPage = (item: MultistatusItem): item is readonly MultistatusResponse[] => Array.isArray(item);
+
 /** Where a streamed multistatus reports a failure that ends it early: the request-URI and the log. */
 export interface StreamFailure {
   path: string;
@@ -110,14 +119,13 @@ export interface StreamFailure {
  * with a body cut off mid-element.
  */
 export function streamingMultistatus(
-  responses: AsyncIterable<MultistatusResponse> | Iterable<MultistatusResponse>,
+  responses: AsyncIterable<MultistatusItem> | Iterable<MultistatusItem>,
   trailer: () => readonly XmlElement[] = () => [],
   headers: Record<string, string> = {},
   failure?: StreamFailure,
 ): Response {
   const writer = new XmlStreamWriter(dav('multistatus'));
-  const encoder = new TextEncoder();
-  const iterator = Symbol.asyncIterator in responses ? responses[Symbol.asyncIterator]() : (responses as Iterable<MultistatusResponse>)[Symbol.iterator]();
+  const iterator = Symbol.asyncIterator in responses ? responses[Symbol.asyncIterator]() : (responses as Iterable<MultistatusItem>)[Symbol.iterator]();
   let started = false;
   const pause = timeSlicer();
   const body = new ReadableStream<Uint8Array>({
@@ -131,22 +139,24 @@ export function streamingMultistatus(
           const next = await iterator.next();
           if (next.done) {
             for (const element of trailer()) chunk += writer.child(element);
-            controller.enqueue(encoder.encode(chunk + writer.end()));
+            controller.enqueue(encodeUtf8(chunk + writer.end()));
             controller.close();
             return;
           }
-          chunk += writeResponse(writer, next.value);
+          const item = next.value;
+          if (isPage(item)) for (const response of item) chunk += writeResponse(writer, response);
+          else chunk += writeResponse(writer, item);
         }
       } catch (error) {
         if (!failure) throw error;
         failure.logger.error('A multistatus ended early', { href: failure.path, error: errorText(error) });
         const description = el(dav('responsedescription'), 'The server failed while producing this answer; it is incomplete');
         chunk += writeResponse(writer, { path: failure.path, status: 500, extra: [description] });
-        controller.enqueue(encoder.encode(chunk + writer.end()));
+        controller.enqueue(encodeUtf8(chunk + writer.end()));
         controller.close();
         return;
       }
-      controller.enqueue(encoder.encode(chunk));
+      controller.enqueue(encodeUtf8(chunk));
     },
   });
   return new Response(body, { status: 207, headers: { 'Content-Type': 'application/xml; charset=utf-8', ...headers } });

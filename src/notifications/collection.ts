@@ -7,6 +7,7 @@ import type { AppDeps } from '../dav/context.ts';
 import { defaultAcl } from '../acl/privileges.ts';
 import { formatAclString } from '../acl/rights.ts';
 import type { CollectionRecord } from '../storage/index.ts';
+import { utf8Length } from '../bytes/utf8.ts';
 
 export const NOTIFICATIONS_ROOT = '/dav/notifications/user/';
 export const NOTIFICATION_CONTENT_TYPE = 'application/davnotification+xml; charset=utf-8';
@@ -40,7 +41,7 @@ export async function ensureNotificationCollection(deps: AppDeps, user: string):
 /** Stores (or replaces) one notification document in a user's collection. */
 export async function storeNotification(deps: AppDeps, user: string, name: string, xml: string): Promise<void> {
   const collection = await ensureNotificationCollection(deps, user);
-  const size = new TextEncoder().encode(xml).byteLength;
+  const size = utf8Length(xml);
   await deps.store.resources.put(collection, name, { contentType: NOTIFICATION_CONTENT_TYPE, data: xml, etag: await strongEtag(xml), size, index: null }, { any: true }, deps.now());
 }
 

@@ -2,13 +2,13 @@
 // §4, CalendarServer notifications): the collection's resource type and each notification's
 // DAV:notificationtype / CS:notificationtype, which clients read before fetching it.
 import type { PropertyDef } from '../dav/properties/registry.ts';
-import type { DavResource } from '../dav/resource.ts';
+import type { ListedResource } from '../dav/resource.ts';
 import { el } from '../dav/xml/element.ts';
 import { calserver, dav } from '../dav/xml/names.ts';
 import { notificationTypeOf } from './documents.ts';
 
-const isNotifications = (r: DavResource): boolean => r.kind === 'collection' && r.collection.kind === 'notifications';
-const isNotification = (r: DavResource): r is Extract<DavResource, { kind: 'resource' }> =>
+const isNotifications = (r: ListedResource): boolean => r.kind === 'collection' && r.collection.kind === 'notifications';
+const isNotification = (r: ListedResource): r is Extract<ListedResource, { kind: 'resource' }> =>
   r.kind === 'resource' && r.collection.kind === 'notifications';
 
 export const NOTIFICATION_PROPERTIES: PropertyDef[] = [
@@ -23,7 +23,7 @@ export const NOTIFICATION_PROPERTIES: PropertyDef[] = [
   { name: calserver('notificationtype'), appliesTo: isNotification, write: 'protected', get: ({ resource }) => typeOf(resource, true) },
 ];
 
-function typeOf(resource: DavResource, legacy: boolean) {
+function typeOf(resource: ListedResource, legacy: boolean) {
   if (!isNotification(resource)) return undefined;
   const type = notificationTypeOf(resource.name);
   if (!type || !legacy) return type;

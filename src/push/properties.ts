@@ -3,7 +3,7 @@
 // subscribed to: calendars, homes, scheduling Inbox and Outbox, notification and file collections.
 import type { AppConfig } from '../config.ts';
 import type { PropertyDef } from '../dav/properties/registry.ts';
-import type { DavResource } from '../dav/resource.ts';
+import type { ListedResource } from '../dav/resource.ts';
 import { el, type XmlElement } from '../dav/xml/element.ts';
 import { dav } from '../dav/xml/names.ts';
 import { push } from './names.ts';
@@ -14,7 +14,7 @@ import { vapidKeys } from './vapid.ts';
 export const SUPPORTED_CONTENT_DEPTH = '1';
 export const SUPPORTED_PROPERTY_DEPTH = '0';
 
-export const isPushCollection = (r: DavResource): r is Extract<DavResource, { kind: 'collection' }> => r.kind === 'collection';
+export const isPushCollection = (r: ListedResource): r is Extract<ListedResource, { kind: 'collection' }> => r.kind === 'collection';
 
 export function pushProperties(config: AppConfig): PropertyDef[] {
   if (!config.webdav_push) return [];

@@ -12,6 +12,7 @@ import { caldav } from '../dav/xml/names.ts';
 import type { ICAL } from '../ical/parse.ts';
 import type { CollectionRecord, ResourcePut, ResourceRecord, Store, WriteExpectation } from '../storage/index.ts';
 import { parseCalendar } from './itip/model.ts';
+import { utf8Length } from '../bytes/utf8.ts';
 
 export interface StoredCopy {
   collection: CollectionRecord;
@@ -75,7 +76,7 @@ export async function copyPut(config: AppConfig, write: CopyWrite, now: number):
       contentType: 'text/calendar; charset=utf-8',
       data,
       etag: await strongEtag(data),
-      size: new TextEncoder().encode(data).byteLength,
+      size: utf8Length(data),
       index: validated.index,
       scheduleTag: write.scheduleTag,
     },

@@ -17,6 +17,7 @@ import { checkAuthority } from './itip/authority.ts';
 import { classify } from './itip/classify.ts';
 import { applyPollStatus } from './itip/vpoll.ts';
 import { findAttendee, normalizeAddress, partstat, schedulingComponents, type ItipMessage } from './itip/model.ts';
+import { utf8Length } from '../bytes/utf8.ts';
 
 /** RFC 6638 §3.2.9 request-status codes the server writes as SCHEDULE-STATUS. */
 export const STATUS = {
@@ -203,7 +204,7 @@ export async function inboxItem(inbox: CollectionRecord, message: Pick<ItipMessa
       contentType: `text/calendar; charset=utf-8; method=${message.method}; component=${component}`,
       data: text,
       etag: await strongEtag(text),
-      size: new TextEncoder().encode(text).byteLength,
+      size: utf8Length(text),
       // Scheduling messages are not calendar object resources: several may share one UID.
       index: null,
     },

@@ -26,6 +26,7 @@ import { organizerMessages } from './itip/organizer.ts';
 import { fillMissingOrganizer } from './itip/repair.ts';
 import { pollOf } from './itip/vpoll.ts';
 import { recordGroupStatuses } from './status.ts';
+import { utf8Length } from '../bytes/utf8.ts';
 
 /** What prepare() learned, kept for afterWrite() of the same request. */
 interface Pending {
@@ -162,7 +163,7 @@ async function prepareScheduling(ctx: DavContext, collection: CollectionRecord, 
   if (stripForceSend(storedForm) || organizerFilled || answersCoerced || keptAnswers || keptAnswerOverrides || restoredInstance || keptMaster || keptOverrides || answeredRestored || keptStatuses || keptOthers) {
     data = storedForm.toString();
     etag = await strongEtag(data);
-    size = new TextEncoder().encode(data).byteLength;
+    size = utf8Length(data);
     rewritten = true;
   }
   // Any write by the owner's client gives a new Schedule-Tag, the attendee's own answer included

@@ -4,14 +4,14 @@
 // Registered before the calendar area's definitions, so these validating versions win.
 import { href } from '../dav/properties/webdav.ts';
 import type { PropertyDef } from '../dav/properties/registry.ts';
-import type { DavResource } from '../dav/resource.ts';
+import type { ListedResource } from '../dav/resource.ts';
 import { hrefToPath } from '../dav/path.ts';
 import { childElements, textContent } from '../dav/xml/element.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
 import { parseICalendar } from '../ical/parse.ts';
 
-const isInbox = (r: DavResource): r is Extract<DavResource, { kind: 'collection' }> => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
-const isCalendarObject = (r: DavResource): r is Extract<DavResource, { kind: 'resource' }> => r.kind === 'resource' && r.collection.kind === 'calendar';
+const isInbox = (r: ListedResource): r is Extract<ListedResource, { kind: 'collection' }> => r.kind === 'collection' && r.collection.kind === 'schedule-inbox';
+const isCalendarObject = (r: ListedResource): r is Extract<ListedResource, { kind: 'resource' }> => r.kind === 'resource' && r.collection.kind === 'calendar';
 
 export const SCHEDULING_PROPERTIES: PropertyDef[] = [
   {

@@ -7,6 +7,7 @@ import { PreconditionFailedError, storedIndexOf, type SchedulingEffects } from '
 import { setScheduleStatus } from './itip/merge.ts';
 import { parseCalendar } from './itip/model.ts';
 import { STATUS } from './local.ts';
+import { utf8Length } from '../bytes/utf8.ts';
 
 /** Rounds against concurrent writers of the copy before the statuses are left to a later run. */
 const ROUNDS = 3;
@@ -49,7 +50,7 @@ export async function recordGroupStatuses(deps: AppDeps, groupId: string): Promi
           contentType: stored.contentType,
           data,
           etag: await strongEtag(data),
-          size: new TextEncoder().encode(data).byteLength,
+          size: utf8Length(data),
           // Only SCHEDULE-STATUS changes: the object occupies the same time as before.
           index: storedIndexOf(stored),
           scheduleTag: stored.scheduleTag,

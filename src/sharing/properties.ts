@@ -9,7 +9,7 @@ import type { AppConfig } from '../config.ts';
 import type { DavContext } from '../dav/context.ts';
 import type { PropertyDef } from '../dav/properties/registry.ts';
 import { href } from '../dav/properties/webdav.ts';
-import type { DavResource } from '../dav/resource.ts';
+import type { ListedResource } from '../dav/resource.ts';
 import { principalPath } from '../dav/urls.ts';
 import { el, type XmlElement } from '../dav/xml/element.ts';
 import { caldav, calserver, dav } from '../dav/xml/names.ts';
@@ -18,10 +18,10 @@ import type { CollectionRecord } from '../storage/index.ts';
 import { isSharedAlias, storedCollection } from './alias.ts';
 import { shareeAddress } from './sharee.ts';
 
-type CalendarResource = Extract<DavResource, { kind: 'collection' }>;
+type CalendarResource = Extract<ListedResource, { kind: 'collection' }>;
 
-const isCalendar = (r: DavResource): r is CalendarResource => r.kind === 'collection' && r.collection.kind === 'calendar';
-const isUserCalendar = (r: DavResource): r is CalendarResource => isCalendar(r) && r.collection.owner !== null;
+const isCalendar = (r: ListedResource): r is CalendarResource => r.kind === 'collection' && r.collection.kind === 'calendar';
+const isUserCalendar = (r: ListedResource): r is CalendarResource => isCalendar(r) && r.collection.owner !== null;
 
 export function sharingProperties(config: AppConfig): PropertyDef[] {
   return [
@@ -94,7 +94,7 @@ function sharingMarker(ctx: DavContext, resource: CalendarResource, config: AppC
   return ctx.principal && ctx.principal.name !== collection.owner ? 'shared' : null;
 }
 
-async function invite(ctx: DavContext, resource: DavResource, config: AppConfig, legacy: boolean): Promise<XmlElement[] | undefined> {
+async function invite(ctx: DavContext, resource: ListedResource, config: AppConfig, legacy: boolean): Promise<XmlElement[] | undefined> {
   if (!isCalendar(resource)) return undefined;
   const collection = await storedCollection(ctx, resource.collection);
   const owner = collection.owner!;
@@ -121,11 +121,11 @@ async function invite(ctx: DavContext, resource: DavResource, config: AppConfig,
   return elements;
 }
 
-async function sharerUri(ctx: DavContext, resource: DavResource): Promise<XmlElement | undefined> {
+async function sharerUri(ctx: DavContext, resource: ListedResource): Promise<XmlElement | undefined> {
   if (!isCalendar(resource) || !isSharedAlias(resource.collection)) return undefined;
   return href((await storedCollection(ctx, resource.collection)).path);
 }
 
-function notificationUrl(resource: DavResource): XmlElement | undefined {
+function notificationUrl(resource: ListedResource): XmlElement | undefined {
   return resource.kind === 'principal' ? href(notificationsPath(resource.user.name)) : undefined;
 }

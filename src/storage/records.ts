@@ -52,6 +52,12 @@ export interface ResourceMeta {
   scheduleTag: string | null;
 }
 
+/**
+ * What a listing reads of each member (PROPFIND Depth 1, sync-collection): WebDAV's live
+ * properties and the Schedule-Tag. A listing is the widest read there is, so it reads no more.
+ */
+export type MemberMeta = Pick<ResourceMeta, 'name' | 'contentType' | 'etag' | 'size' | 'modseq' | 'createdAt' | 'modifiedAt' | 'scheduleTag'>;
+
 export interface ResourceRecord extends ResourceMeta {
   /** Text for calendar objects, bytes for files of the WebDAV area. */
   data: string | Uint8Array;
@@ -252,6 +258,22 @@ export function resourceMetaFromValues(v: unknown[]): ResourceMeta {
     isRecurring: Number(v[13]) === 1,
     organizer: nullableString(v[14]),
     scheduleTag: nullableString(v[15]),
+  };
+}
+
+export const MEMBER_META_COLUMNS = 'name, content_type, etag, size, modseq, created_at, modified_at, schedule_tag';
+
+/** A member's metadata from a positional array in MEMBER_META_COLUMNS order. */
+export function memberMetaFromValues(v: unknown[]): MemberMeta {
+  return {
+    name: String(v[0]),
+    contentType: String(v[1]),
+    etag: String(v[2]),
+    size: Number(v[3]),
+    modseq: Number(v[4]),
+    createdAt: Number(v[5]),
+    modifiedAt: Number(v[6]),
+    scheduleTag: nullableString(v[7]),
   };
 }
 

@@ -8,7 +8,9 @@ import { collectionChangedStatements } from './member-collections.ts';
 import { schedulingEffectStatements } from './scheduling-jobs.ts';
 import { busyInstancesSql, busyOf, clearSpansStatement, overlappingSql, replaceSpansStatements, spansFromRows, SPANS_OF_RESOURCE_SQL, type RangeQuery } from './time-index.ts';
 import {
+  MEMBER_META_COLUMNS,
   RESOURCE_META_COLUMNS,
+  memberMetaFromValues,
   storedIndexOf,
   toResource,
   toResourceMeta,
@@ -16,6 +18,7 @@ import {
   resourceMetaFromValues,
   type CalendarObjectIndex,
   type CollectionRecord,
+  type MemberMeta,
   type ResourceMeta,
   type ResourceRecord,
   type SchedulingEffects,
@@ -24,6 +27,7 @@ import {
 /** The metadata columns qualified for queries that join `resources r`. */
 const META_OF_R = RESOURCE_META_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
 const META_COLUMN_COUNT = RESOURCE_META_COLUMNS.split(', ').length;
+const MEMBER_META_COLUMN_LIST = MEMBER_META_COLUMNS.split(', ');
 
 export interface ResourceWrite {
   contentType: string;
@@ -88,16 +92,16 @@ export class ResourceRepo {
    * more than the query itself. Pages are separate reads, so members written meanwhile may or may
    * not appear, as with any listing taken while the collection changes.
    */
-  async *iterateMeta(collectionId: number, pageSize = 1000): AsyncGenerator<ResourceMeta[]> {
+  async *iterateMeta(collectionId: number, pageSize = 1000): AsyncGenerator<MemberMeta[]> {
     let after = '';
     for (;;) {
       const row = await queryRow(
         this.db,
-        `SELECT json_group_array(json_array(${RESOURCE_META_COLUMNS})) AS listing
-         FROM (SELECT ${RESOURCE_META_COLUMNS} FROM resources WHERE collection_id = ? AND name > ? ORDER BY name LIMIT ?)`,
+        `SELECT json_group_array(json_array(${MEMBER_META_COLUMNS})) AS listing
+         FROM (SELECT ${MEMBER_META_COLUMNS} FROM resources WHERE collection_id = ? AND name > ? ORDER BY name LIMIT ?)`,
         [collectionId, after, pageSize],
       );
-      const page = (JSON.parse(String(row?.listing ?? '[]')) as unknown[][]).map(resourceMetaFromValues);
+      const page = (JSON.parse(String(row?.listing ?? '[]')) as unknown[][]).map(memberMetaFromValues);
       if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       after = page[page.length - 1]!.name;
@@ -109,8 +113,8 @@ export class ResourceRepo {
   }
 
   /** Metadata of the named members (sync-collection reports etags, not bodies). */
-  async getManyMeta(collectionId: number, names: readonly string[]): Promise<ResourceMeta[]> {
-    return (await this.rowsByName(collectionId, names, RESOURCE_META_COLUMNS)).map(toResourceMeta);
+  async getManyMeta(collectionId: number, names: readonly string[]): Promise<MemberMeta[]> {
+    return (await this.rowsByName(collectionId, names, MEMBER_META_COLUMNS)).map((row) => memberMetaFromValues(MEMBER_META_COLUMN_LIST.map((column) => row[column])));
   }
 
   /** The named members' rows, in chunks that stay below SQLite's limit on bound parameters. */

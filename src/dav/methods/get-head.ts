@@ -5,6 +5,7 @@ import type { DavContext } from '../context.ts';
 import { methodNotAllowed, notFound } from '../errors.ts';
 import type { DavResource } from '../resource.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
+import { encodeUtf8 } from '../../bytes/utf8.ts';
 
 /** Renders a collection for GET (calendar export, web page, folder listing); null means 405. */
 export type CollectionRenderer = (ctx: DavContext, resource: DavResource) => Promise<Response | null>;
@@ -48,7 +49,7 @@ export async function handleGetHead(ctx: DavContext, renderCollection: Collectio
   if (out.contentType) headers['Content-Type'] = out.contentType;
   let body = out.body;
   if (body !== record.data) {
-    if (typeof body === 'string') body = new TextEncoder().encode(body);
+    if (typeof body === 'string') body = encodeUtf8(body);
     headers['Content-Length'] = String(body.byteLength);
   }
   if (ctx.request.method === 'HEAD') return new Response(null, { status: 200, headers });

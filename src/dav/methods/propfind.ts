@@ -4,14 +4,14 @@ import { readBodyText } from '../../http/body.ts';
 import { childPages } from '../children.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conditionError, notFound } from '../errors.ts';
-import { streamingMultistatus, type MultistatusResponse } from '../multistatus.ts';
-import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propRequestOf, type PropRequest } from '../properties/compute.ts';
+import { streamingMultistatus, type MultistatusItem } from '../multistatus.ts';
+import { propertyResponses, propRequestOf, type PropRequest } from '../properties/compute.ts';
 import type { PropertyRegistry } from '../properties/registry.ts';
 import { childElements } from '../xml/element.ts';
 import { dav } from '../xml/names.ts';
 import { parseXml } from '../xml/parse.ts';
 import { preferences } from '../prefer.ts';
-import type { DavResource } from '../resource.ts';
+import type { ListedResource } from '../resource.ts';
 
 export async function handlePropfind(ctx: DavContext, registry: PropertyRegistry): Promise<Response> {
   const resource = ctx.resource;
@@ -20,19 +20,11 @@ export async function handlePropfind(ctx: DavContext, registry: PropertyRegistry
   const depth = parseDepth(ctx.request.headers.get('depth'));
   const request = parsePropfindBody(await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'PROPFIND body'));
   const prefer = preferences(ctx.request);
-  const wantsDead = needsDeadProperties(registry, request);
-  async function* respond(targets: readonly DavResource[]): AsyncGenerator<MultistatusResponse> {
-    const dead = wantsDead ? await loadDeadProperties(ctx, targets) : new Map();
-    for (const target of targets) {
-      let propstats = await computePropstats(ctx, registry, target, request, dead.get(target.path) ?? NO_DEAD_PROPERTIES);
-      if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
-      yield { path: target.path, propstats };
-    }
-  }
+  const respond = (targets: readonly ListedResource[]) => propertyResponses(ctx, registry, targets, request, prefer);
   // Members are read a page at a time as the response is sent: memory does not grow with the collection.
-  async function* responses(): AsyncGenerator<MultistatusResponse> {
-    if (!(prefer.depthNoroot && depth === 1)) yield* respond([resource]);
-    if (depth === 1) for await (const page of childPages(ctx, resource)) yield* respond(page);
+  async function* responses(): AsyncGenerator<MultistatusItem> {
+    if (!(prefer.depthNoroot && depth === 1)) yield await respond([resource]);
+    if (depth === 1) for await (const page of childPages(ctx, resource)) yield await respond(page);
   }
   const headers: Record<string, string> = { Vary: 'Brief, Prefer' };
   if (prefer.applied.length > 0) headers['Preference-Applied'] = prefer.applied.join(', ');

@@ -3,8 +3,8 @@
 import { hasAccess } from '../../acl/check.ts';
 import { errorText, type DavContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
-import type { Propstat } from '../multistatus.ts';
-import type { DavResource } from '../resource.ts';
+import type { MultistatusResponse, Propstat } from '../multistatus.ts';
+import type { ListedResource } from '../resource.ts';
 import { childElements, el, findChild, type XmlElement, type XmlNode } from '../xml/element.ts';
 import { dav, type ClarkName } from '../xml/names.ts';
 import { deserializeDeadProperty, type PropertyContext, type PropertyDef, type PropertyRegistry, type PropertyValue } from './registry.ts';
@@ -62,7 +62,7 @@ const ADMIN_ONLY = new Set<ClarkName>([dav('acl'), dav('inherited-acl-set')]);
 /** The dead properties of a resource that has none (shared: it is only ever read). */
 export const NO_DEAD_PROPERTIES: ReadonlyMap<string, XmlElement> = new Map();
 
-export async function loadDeadProperties(ctx: DavContext, resources: readonly DavResource[]): Promise<Map<string, Map<string, XmlElement>>> {
+export async function loadDeadProperties(ctx: DavContext, resources: readonly ListedResource[]): Promise<Map<string, Map<string, XmlElement>>> {
   const paths = resources.filter((r) => r.kind === 'collection' || r.kind === 'resource').map((r) => r.path);
   const raw = await ctx.deps.store.properties.getForPaths(paths);
   const result = new Map<string, Map<string, XmlElement>>();
@@ -80,52 +80,106 @@ export function needsDeadProperties(registry: PropertyRegistry, request: PropReq
   return request.names.some((name) => !registry.isLive(name) || registry.isWritable(name));
 }
 
-export async function computePropstats(
+/**
+ * The responses of a page of resources to one property request, as PROPFIND and sync-collection
+ * answer them: dead properties read for the page at once, and with Prefer: return=minimal the
+ * properties a resource does not have left out (RFC 8144 §2.1).
+ */
+export async function propertyResponses(
   ctx: DavContext,
   registry: PropertyRegistry,
-  resource: DavResource,
+  resources: readonly ListedResource[],
+  request: PropRequest,
+  options: { returnMinimal: boolean },
+): Promise<MultistatusResponse[]> {
+  const dead = needsDeadProperties(registry, request) ? await loadDeadProperties(ctx, resources) : undefined;
+  const page: MultistatusResponse[] = [];
+  for (const resource of resources) {
+    const computed = computePropstats(ctx, registry, resource, request, dead?.get(resource.path) ?? NO_DEAD_PROPERTIES);
+    const propstats = computed instanceof Promise ? await computed : computed;
+    page.push({ path: resource.path, propstats: options.returnMinimal ? propstats.filter((p) => p.status !== 404) : propstats });
+  }
+  return page;
+}
+
+/**
+ * The propstats of one resource. Most values are computed synchronously, and so is the answer
+ * then: a listing calls this per member, and a promise per member and property costs a turn of
+ * the microtask queue each. The values that are promises are awaited together.
+ */
+export function computePropstats(
+  ctx: DavContext,
+  registry: PropertyRegistry,
+  resource: ListedResource,
   request: PropRequest,
   dead: ReadonlyMap<string, XmlElement>,
   extra?: (name: ClarkName) => Promise<PropertyValue | null> | PropertyValue | null,
-): Promise<Propstat[]> {
+): Propstat[] | Promise<Propstat[]> {
   if (request.type === 'propname') {
     const names = new Set([...registry.namesFor(resource), ...dead.keys()]);
     return [{ status: 200, props: [...names].map((name) => el(name)) }];
   }
+  const names =
+    request.type === 'allprop'
+      ? [...new Set([...registry.allpropNames(resource), ...dead.keys(), ...request.include])]
+      : request.names;
+  const outcomes: (PropertyOutcome | Promise<PropertyOutcome>)[] = [];
+  let pending = false;
+  for (const name of names) {
+    const outcome = propertyOutcome(ctx, registry, resource, request, dead, name, extra);
+    if (outcome instanceof Promise) pending = true;
+    outcomes.push(outcome);
+  }
+  return pending ? Promise.all(outcomes).then((settled) => propstatsOf(request, names, settled)) : propstatsOf(request, names, outcomes as PropertyOutcome[]);
+}
+
+/** Refused to this principal (DAV:acl without read-acl), or failed while computed. */
+const FORBIDDEN: unique symbol = Symbol('forbidden');
+const FAILED: unique symbol = Symbol('failed');
+type PropertyOutcome = PropertyValue | typeof FORBIDDEN | typeof FAILED;
+
+function propertyOutcome(
+  ctx: DavContext,
+  registry: PropertyRegistry,
+  resource: ListedResource,
+  request: PropRequest,
+  dead: ReadonlyMap<string, XmlElement>,
+  name: ClarkName,
+  extra: ((name: ClarkName) => Promise<PropertyValue | null> | PropertyValue | null) | undefined,
+): PropertyOutcome | Promise<PropertyOutcome> {
+  if (ADMIN_ONLY.has(name) && !hasAccess(ctx, resource, 'admin')) return FORBIDDEN;
+  try {
+    const requested = request.type === 'prop' ? request.attributed?.get(name) : undefined;
+    const computed = propertyValue({ ctx, resource, dead, requested }, registry, name, extra);
+    return computed instanceof Promise ? computed.catch((error: unknown) => propertyFailed(ctx, resource, name, error)) : computed;
+  } catch (error) {
+    return propertyFailed(ctx, resource, name, error);
+  }
+}
+
+/**
+ * A property that cannot be computed (calendar data an older version stored, say) fails on its
+ * own with 500: the resource's other properties, and the rest of a streamed multistatus whose
+ * status line is already sent, are still answered.
+ */
+function propertyFailed(ctx: DavContext, resource: ListedResource, name: ClarkName, error: unknown): typeof FAILED {
+  ctx.deps.logger.error('A property could not be computed', { href: resource.path, property: name, error: errorText(error) });
+  return FAILED;
+}
+
+function propstatsOf(request: PropRequest, names: readonly ClarkName[], outcomes: readonly PropertyOutcome[]): Propstat[] {
   const found: XmlElement[] = [];
   // The other outcomes are rare: their lists are made when first needed (this runs per member).
   let missing: XmlElement[] | undefined;
   let forbidden: XmlElement[] | undefined;
   let failed: XmlElement[] | undefined;
-  const names =
-    request.type === 'allprop'
-      ? [...new Set([...registry.allpropNames(resource), ...dead.keys(), ...request.include])]
-      : request.names;
-  for (const name of names) {
-    if (ADMIN_ONLY.has(name) && !hasAccess(ctx, resource, 'admin')) {
-      (forbidden ??= []).push(el(name));
-      continue;
-    }
-    let value: PropertyValue;
-    try {
-      const requested = request.type === 'prop' ? request.attributed?.get(name) : undefined;
-      // Most values are computed synchronously: awaiting only promises spares a listing a turn
-      // of the microtask queue per property and member.
-      const computed = propertyValue({ ctx, resource, dead, requested }, registry, name, extra);
-      value = computed instanceof Promise ? await computed : computed;
-    } catch (error) {
-      // A property that cannot be computed (calendar data an older version stored, say) fails on
-      // its own with 500: the resource's other properties, and the rest of a streamed multistatus
-      // whose status line is already sent, are still answered.
-      ctx.deps.logger.error('A property could not be computed', { href: resource.path, property: name, error: errorText(error) });
-      (failed ??= []).push(el(name));
-      continue;
-    }
-    if (value === undefined) {
-      if (request.type === 'prop') (missing ??= []).push(el(name));
-    } else {
-      found.push(toPropElement(name, value));
-    }
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
+    const outcome = outcomes[i];
+    if (outcome === FORBIDDEN) (forbidden ??= []).push(el(name));
+    else if (outcome === FAILED) (failed ??= []).push(el(name));
+    else if (outcome !== undefined) found.push(toPropElement(name, outcome));
+    else if (request.type === 'prop') (missing ??= []).push(el(name));
   }
   const propstats: Propstat[] = [];
   if (found.length > 0 || (!missing && !forbidden && !failed)) propstats.push({ status: 200, props: found });

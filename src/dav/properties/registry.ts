@@ -1,13 +1,13 @@
 // Live properties: one PropertyDef per property, registered explicitly in app.ts. Dead properties
 // (anything without a def) are stored verbatim; writable live properties validate what is stored.
 import type { DavContext } from '../context.ts';
-import type { DavResource } from '../resource.ts';
+import type { ListedResource } from '../resource.ts';
 import type { XmlElement, XmlNode } from '../xml/element.ts';
 import type { ClarkName } from '../xml/names.ts';
 
 export interface PropertyContext {
   ctx: DavContext;
-  resource: DavResource;
+  resource: ListedResource;
   /** The resource's dead properties, Clark name → stored element. */
   dead: ReadonlyMap<string, XmlElement>;
   /**
@@ -19,7 +19,7 @@ export interface PropertyContext {
 
 export interface PropertyDef {
   name: ClarkName;
-  appliesTo(resource: DavResource): boolean;
+  appliesTo(resource: ListedResource): boolean;
   /** The property's content; undefined when the resource has no value (reported 404). */
   get(pc: PropertyContext): Promise<PropertyValue> | PropertyValue;
   /** Included in a DAV:allprop answer (RFC 4918 §9.1: the RFC 4918 properties, not expensive ones). */
@@ -53,7 +53,7 @@ export class PropertyRegistry {
     }
   }
 
-  find(name: ClarkName, resource: DavResource): PropertyDef | undefined {
+  find(name: ClarkName, resource: ListedResource): PropertyDef | undefined {
     return this.defs.get(name)?.find((def) => def.appliesTo(resource));
   }
 
@@ -67,13 +67,13 @@ export class PropertyRegistry {
     return this.defs.get(name)?.some((def) => def.write !== 'protected') ?? false;
   }
 
-  namesFor(resource: DavResource): ClarkName[] {
+  namesFor(resource: ListedResource): ClarkName[] {
     const names: ClarkName[] = [];
     for (const [name, defs] of this.defs) if (defs.some((def) => def.appliesTo(resource))) names.push(name);
     return names;
   }
 
-  allpropNames(resource: DavResource): ClarkName[] {
+  allpropNames(resource: ListedResource): ClarkName[] {
     const names: ClarkName[] = [];
     for (const [name, defs] of this.defs) if (defs.some((def) => def.inAllprop && def.appliesTo(resource))) names.push(name);
     return names;

@@ -2,7 +2,7 @@
 // principal-collection-set, RFC 6578 sync-token and RFC 4331 quota properties.
 import { aclKind, collectionRights } from '../../acl/check.ts';
 import { privilegesFromRights } from '../../acl/privileges.ts';
-import type { DavResource } from '../resource.ts';
+import type { ListedResource } from '../resource.ts';
 import { el } from '../xml/element.ts';
 import { dav, calserver } from '../xml/names.ts';
 import { encodePath } from '../path.ts';
@@ -10,9 +10,9 @@ import type { PropertyDef } from './registry.ts';
 import { principalPath } from '../urls.ts';
 
 const any = (): boolean => true;
-const isCollection = (r: DavResource): boolean => r.kind === 'collection' || r.kind === 'virtual' || r.kind === 'principal';
-const isStoredCollection = (r: DavResource): r is Extract<DavResource, { kind: 'collection' }> => r.kind === 'collection';
-const isObject = (r: DavResource): r is Extract<DavResource, { kind: 'resource' }> => r.kind === 'resource';
+const isCollection = (r: ListedResource): boolean => r.kind === 'collection' || r.kind === 'virtual' || r.kind === 'principal';
+const isStoredCollection = (r: ListedResource): r is Extract<ListedResource, { kind: 'collection' }> => r.kind === 'collection';
+const isObject = (r: ListedResource): r is Extract<ListedResource, { kind: 'resource' }> => r.kind === 'resource';
 
 export const href = (path: string) => el(dav('href'), encodePath(path));
 
@@ -168,7 +168,7 @@ export const WEBDAV_PROPERTIES: PropertyDef[] = [
   },
 ];
 
-function resourceTypeChildren(resource: DavResource) {
+function resourceTypeChildren(resource: ListedResource) {
   switch (resource.kind) {
     case 'resource':
     case 'missing':
@@ -191,7 +191,7 @@ function resourceTypeChildren(resource: DavResource) {
   }
 }
 
-function supportedReports(resource: DavResource): string[] {
+function supportedReports(resource: ListedResource): string[] {
   const reports = [dav('expand-property')];
   if (resource.kind === 'collection') {
     // RFC 3744 §9.3, §9.4: principal-match searches any collection's members, and

@@ -7,13 +7,12 @@ import { visibleCollections } from '../children.ts';
 import { requireAccess } from '../../acl/check.ts';
 import type { DavContext } from '../context.ts';
 import { badRequest, conditionError } from '../errors.ts';
-import type { MultistatusResponse } from '../multistatus.ts';
-import { streamingMultistatus } from '../multistatus.ts';
-import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propNamesOf } from '../properties/compute.ts';
+import { streamingMultistatus, type MultistatusItem } from '../multistatus.ts';
+import { propertyResponses, propNamesOf } from '../properties/compute.ts';
 import { syncToken } from '../properties/webdav.ts';
 import { preferences } from '../prefer.ts';
-import type { DavResource } from '../resource.ts';
-import type { ResourceMeta } from '../../storage/index.ts';
+import type { ListedResource } from '../resource.ts';
+import type { MemberMeta } from '../../storage/index.ts';
 import { el, findChild, textContent, type XmlElement } from '../xml/element.ts';
 import { dav } from '../xml/names.ts';
 import type { ReportDef } from './registry.ts';
@@ -34,19 +33,11 @@ export const SYNC_COLLECTION: ReportDef = {
     const since = parseToken(textContent(findChild(body, dav('sync-token')) ?? el(dav('sync-token'))).trim(), collection);
     const store = ctx.deps.store;
     const request = { type: 'prop' as const, names };
-    const wantsDead = needsDeadProperties(services.properties, request);
     const prefer = preferences(ctx.request);
     const headers: Record<string, string> = { Vary: 'Brief, Prefer' };
     if (prefer.applied.length > 0) headers['Preference-Applied'] = prefer.applied.join(', ');
-    async function* respond(members: readonly DavResource[]): AsyncGenerator<MultistatusResponse> {
-      const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map();
-      for (const member of members) {
-        const propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? NO_DEAD_PROPERTIES);
-        // Prefer: return=minimal leaves out the properties a member does not have (RFC 8144 §2.1).
-        yield { path: member.path, propstats: prefer.returnMinimal ? propstats.filter((p) => p.status !== 404) : propstats };
-      }
-    }
-    const asMember = (meta: ResourceMeta): DavResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta });
+    const respond = (members: readonly ListedResource[]) => propertyResponses(ctx, services.properties, members, request, prefer);
+    const asMember = (meta: MemberMeta): ListedResource => ({ kind: 'resource', path: collection.path + meta.name, collection, name: meta.name, meta });
     // An initial sync lists the member collections from the collections themselves, so that those
     // made before their parent kept change records are there too; DAV:limit counts resources only.
     const memberCollections = async () => (since === 0 ? visibleCollections(ctx, await store.collections.listChildren(collection.path)) : []);
@@ -55,9 +46,9 @@ export const SYNC_COLLECTION: ReportDef = {
     if (since === 0 && limit === undefined) {
       // A whole initial sync: the members a page at a time, as the response is sent. The token is
       // the state read before the first page, so whatever changes meanwhile is in the next sync.
-      async function* everything(): AsyncGenerator<MultistatusResponse> {
-        yield* respond(await memberCollections());
-        for await (const metas of store.resources.iterateMeta(collection.id)) yield* respond(metas.map(asMember));
+      async function* everything(): AsyncGenerator<MultistatusItem> {
+        yield await respond(await memberCollections());
+        for await (const metas of store.resources.iterateMeta(collection.id)) yield await respond(metas.map(asMember));
       }
       return streamingMultistatus(everything(), () => token(collection.modseq), headers, failure);
     }
@@ -78,8 +69,8 @@ export const SYNC_COLLECTION: ReportDef = {
     const changedCollections = liveCollections.length === 0 ? [] : visibleCollections(ctx, [...(await store.collections.getMany(liveCollections)).values()]);
     const initialCollections = await memberCollections();
     const nextModseq = truncated ? read[read.length - 1]!.modseq : collection.modseq;
-    async function* responses(): AsyncGenerator<MultistatusResponse> {
-      yield* respond([...initialCollections, ...changedCollections, ...members]);
+    async function* responses(): AsyncGenerator<MultistatusItem> {
+      yield await respond([...initialCollections, ...changedCollections, ...members]);
       for (const change of page) if (change.deleted) yield { path: collection.path + change.name, status: 404 };
       if (truncated) yield { path: collection.path, status: 507, error: el(dav('number-of-matches-within-limits')) };
     }

@@ -1,7 +1,7 @@
 // A streamed 207 (RFC 4918 §13) has sent its status line before its responses are computed: when
 // the producer fails, the document still ends well-formed, saying it is incomplete.
 import { describe, expect, it } from 'vitest';
-import { multistatusXml, streamingMultistatus, type MultistatusResponse } from '../../../src/dav/multistatus.ts';
+import { multistatusXml, streamingMultistatus, type MultistatusItem, type MultistatusResponse } from '../../../src/dav/multistatus.ts';
 import { el } from '../../../src/dav/xml/element.ts';
 import { dav } from '../../../src/dav/xml/names.ts';
 import { findChild, parseMultistatus, parseXml } from '../../helpers/multistatus.ts';
@@ -51,6 +51,21 @@ describe('streamingMultistatus', () => {
     const streamed = await streamingMultistatus(responses).text();
     expect(parseXml(streamed)).toEqual(parseXml(multistatusXml(responses)));
     expect(streamed).toContain('<D:getetag>"x&lt;1&gt;"</D:getetag>');
+  });
+
+  it('writes pages of responses in order, between single ones, as the same document', async () => {
+    const response = (i: number): MultistatusResponse => ({ path: `${CAL}${i}.ics`, propstats: [{ status: 200, props: [el(dav('getetag'), `"${i}"`)] }] });
+    const responses = Array.from({ length: 7 }, (_, i) => response(i));
+    async function* items(): AsyncGenerator<MultistatusItem> {
+      yield responses[0]!;
+      yield responses.slice(1, 4);
+      yield [];
+      yield responses[4]!;
+      yield responses.slice(5);
+    }
+    const streamed = await streamingMultistatus(items()).text();
+    expect(parseXml(streamed)).toEqual(parseXml(multistatusXml(responses)));
+    expect([...streamed.matchAll(/<D:href>[^<]*\/(\d+)\.ics</g)].map((m) => m[1])).toEqual(['0', '1', '2', '3', '4', '5', '6']);
   });
 
   it('sends a long listing in several chunks that together make one well-formed document', async () => {
