@@ -15,7 +15,6 @@ import {
   toResource,
   toResourceMeta,
   resourceDataOf,
-  resourceMetaFromValues,
   type CalendarObjectIndex,
   type CollectionRecord,
   type MemberMeta,
@@ -26,8 +25,9 @@ import {
 
 /** The metadata columns qualified for queries that join `resources r`. */
 const META_OF_R = RESOURCE_META_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
-const META_COLUMN_COUNT = RESOURCE_META_COLUMNS.split(', ').length;
 const MEMBER_META_COLUMN_LIST = MEMBER_META_COLUMNS.split(', ');
+const MEMBER_OF_R = MEMBER_META_COLUMN_LIST.map((column) => `r.${column}`).join(', ');
+const MEMBER_COLUMN_COUNT = MEMBER_META_COLUMN_LIST.length;
 
 export interface ResourceWrite {
   contentType: string;
@@ -57,8 +57,12 @@ export interface RangeCandidate extends ResourceRecord {
   rangeSettled: boolean;
 }
 
-/** A candidate of a time-range query that read the data of unsettled candidates only. */
-export interface MaybeReadCandidate extends ResourceMeta {
+/**
+ * A candidate of a time-range query that read the data of unsettled candidates only: what a
+ * listing reads of it, its component type, and whether the index settled it.
+ */
+export interface MaybeReadCandidate extends MemberMeta {
+  componentType: string | null;
   rangeSettled: boolean;
   /** Null for a settled candidate: its data was not read. */
   data: string | Uint8Array | null;
@@ -192,10 +196,15 @@ export class ResourceRepo {
     }
     // The metadata as one JSON text (as iterateMeta reads pages: cheaper than a row object per
     // candidate), then the bodies of the unsettled ones, which are few.
-    const listing = await queryRow(this.db, `SELECT json_group_array(json_array(${RESOURCE_META_COLUMNS}, settled)) AS listing FROM (${candidates(`${META_OF_R}, hits.settled AS settled`)})`, args);
+    const listing = await queryRow(
+      this.db,
+      `SELECT json_group_array(json_array(${MEMBER_META_COLUMNS}, component_type, settled)) AS listing FROM (${candidates(`${MEMBER_OF_R}, r.component_type, hits.settled AS settled`)})`,
+      args,
+    );
     const found = (JSON.parse(String(listing?.listing ?? '[]')) as unknown[][]).map((values): MaybeReadCandidate => {
-      const candidate = resourceMetaFromValues(values) as MaybeReadCandidate;
-      candidate.rangeSettled = Number(values[META_COLUMN_COUNT]) === 1;
+      const candidate = memberMetaFromValues(values) as MaybeReadCandidate;
+      candidate.componentType = values[MEMBER_COLUMN_COUNT] === null ? null : String(values[MEMBER_COLUMN_COUNT]);
+      candidate.rangeSettled = Number(values[MEMBER_COLUMN_COUNT + 1]) === 1;
       candidate.data = null;
       return candidate;
     });

@@ -4,7 +4,6 @@ import { el, type XmlElement } from '../../dav/xml/element.ts';
 import { caldav } from '../../dav/xml/names.ts';
 import { InvalidICalendarError, type Component } from '../../ical/parse.ts';
 import { readingValues } from '../../ical/zones.ts';
-import type { ResourceRecord } from '../../storage/index.ts';
 import { renderCalendarData, type RenderOptions } from '../calendar-data/render.ts';
 import type { CalendarDataRequest } from '../calendar-data/request.ts';
 
@@ -17,7 +16,7 @@ import type { CalendarDataRequest } from '../calendar-data/request.ts';
 export function calendarDataProvider(
   dataRequest: CalendarDataRequest,
   options: RenderOptions,
-): (record: ResourceRecord, parsed?: Component) => { element: XmlElement } {
+): (record: { data: string | Uint8Array }, parsed?: Component) => { element: XmlElement } {
   const attributes: Record<string, string> = dataRequest.mediaType === 'text/calendar' ? {} : { 'content-type': dataRequest.mediaType };
   return (record, parsed) => {
     const text = typeof record.data === 'string' ? record.data : new TextDecoder().decode(record.data);

@@ -5,10 +5,10 @@ import { hasAccess, requireAccess } from '../../acl/check.ts';
 import { listChildCollections } from '../../dav/children.ts';
 import { errorText, type DavContext } from '../../dav/context.ts';
 import { conditionError, type Precondition } from '../../dav/errors.ts';
-import { streamingMultistatus, type MultistatusResponse } from '../../dav/multistatus.ts';
+import { streamingMultistatus, type MultistatusItem, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propRequestOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
-import type { DavResource } from '../../dav/resource.ts';
+import type { DavResource, ListedResource } from '../../dav/resource.ts';
 import { findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
 import { caldav, dav } from '../../dav/xml/names.ts';
 import { FilterError, parseCalendarFilter } from '../filter/parse.ts';
@@ -16,7 +16,7 @@ import { matchCalendarObject } from '../filter/match.ts';
 import { decideFromIndex, planFilter } from '../filter/plan.ts';
 import type { CalendarFilter } from '../filter/ast.ts';
 import { ICAL, parseICalendar } from '../../ical/parse.ts';
-import type { CollectionRecord, MaybeReadCandidate, ResourceRecord } from '../../storage/index.ts';
+import type { CollectionRecord, MaybeReadCandidate } from '../../storage/index.ts';
 import { getZone } from '../../tz/catalogue.ts';
 import { calendarZone, timezoneCalendarProblem, zoneFromCalendarText } from '../calendar-zone.ts';
 import { wantsTimezones } from '../timezones-by-reference.ts';
@@ -26,6 +26,8 @@ import { parseCalendarDataRequest } from '../calendar-data/request.ts';
 import { limitsReachedResponse, reportLimits, requireRangesWithinLimits } from '../limits.ts';
 import { timeSlicer } from '../../dav/time-slice.ts';
 import { preferences } from '../../dav/prefer.ts';
+
+const RESPONSES_PER_PAGE = 100;
 
 export const CALENDAR_QUERY: ReportDef = {
   name: caldav('calendar-query'),
@@ -66,7 +68,7 @@ export const CALENDAR_QUERY: ReportDef = {
     /** Objects were left out because a budget ran out before their turn. */
     let cutShort = false;
 
-    async function* responses(): AsyncGenerator<MultistatusResponse> {
+    async function* responses(): AsyncGenerator<MultistatusItem> {
       for (const calendar of calendars) {
         if (spent()) {
           cutShort = true;
@@ -109,8 +111,11 @@ export const CALENDAR_QUERY: ReportDef = {
           }
           matched.push(record);
         }
-        const members: DavResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
+        const members: ListedResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
         const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map();
+        // Responses go out a page at a time: fewer stream items than objects, and rendered
+        // calendar data is never held for more than a page.
+        let page: MultistatusResponse[] = [];
         for (let i = 0; i < members.length; i++) {
           // The object that spent the budget has been answered with what was expanded of it.
           if (renderLimits.budget.exhausted) {
@@ -120,15 +125,20 @@ export const CALENDAR_QUERY: ReportDef = {
           const member = members[i]!;
           const record = matched[i]!;
           if (unmatchable.has(record)) {
-            yield { path: member.path, status: 500 };
+            page.push({ path: member.path, status: 500 });
             continue;
           }
-          let propstats = await computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? NO_DEAD_PROPERTIES, (name) =>
+          const computed = computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? NO_DEAD_PROPERTIES, (name) =>
             name === caldav('calendar-data') && hasData(record) ? provide(record, parsed.get(record)) : null,
           );
-          if (returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
-          yield { path: member.path, propstats };
+          const propstats = computed instanceof Promise ? await computed : computed;
+          page.push({ path: member.path, propstats: returnMinimal ? propstats.filter((p) => p.status !== 404) : propstats });
+          if (page.length === RESPONSES_PER_PAGE) {
+            yield page;
+            page = [];
+          }
         }
+        if (page.length > 0) yield page;
       }
       if (cutShort || matchOptions.budget.truncated || renderLimits.budget.truncated) yield limitsReachedResponse(resource.path, ctx.deps.config);
     }
@@ -181,11 +191,11 @@ async function targetCalendars(ctx: DavContext, resource: Extract<DavResource, {
   return children.flatMap((child) => (child.kind === 'collection' && child.collection.kind === 'calendar' && hasAccess(ctx, child, 'read') ? [child.collection] : []));
 }
 
-function hasData(candidate: MaybeReadCandidate): candidate is MaybeReadCandidate & ResourceRecord {
+function hasData(candidate: MaybeReadCandidate): candidate is MaybeReadCandidate & { data: string | Uint8Array } {
   return candidate.data !== null;
 }
 
-function parseRecord(record: ResourceRecord): ICAL.Component | undefined {
+function parseRecord(record: { data: string | Uint8Array }): ICAL.Component | undefined {
   try {
     return parseICalendar(typeof record.data === 'string' ? record.data : new TextDecoder().decode(record.data));
   } catch {
