@@ -7,10 +7,10 @@ import { badRequest, conditionError } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { preferences } from '../../dav/prefer.ts';
 import { hrefToPath, parentPath, lastSegment } from '../../dav/path.ts';
-import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, propNamesOf } from '../../dav/properties/compute.ts';
+import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propNamesOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
-import { findChild, findChildren, textContent } from '../../dav/xml/element.ts';
+import { findChild, findChildren, textContent, type XmlElement } from '../../dav/xml/element.ts';
 import { caldav, dav } from '../../dav/xml/names.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 import { calendarDataProvider } from './calendar-data.ts';
@@ -63,7 +63,10 @@ export const CALENDAR_MULTIGET: ReportDef = {
     });
     const records = new Map((await ctx.deps.store.resources.getMany(collection.id, [...wanted.keys()])).map((r) => [r.name, r]));
     const members: DavResource[] = [...records.values()].map((r) => ({ kind: 'resource', path: collection.path + r.name, collection, name: r.name, meta: r }));
-    const dead = await loadDeadProperties(ctx, members);
+    const request = { type: 'prop' as const, names };
+    // calendar-data is computed here rather than by the registry; the rest decides about dead properties.
+    const wantsDead = needsDeadProperties(services.properties, { type: 'prop', names: names.filter((n) => n !== caldav('calendar-data')) });
+    const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map<string, Map<string, XmlElement>>();
     const prefer = preferences(ctx.request);
     const pause = timeSlicer();
     for (const entry of order) {
@@ -85,9 +88,9 @@ export const CALENDAR_MULTIGET: ReportDef = {
         continue;
       }
       const member: DavResource = { kind: 'resource', path: collection.path + record.name, collection, name: record.name, meta: record };
-      let propstats = await computePropstats(ctx, services.properties, member, { type: 'prop', names }, dead.get(member.path) ?? NO_DEAD_PROPERTIES, calendarDataFor(record, provide));
-      if (prefer.returnMinimal) propstats = propstats.filter((p) => p.status !== 404);
-      responses.push({ path: member.path, propstats });
+      const computed = computePropstats(ctx, services.properties, member, request, dead.get(member.path) ?? NO_DEAD_PROPERTIES, calendarDataFor(record, provide));
+      const propstats = computed instanceof Promise ? await computed : computed;
+      responses.push({ path: member.path, propstats: prefer.returnMinimal ? propstats.filter((p) => p.status !== 404) : propstats });
     }
     const headers: Record<string, string> = { Vary: 'Brief, Prefer' };
     if (prefer.applied.length > 0) headers['Preference-Applied'] = prefer.applied.join(', ');
