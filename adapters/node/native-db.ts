@@ -5,7 +5,7 @@
 // URLs and embedded replicas keep using @libsql/client.
 import { setImmediate } from 'node:timers';
 import Database from 'libsql';
-import type { InStatement, ResultSet } from '@libsql/client';
+import type { InStatement, InValue, ResultSet } from '@libsql/client';
 import type { DbClient } from '../../src/storage/index.ts';
 
 /** Statements with many placeholders (IN lists) vary; beyond this many the cache starts over. */
@@ -42,11 +42,14 @@ export function openNativeDb(path: string): NativeDbClient {
     }
     return prepared;
   };
-  const run = (input: InStatement): ResultSet => {
+  const bound = (input: InStatement): { prepared: Prepared; values: InValue[] } => {
     const { sql, args } = typeof input === 'string' ? { sql: input, args: [] } : input;
-    const values = Array.isArray(args) ? args : [];
     if (!Array.isArray(args) && args !== undefined) throw new TypeError('Only positional arguments are used by the storage layer');
-    const { statement, columns } = prepare(sql);
+    return { prepared: prepare(sql), values: Array.isArray(args) ? args : [] };
+  };
+  const run = (input: InStatement): ResultSet => {
+    const { prepared, values } = bound(input);
+    const { statement, columns } = prepared;
     if (columns) return resultSet(rowObjects(statement.all(values) as unknown[][], columns), 0, undefined);
     const info = statement.run(values) as { changes: number; lastInsertRowid: number | bigint };
     return resultSet([], info.changes, BigInt(info.lastInsertRowid));
@@ -78,6 +81,18 @@ export function openNativeDb(path: string): NativeDbClient {
   return {
     async execute(statement) {
       return run(statement);
+    },
+    async executeFirst(input) {
+      const { prepared, values } = bound(input);
+      const { statement, columns } = prepared;
+      if (!columns) {
+        statement.run(values);
+        return undefined;
+      }
+      // A statement with RETURNING makes all its changes in its first step (SQLite's documented
+      // behaviour), so reading one row of it leaves nothing undone.
+      const row = statement.get(values) as unknown[] | undefined;
+      return row === undefined ? undefined : rowObject(row, columns);
     },
     batch(statements) {
       return new Promise<ResultSet[]>((resolve, reject) => {
@@ -125,11 +140,13 @@ function commitGroup(db: InstanceType<typeof Database>, group: readonly PendingB
 }
 
 function rowObjects(rows: unknown[][], columns: readonly string[]): Record<string, unknown>[] {
-  return rows.map((values) => {
-    const row: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
-    return row;
-  });
+  return rows.map((values) => rowObject(values, columns));
+}
+
+function rowObject(values: readonly unknown[], columns: readonly string[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
+  return row;
 }
 
 function resultSet(rows: Record<string, unknown>[], rowsAffected: number, lastInsertRowid: bigint | undefined): ResultSet {

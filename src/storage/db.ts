@@ -13,6 +13,11 @@ export type { InArgs, InStatement, ResultSet };
 export interface DbClient {
   execute(statement: InStatement): Promise<ResultSet>;
   batch(statements: InStatement[], mode?: 'write' | 'read' | 'deferred'): Promise<ResultSet[]>;
+  /**
+   * The first row of a statement's result, where the driver can read just that: the embedded
+   * driver steps once instead of gathering a result set, which is most of a point lookup's cost.
+   */
+  executeFirst?(statement: InStatement): Promise<Row | undefined>;
 }
 
 export type Row = Record<string, unknown>;
@@ -23,6 +28,7 @@ export async function queryRows(db: DbClient, sql: string, args: InArgs = []): P
 }
 
 export async function queryRow(db: DbClient, sql: string, args: InArgs = []): Promise<Row | undefined> {
+  if (db.executeFirst) return db.executeFirst({ sql, args });
   return (await queryRows(db, sql, args))[0];
 }
 

@@ -66,3 +66,32 @@ describe('Node native driver: batches written together', () => {
     expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]).toMatchObject({ n: 0 });
   });
 });
+
+describe('Node native driver: reading the first row', () => {
+  let dir: string;
+  let client: NativeDbClient;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'orrery-first-'));
+    client = openNativeDb(join(dir, 'first.db'));
+    await client.execute('CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER NOT NULL)');
+    await client.batch([1, 2, 3].map((v) => ({ sql: 'INSERT INTO t (k, v) VALUES (?, ?)', args: [`k${v}`, v] })));
+  });
+  afterEach(() => {
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the first row as execute would, with the columns by name, or undefined when there is none', async () => {
+    const sql = 'SELECT k, v FROM t WHERE v >= ? ORDER BY v';
+    expect(await client.executeFirst!({ sql, args: [2] })).toEqual((await client.execute({ sql, args: [2] })).rows[0]);
+    expect(await client.executeFirst!({ sql, args: [2] })).toEqual({ k: 'k2', v: 2 });
+    expect(await client.executeFirst!({ sql, args: [9] })).toBeUndefined();
+  });
+
+  it('makes every change of a write it reads one row of, RETURNING or not', async () => {
+    expect(await client.executeFirst!({ sql: 'UPDATE t SET v = v + 10 RETURNING v', args: [] })).toEqual({ v: expect.any(Number) });
+    expect((await client.execute('SELECT v FROM t ORDER BY v')).rows.map((row) => row.v)).toEqual([11, 12, 13]);
+    expect(await client.executeFirst!({ sql: 'DELETE FROM t WHERE v > ?', args: [11] })).toBeUndefined();
+    expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]).toEqual({ n: 1 });
+  });
+});
