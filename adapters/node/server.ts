@@ -13,11 +13,13 @@ import { ischeduleTransport } from '../../src/ischedule/send.ts';
 import type { DnsResolver } from '../../src/ischedule/peers.ts';
 import { resolveSrv, resolveTxt } from 'node:dns/promises';
 import { ensureBootstrapUser } from '../../src/users.ts';
+import { useUtf8Codec } from '../../src/bytes/utf8.ts';
 import { openDatabase } from './database.ts';
 import { bufferedLines } from './line-buffer.ts';
 import { answerClientErrors, refuseConnect, refuseRequestTarget } from './request-line.ts';
 import type { NodeSettings } from './settings.ts';
 import { smtpTransport } from './smtp-transport.ts';
+import { NODE_UTF8_CODEC } from './utf8.ts';
 
 /** How often queued iMIP messages are retried. */
 const OUTBOX_INTERVAL_MS = 60_000;
@@ -41,6 +43,7 @@ export interface RunningServer {
 }
 
 export async function startServer(settings: NodeSettings, options: { quiet?: boolean; bootstrap?: { user?: string; password?: string } } = {}): Promise<RunningServer> {
+  useUtf8Codec(NODE_UTF8_CODEC);
   const { client, store } = await openDatabase(settings.database);
   if (await ensureBootstrapUser(store, options.bootstrap?.user, options.bootstrap?.password, Date.now())) {
     CONSOLE_LOGGER.info(`Created user ${options.bootstrap!.user} from ORRERY_BOOTSTRAP_USER`);

@@ -1,7 +1,8 @@
-// The UTF-8 encoder of response bodies gives TextEncoder's bytes on every runtime, whichever
-// encoder it uses underneath.
-import { describe, expect, it } from 'vitest';
-import { encodeUtf8, utf8Length } from '../../../src/bytes/utf8.ts';
+// The UTF-8 codecs of the core (TextEncoder) and of the Node adapter (Buffer) give TextEncoder's
+// bytes and byte counts, lone surrogates included.
+import { afterEach, describe, expect, it } from 'vitest';
+import { NODE_UTF8_CODEC } from '../../../adapters/node/utf8.ts';
+import { encodeUtf8, useUtf8Codec, utf8Length, WEB_UTF8_CODEC, type Utf8Codec } from '../../../src/bytes/utf8.ts';
 
 const TEXTS = [
   '',
@@ -12,17 +13,28 @@ const TEXTS = [
   'x'.repeat(70_000) + 'é',
 ];
 
-describe('encodeUtf8 and utf8Length', () => {
-  it.each(TEXTS.map((text) => [text.slice(0, 24), text]))('match TextEncoder for %j', (_label, text) => {
+describe.each([
+  ['TextEncoder (the core)', WEB_UTF8_CODEC],
+  ['Buffer (the Node adapter)', NODE_UTF8_CODEC],
+] as [string, Utf8Codec][])('UTF-8 codec: %s', (_name, codec) => {
+  it.each(TEXTS.map((text) => [text.slice(0, 24), text]))('matches TextEncoder for %j', (_label, text) => {
     const expected = new TextEncoder().encode(text);
-    expect([...encodeUtf8(text)]).toEqual([...expected]);
-    expect(utf8Length(text)).toBe(expected.byteLength);
+    expect([...codec.encode(text)]).toEqual([...expected]);
+    expect(codec.byteLength(text)).toBe(expected.byteLength);
   });
 
-  it('give views that read correctly side by side (small ones may share a buffer)', () => {
-    const a = encodeUtf8('first');
-    const b = encodeUtf8('second');
-    expect(new TextDecoder().decode(a)).toBe('first');
-    expect(new TextDecoder().decode(b)).toBe('second');
+  it('gives views that read correctly side by side (small ones may share a buffer)', () => {
+    const [a, b] = [codec.encode('first'), codec.encode('second')];
+    expect([new TextDecoder().decode(a), new TextDecoder().decode(b)]).toEqual(['first', 'second']);
+  });
+});
+
+describe('the installed codec', () => {
+  afterEach(() => useUtf8Codec(WEB_UTF8_CODEC));
+
+  it('is what encodeUtf8 and utf8Length use', () => {
+    useUtf8Codec({ encode: () => new Uint8Array([1]), byteLength: () => 42 });
+    expect([...encodeUtf8('x')]).toEqual([1]);
+    expect(utf8Length('x')).toBe(42);
   });
 });
