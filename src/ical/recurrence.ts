@@ -169,7 +169,7 @@ function expandGroup(group: Group, run: Run): void {
   for (const override of overrides) emit(run, override.instance);
   const master = group.master;
   const dtstart = master && resolveProperty(master, 'dtstart', run.ctx);
-  const ends = master && endResolver(master, run.ctx);
+  const ends = master && endResolver(master, run.ctx, dtstart);
   if (!master || !dtstart || !ends || (!isRecurrenceMaster(master) && overrides.length === 0)) {
     if (master) emit(run, singleInstance(master, dtstart, ends, run.ctx));
     return;
@@ -420,8 +420,9 @@ function readOverride(component: ICAL.Component, run: Run): Override | undefined
   const value = property?.getFirstValue();
   if (!property || !(value instanceof ICAL.Time)) return undefined;
   const rid = resolveTime(value, tzidOf(property), run.ctx);
-  const dtstart = resolveProperty(component, 'dtstart', run.ctx) ?? rid;
-  const ends = endResolver(component, run.ctx);
+  const ownStart = resolveProperty(component, 'dtstart', run.ctx);
+  const dtstart = ownStart ?? rid;
+  const ends = endResolver(component, run.ctx, ownStart);
   const instance: Instance = {
     component,
     recurrenceId: formatResolved(rid),

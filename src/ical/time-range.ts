@@ -33,10 +33,10 @@ export interface EndResolver {
  * Effective DTEND (VEVENT) or DUE (VTODO) per RFC 5545 §3.8.5.3 and RFC 4791 §9.9: DTEND/DUE keep
  * their exact distance from DTSTART (whole days for DATE values), DURATION is added nominally, and
  * without either a DATE start lasts one day (VEVENT, VJOURNAL) and a DATE-TIME start is a point.
- * Undefined when the component has no DTSTART.
+ * Undefined when the component has no DTSTART. `dtstart`: the component's DTSTART, when the
+ * caller has resolved it already (a time-zone conversion saved per component expanded).
  */
-export function endResolver(component: ICAL.Component, ctx: ZoneContext): EndResolver | undefined {
-  const dtstart = resolveProperty(component, 'dtstart', ctx);
+export function endResolver(component: ICAL.Component, ctx: ZoneContext, dtstart = resolveProperty(component, 'dtstart', ctx)): EndResolver | undefined {
   if (!dtstart) return undefined;
   const endName = component.name === 'vtodo' ? 'due' : component.name === 'vjournal' ? undefined : 'dtend';
   const end = endName ? resolveProperty(component, endName, ctx) : undefined;
