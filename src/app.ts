@@ -16,7 +16,7 @@ import { FILE_CONTENT, type ContentPolicy } from './dav/content.ts';
 import { SILENT_LOGGER, type AppDeps, type Logger } from './dav/context.ts';
 import { createDavHandler } from './dav/mount.ts';
 import { PropertyRegistry } from './dav/properties/registry.ts';
-import { WEBDAV_PROPERTIES } from './dav/properties/webdav.ts';
+import { supportedReportSetProperty, WEBDAV_PROPERTIES } from './dav/properties/webdav.ts';
 import { addMemberProperty } from './dav/properties/add-member.ts';
 import { EXPAND_PROPERTY } from './dav/reports/expand-property.ts';
 import { ReportRegistry } from './dav/reports/registry.ts';
@@ -100,17 +100,18 @@ export function createApp(config: AppConfig, store: Store, options: AppOptions =
   // Managed attachments inside scheduling: invitations carry the ATTACH properties as stored.
   const calendarObjects = config.caldav_allowattach ? attachmentContent(CALENDAR_CONTENT) : CALENDAR_CONTENT;
   const calendarContent = schedulingContent(calendarObjects, { deps, transport, beforeDelivery: options.beforeSchedulingDelivery });
+  const reports = new ReportRegistry([
+    EXPAND_PROPERTY, SYNC_COLLECTION, ACL_PRINCIPAL_PROP_SET, PRINCIPAL_MATCH, PRINCIPAL_PROPERTY_SEARCH, PRINCIPAL_SEARCH_PROPERTY_SET,
+    CALENDAR_QUERY, CALENDAR_MULTIGET, CALDAV_FREE_BUSY_QUERY,
+  ]);
   const services: DavServices = {
     // Sharing and notifications come first: their DAV:resourcetype answers for calendars and notification collections.
     properties: new PropertyRegistry([
       // Attachments before WebDAV: their quota properties answer for calendar homes and the Attachments collection.
-      ...sharingProperties(config), ...NOTIFICATION_PROPERTIES, ...attachmentProperties(config), ...WEBDAV_PROPERTIES, ...SCHEDULING_PROPERTIES, ...caldavProperties(config), ...ACL_PROPERTIES, ...pushProperties(config),
+      ...sharingProperties(config), ...NOTIFICATION_PROPERTIES, ...attachmentProperties(config), ...WEBDAV_PROPERTIES, supportedReportSetProperty(reports), ...SCHEDULING_PROPERTIES, ...caldavProperties(config), ...ACL_PROPERTIES, ...pushProperties(config),
       addMemberProperty((kind) => ADD_MEMBER_KINDS.has(kind)),
     ]),
-    reports: new ReportRegistry([
-      SYNC_COLLECTION, EXPAND_PROPERTY, CALENDAR_MULTIGET, CALENDAR_QUERY, CALDAV_FREE_BUSY_QUERY,
-      ACL_PRINCIPAL_PROP_SET, PRINCIPAL_MATCH, PRINCIPAL_PROPERTY_SEARCH, PRINCIPAL_SEARCH_PROPERTY_SET,
-    ]),
+    reports,
     content: (kind) => (kind === 'calendar' ? calendarContent : CONTENT_BY_KIND[kind]),
     canContain,
     initialAcl,

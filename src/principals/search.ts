@@ -37,6 +37,8 @@ interface PropertySearch {
 
 export const PRINCIPAL_PROPERTY_SEARCH: ReportDef = {
   name: dav('principal-property-search'),
+  // RFC 3744 §9.4: it reaches the principal collections from any collection.
+  offeredOn: (resource) => resource.kind !== 'resource' && resource.kind !== 'missing',
   async run(ctx, body, services) {
     requireDepthZero(ctx);
     // RFC 3744 §9.4: with DAV:apply-to-principal-collection-set the search runs over the principal
@@ -63,6 +65,7 @@ export const PRINCIPAL_PROPERTY_SEARCH: ReportDef = {
 
 export const PRINCIPAL_SEARCH_PROPERTY_SET: ReportDef = {
   name: dav('principal-search-property-set'),
+  offeredOn: (resource) => resource.kind === 'virtual' || resource.kind === 'principal',
   async run(ctx) {
     requirePrincipalTarget(ctx.resource, 'principal-search-property-set');
     requireDepthZero(ctx);

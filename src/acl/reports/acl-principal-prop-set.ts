@@ -14,6 +14,7 @@ import { collectionAces } from '../properties.ts';
 
 export const ACL_PRINCIPAL_PROP_SET: ReportDef = {
   name: dav('acl-principal-prop-set'),
+  offeredOn: (resource) => resource.kind === 'collection',
   async run(ctx, body, services) {
     const resource = ctx.resource;
     if (resource.kind !== 'collection' && resource.kind !== 'resource') {

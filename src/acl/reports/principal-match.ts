@@ -22,6 +22,8 @@ const MAX_LEVELS = 3;
 
 export const PRINCIPAL_MATCH: ReportDef = {
   name: dav('principal-match'),
+  // RFC 3744 §9.3: it searches the members of any collection.
+  offeredOn: (resource) => resource.kind !== 'resource' && resource.kind !== 'missing',
   async run(ctx, body, services) {
     const depth = ctx.request.headers.get('depth');
     if (depth !== null && depth.trim() !== '0') throw badRequest('principal-match is defined for Depth: 0 only (RFC 3744 §9.3)');

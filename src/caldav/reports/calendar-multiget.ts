@@ -14,6 +14,7 @@ import { findChild, findChildren, textContent, type XmlElement } from '../../dav
 import { caldav, dav } from '../../dav/xml/names.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 import { calendarDataProvider } from './calendar-data.ts';
+import { QUERIED_KINDS } from './calendar-query.ts';
 import { parseCalendarDataRequest } from '../calendar-data/request.ts';
 import { calendarZone } from '../calendar-zone.ts';
 import { limitsReachedResponse, reportLimits, requireRangesWithinLimits } from '../limits.ts';
@@ -22,6 +23,7 @@ import { wantsTimezones } from '../timezones-by-reference.ts';
 
 export const CALENDAR_MULTIGET: ReportDef = {
   name: caldav('calendar-multiget'),
+  offeredOn: (resource) => resource.kind === 'collection' && QUERIED_KINDS.has(resource.collection.kind),
   async run(ctx, body, services) {
     const resource = ctx.resource;
     if (resource.kind !== 'collection' && resource.kind !== 'resource') {

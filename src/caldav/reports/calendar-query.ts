@@ -16,7 +16,7 @@ import { matchCalendarObject } from '../filter/match.ts';
 import { decideFromIndex, planFilter } from '../filter/plan.ts';
 import type { CalendarFilter } from '../filter/ast.ts';
 import { ICAL, parseICalendar } from '../../ical/parse.ts';
-import type { CollectionRecord, MaybeReadCandidate } from '../../storage/index.ts';
+import type { CollectionKind, CollectionRecord, MaybeReadCandidate } from '../../storage/index.ts';
 import { getZone } from '../../tz/catalogue.ts';
 import { calendarZone, timezoneCalendarProblem, zoneFromCalendarText } from '../calendar-zone.ts';
 import { wantsTimezones } from '../timezones-by-reference.ts';
@@ -29,8 +29,12 @@ import { preferences } from '../../dav/prefer.ts';
 
 const RESPONSES_PER_PAGE = 100;
 
+/** The collections calendar-query and calendar-multiget are offered on. */
+export const QUERIED_KINDS: ReadonlySet<CollectionKind> = new Set(['calendar', 'calendar-home', 'schedule-inbox']);
+
 export const CALENDAR_QUERY: ReportDef = {
   name: caldav('calendar-query'),
+  offeredOn: (resource) => resource.kind === 'collection' && QUERIED_KINDS.has(resource.collection.kind),
   async run(ctx, body, services) {
     const resource = ctx.resource;
     if (resource.kind !== 'collection' && resource.kind !== 'resource') {

@@ -18,6 +18,7 @@ import { CALENDAR_MEDIA_TYPES } from '../calendar-format.ts';
 
 export const CALDAV_FREE_BUSY_QUERY: ReportDef = {
   name: caldav('free-busy-query'),
+  offeredOn: (resource) => resource.kind === 'collection' && (resource.collection.kind === 'calendar' || resource.collection.kind === 'calendar-home'),
   freeBusy: true,
   async run(ctx, body) {
     const resource = ctx.resource;

@@ -7,6 +7,7 @@ import { el } from '../xml/element.ts';
 import { dav, calserver } from '../xml/names.ts';
 import { encodePath } from '../path.ts';
 import type { PropertyDef } from './registry.ts';
+import type { ReportRegistry } from '../reports/registry.ts';
 import { principalPath } from '../urls.ts';
 
 const any = (): boolean => true;
@@ -160,13 +161,17 @@ export const WEBDAV_PROPERTIES: PropertyDef[] = [
       return ctx.principal ? [el(dav('privilege'), el(dav('read'))), el(dav('privilege'), el(dav('read-current-user-privilege-set')))] : [];
     },
   },
-  {
+];
+
+/** RFC 3253 §3.1.5 DAV:supported-report-set of collections: the reports the registry offers there. */
+export function supportedReportSetProperty(reports: ReportRegistry): PropertyDef {
+  return {
     name: dav('supported-report-set'),
     appliesTo: isCollection,
     write: 'protected',
-    get: ({ resource }) => supportedReports(resource).map((name) => el(dav('supported-report'), el(dav('report'), el(name)))),
-  },
-];
+    get: ({ resource }) => reports.offeredOn(resource).map((name) => el(dav('supported-report'), el(dav('report'), el(name)))),
+  };
+}
 
 function resourceTypeChildren(resource: ListedResource) {
   switch (resource.kind) {
@@ -189,22 +194,4 @@ function resourceTypeChildren(resource: ListedResource) {
           return [el(dav('collection'))];
       }
   }
-}
-
-function supportedReports(resource: ListedResource): string[] {
-  const reports = [dav('expand-property')];
-  if (resource.kind === 'collection') {
-    // RFC 3744 §9.3, §9.4: principal-match searches any collection's members, and
-    // principal-property-search reaches the principal collections from any resource.
-    reports.push(dav('sync-collection'), dav('acl-principal-prop-set'), dav('principal-match'), dav('principal-property-search'));
-    if (resource.collection.kind === 'calendar' || resource.collection.kind === 'calendar-home') {
-      reports.push('{urn:ietf:params:xml:ns:caldav}calendar-query', '{urn:ietf:params:xml:ns:caldav}calendar-multiget', '{urn:ietf:params:xml:ns:caldav}free-busy-query');
-    } else if (resource.collection.kind === 'schedule-inbox') {
-      reports.push('{urn:ietf:params:xml:ns:caldav}calendar-query', '{urn:ietf:params:xml:ns:caldav}calendar-multiget');
-    }
-  }
-  if (resource.kind === 'virtual' || resource.kind === 'principal') {
-    reports.push(dav('principal-property-search'), dav('principal-search-property-set'), dav('principal-match'));
-  }
-  return reports;
 }

@@ -16,6 +16,7 @@ const MAX_DEPTH = 3;
 
 export const EXPAND_PROPERTY: ReportDef = {
   name: dav('expand-property'),
+  offeredOn: () => true,
   async run(ctx, body, services) {
     requireAccess(ctx, ctx.resource, 'read');
     const propstats = await expand(ctx, services, ctx.resource, findChildren(body, dav('property')), 0);

@@ -19,6 +19,7 @@ import type { ReportDef } from './registry.ts';
 
 export const SYNC_COLLECTION: ReportDef = {
   name: dav('sync-collection'),
+  offeredOn: (resource) => resource.kind === 'collection',
   async run(ctx, body, services) {
     const resource = ctx.resource;
     if (resource.kind !== 'collection') throw conditionError({ name: '{DAV:}supported-report' }, 'sync-collection works on collections only');
