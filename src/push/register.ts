@@ -5,9 +5,8 @@
 import { requireAccess, unauthorized } from '../acl/check.ts';
 import type { DavContext } from '../dav/context.ts';
 import { conditionError } from '../dav/errors.ts';
-import { parseXml } from '../dav/xml/parse.ts';
-import type { XmlElement } from '../dav/xml/element.ts';
-import { mediaType, readBodyText } from '../http/body.ts';
+import { requestXml } from '../dav/request-xml.ts';
+import { mediaType } from '../http/body.ts';
 import { absoluteUrl } from '../http/public-url.ts';
 import { toBase64Url } from '../bytes/base64.ts';
 import { push } from './names.ts';
@@ -21,7 +20,8 @@ const XML_TYPES = new Set(['application/xml', 'text/xml']);
 export async function handlePushRegister(ctx: DavContext): Promise<Response | null> {
   const { config, store } = ctx.deps;
   if (!config.webdav_push || !XML_TYPES.has(mediaType(ctx.request.headers.get('content-type')) ?? '')) return null;
-  const root = await peekXml(ctx);
+  // A body that is not XML at all is no push registration: the next handler answers it.
+  const root = await requestXml(ctx).catch(() => null);
   if (root?.name !== push('push-register')) return null;
 
   const resource = ctx.resource;
@@ -62,19 +62,4 @@ export async function handlePushRegister(ctx: DavContext): Promise<Response | nu
     status: created ? 201 : 204,
     headers: { Location: location, Expires: new Date(record.expiresAt).toUTCString() },
   });
-}
-
-// --- Internal helpers ---
-
-/**
- * Reads a copy of the body, leaving the request whole for the areas after this one (sharing also
- * takes application/xml POSTs). Malformed XML is theirs to refuse: it names no push-register.
- */
-async function peekXml(ctx: DavContext): Promise<XmlElement | null> {
-  const text = await readBodyText(ctx.request.clone(), ctx.deps.config.xml_max_size, 'XML request body');
-  try {
-    return parseXml(text);
-  } catch {
-    return null;
-  }
 }

@@ -9,12 +9,11 @@ import { badRequest, conflict, DavError, notFound } from '../dav/errors.ts';
 import { encodePath, hrefToPath } from '../dav/path.ts';
 import { serializeDeadProperty } from '../dav/properties/registry.ts';
 import { href } from '../dav/properties/webdav.ts';
+import { requestXml } from '../dav/request-xml.ts';
 import { resolveResource } from '../dav/resolve.ts';
 import { childElements, el, findChild, textContent, type XmlElement } from '../dav/xml/element.ts';
 import { caldav, calserver, dav } from '../dav/xml/names.ts';
-import { parseXml } from '../dav/xml/parse.ts';
 import { toXml } from '../dav/xml/serialize.ts';
-import { readBodyText } from '../http/body.ts';
 import { deleteNotification, storeNotification } from '../notifications/collection.ts';
 import { collectionIdOfInvite, inviteName, replyName, replyNotification } from '../notifications/documents.ts';
 import { AlreadyExistsError, type CollectionRecord, type InviteStatus } from '../storage/index.ts';
@@ -33,7 +32,7 @@ interface InviteReply {
 /** A reply POSTed to the invitation itself, in its owner's notification collection. */
 export async function replyToNotification(ctx: DavContext, resource: Extract<DavContext['resource'], { kind: 'resource' }>): Promise<Response> {
   requireAccess(ctx, resource, 'admin');
-  const reply = parseInviteReply(await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'invite-reply'));
+  const reply = parseInviteReply(await requestXml(ctx));
   const collectionId = collectionIdOfInvite(resource.name);
   if (collectionId === null) throw new DavError(405, undefined, 'Only share invitations can be answered', { Allow: 'GET, HEAD, PROPFIND, DELETE' });
   return answer(ctx, resource.collection.owner!, collectionId, reply);
@@ -42,7 +41,7 @@ export async function replyToNotification(ctx: DavContext, resource: Extract<Dav
 /** A reply POSTed to the sharee's calendar home (the CalendarServer way). */
 export async function replyToHome(ctx: DavContext, resource: Extract<DavContext['resource'], { kind: 'collection' }>): Promise<Response> {
   requireAccess(ctx, resource, 'admin');
-  const reply = parseInviteReply(await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'invite-reply'));
+  const reply = parseInviteReply(await requestXml(ctx));
   const sharee = resource.collection.owner;
   if (!sharee) throw notFound();
   let collectionId = reply.inReplyTo === null ? null : collectionIdOfInvite(reply.inReplyTo);
@@ -104,9 +103,8 @@ function stillShared(collection: CollectionRecord, sharee: string, config: AppCo
   return hasAllRights(rightsOfUser(collection, { name: sharee, isAdmin: false }, config), 'lr');
 }
 
-function parseInviteReply(text: string): InviteReply {
-  if (text.trim() === '') throw badRequest('An invite-reply body is needed');
-  const root = parseXml(text);
+function parseInviteReply(root: XmlElement | null): InviteReply {
+  if (!root) throw badRequest('An invite-reply body is needed');
   if (!isInviteReplyRoot(root)) throw badRequest('The body must be a DAV:invite-reply or CS:invite-reply element');
   const ns = root.name === dav('invite-reply') ? dav : calserver;
   const children = childElements(root);

@@ -3,7 +3,6 @@
 import { badRequest } from '../dav/errors.ts';
 import { childElements, findChild, textContent, type XmlElement } from '../dav/xml/element.ts';
 import { calserver, dav } from '../dav/xml/names.ts';
-import { parseXml } from '../dav/xml/parse.ts';
 
 export type ShareAccessRequest = 'read' | 'read-write' | 'no-access';
 
@@ -19,9 +18,8 @@ export interface ShareRequest {
   sharees: ShareInstruction[];
 }
 
-export function parseShareRequest(text: string): ShareRequest {
-  if (text.trim() === '') throw badRequest('A sharing request needs a DAV:share-resource body');
-  const root = parseXml(text);
+export function parseShareRequest(root: XmlElement | null): ShareRequest {
+  if (!root) throw badRequest('A sharing request needs a DAV:share-resource body');
   if (root.name === dav('share-resource')) {
     return { legacy: false, sharees: childElements(root).filter((e) => e.name === dav('sharee')).map(parseSharee) };
   }

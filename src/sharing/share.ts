@@ -7,10 +7,10 @@ import { formatAclString, parseAclString, setAclEntry, subtractRights, unionRigh
 import type { DavContext } from '../dav/context.ts';
 import { conditionError, DavError } from '../dav/errors.ts';
 import { deserializeDeadProperty } from '../dav/properties/registry.ts';
+import { requestXml } from '../dav/request-xml.ts';
 import { el, type XmlElement } from '../dav/xml/element.ts';
 import { caldav, dav } from '../dav/xml/names.ts';
 import { toXml } from '../dav/xml/serialize.ts';
-import { readBodyText } from '../http/body.ts';
 import { deleteNotification, storeNotification } from '../notifications/collection.ts';
 import { inviteName, inviteNotification } from '../notifications/documents.ts';
 import type { CollectionRecord } from '../storage/index.ts';
@@ -23,7 +23,7 @@ export async function handleShare(ctx: DavContext, resource: Extract<DavContext[
   if (isSharedAlias(collection)) throw new DavError(403, undefined, 'A calendar shared with you cannot be shared again');
   // Sharing is DAV:share, part of CY:admin (`a`), as in Cyrus.
   requireAccess(ctx, resource, 'admin');
-  const request = parseShareRequest(await readBodyText(ctx.request, ctx.deps.config.xml_max_size, 'sharing request'));
+  const request = parseShareRequest(await requestXml(ctx));
   const resolved: { instruction: ShareInstruction; sharee: Sharee }[] = [];
   for (const instruction of request.sharees) {
     const sharee = await resolveSharee(ctx.deps.store, ctx.deps.config, instruction.href, ctx.url);

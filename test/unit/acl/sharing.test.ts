@@ -10,6 +10,7 @@ import { formatAclString, parseAclString } from '../../../src/acl/rights.ts';
 import { sharees } from '../../../src/sharing/properties.ts';
 import { applyShareAccess } from '../../../src/sharing/share.ts';
 import { parseShareRequest } from '../../../src/sharing/share-request.ts';
+import { parseXml } from '../../../src/dav/xml/parse.ts';
 import type { Sharee } from '../../../src/sharing/sharee.ts';
 import type { CollectionRecord, UserRecord } from '../../../src/storage/index.ts';
 
@@ -43,9 +44,9 @@ describe('draft-pot-webdav-resource-sharing §4.1 share access as rights', () =>
 
 describe('sharing request bodies', () => {
   it('reads DAV:share-resource, with read as the default access', () => {
-    const request = parseShareRequest(`<D:share-resource xmlns:D="DAV:">
+    const request = parseShareRequest(parseXml(`<D:share-resource xmlns:D="DAV:">
       <D:sharee><D:href>mailto:bob@example.com</D:href><D:comment>hi</D:comment><D:share-access><D:read-write/></D:share-access></D:sharee>
-      <D:sharee><D:href>/dav/principals/user/carol/</D:href></D:sharee></D:share-resource>`);
+      <D:sharee><D:href>/dav/principals/user/carol/</D:href></D:sharee></D:share-resource>`));
     expect(request).toEqual({
       legacy: false,
       sharees: [
@@ -56,9 +57,9 @@ describe('sharing request bodies', () => {
   });
 
   it('reads CalendarServer CS:share with set and remove', () => {
-    const request = parseShareRequest(`<CS:share xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/">
+    const request = parseShareRequest(parseXml(`<CS:share xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/">
       <CS:set><D:href>mailto:bob@example.com</D:href><CS:summary>Team</CS:summary><CS:read-write/></CS:set>
-      <CS:remove><D:href>mailto:carol@example.com</D:href></CS:remove></CS:share>`);
+      <CS:remove><D:href>mailto:carol@example.com</D:href></CS:remove></CS:share>`));
     expect(request.legacy).toBe(true);
     expect(request.sharees).toEqual([
       { href: 'mailto:bob@example.com', access: 'read-write', comment: 'Team' },
@@ -66,10 +67,11 @@ describe('sharing request bodies', () => {
     ]);
   });
 
-  it('refuses other bodies and sharees without an href with 400', () => {
-    for (const body of ['<D:propfind xmlns:D="DAV:"/>', '<D:share-resource xmlns:D="DAV:"><D:sharee/></D:share-resource>', '']) {
-      expect(() => parseShareRequest(body)).toThrow(DavError);
+  it('refuses other bodies, sharees without an href and an empty body with 400', () => {
+    for (const body of ['<D:propfind xmlns:D="DAV:"/>', '<D:share-resource xmlns:D="DAV:"><D:sharee/></D:share-resource>']) {
+      expect(() => parseShareRequest(parseXml(body))).toThrow(DavError);
     }
+    expect(() => parseShareRequest(null)).toThrow(DavError);
   });
 });
 
