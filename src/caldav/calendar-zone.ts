@@ -20,8 +20,28 @@ export function calendarZone(storedId: string | undefined, storedTimezone: strin
       // An unreadable id falls back to calendar-timezone.
     }
   }
-  return storedTimezone ? zoneFromCalendarText(safeText(storedTimezone)) : undefined;
+  return storedTimezone ? storedZone(storedTimezone) : undefined;
 }
+
+/**
+ * A calendar's calendar-timezone is read by every query, multiget and free-busy lookup of the
+ * calendar, and changes rarely: its zone is kept by the stored text, with the transitions it has
+ * worked out, instead of parsing the VTIMEZONE each time.
+ */
+function storedZone(stored: string): Zone | undefined {
+  if (STORED_ZONES.has(stored)) return STORED_ZONES.get(stored);
+  const zone = zoneFromCalendarText(safeText(stored));
+  if (stored.length <= STORED_ZONE_MAX_CHARS) {
+    if (STORED_ZONES.size >= STORED_ZONES_LIMIT) STORED_ZONES.clear();
+    STORED_ZONES.set(stored, zone);
+  }
+  return zone;
+}
+
+const STORED_ZONES = new Map<string, Zone | undefined>();
+const STORED_ZONES_LIMIT = 64;
+/** A VTIMEZONE with a century of RDATEs is some tens of kilobytes; larger values are not kept. */
+const STORED_ZONE_MAX_CHARS = 64 * 1024;
 
 /**
  * Why a calendar-timezone (RFC 4791 §5.2.2) or CALDAV:timezone (§7.8) value is not a valid
