@@ -7,14 +7,14 @@ import { badRequest, conditionError } from '../../dav/errors.ts';
 import { multistatusResponse, type MultistatusResponse } from '../../dav/multistatus.ts';
 import { preferences } from '../../dav/prefer.ts';
 import { hrefToPath, parentPath, lastSegment } from '../../dav/path.ts';
-import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propNamesOf } from '../../dav/properties/compute.ts';
+import { computePropstats, deadPropertiesFor, NO_DEAD_PROPERTIES, propNamesOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource } from '../../dav/resource.ts';
-import { findChild, findChildren, textContent, type XmlElement } from '../../dav/xml/element.ts';
+import { findChild, findChildren, textContent } from '../../dav/xml/element.ts';
 import { caldav, dav } from '../../dav/xml/names.ts';
 import type { ResourceRecord } from '../../storage/index.ts';
 import { calendarDataProvider } from './calendar-data.ts';
-import { QUERIED_KINDS } from './calendar-query.ts';
+import { CALENDAR_DATA, QUERIED_KINDS } from './calendar-query.ts';
 import { parseCalendarDataRequest } from '../calendar-data/request.ts';
 import { calendarZone } from '../calendar-zone.ts';
 import { limitsReachedResponse, reportLimits, requireRangesWithinLimits } from '../limits.ts';
@@ -66,9 +66,7 @@ export const CALENDAR_MULTIGET: ReportDef = {
     const records = new Map((await ctx.deps.store.resources.getMany(collection.id, [...wanted.keys()])).map((r) => [r.name, r]));
     const members: DavResource[] = [...records.values()].map((r) => ({ kind: 'resource', path: collection.path + r.name, collection, name: r.name, meta: r }));
     const request = { type: 'prop' as const, names };
-    // calendar-data is computed here rather than by the registry; the rest decides about dead properties.
-    const wantsDead = needsDeadProperties(services.properties, { type: 'prop', names: names.filter((n) => n !== caldav('calendar-data')) });
-    const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map<string, Map<string, XmlElement>>();
+    const dead = await deadPropertiesFor(ctx, services.properties, members, request, CALENDAR_DATA);
     const prefer = preferences(ctx.request);
     const pause = timeSlicer();
     for (const entry of order) {

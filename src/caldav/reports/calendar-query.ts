@@ -6,11 +6,11 @@ import { listChildCollections } from '../../dav/children.ts';
 import { errorText, type DavContext } from '../../dav/context.ts';
 import { conditionError, type Precondition } from '../../dav/errors.ts';
 import { streamingMultistatus, type MultistatusItem, type MultistatusResponse } from '../../dav/multistatus.ts';
-import { computePropstats, loadDeadProperties, NO_DEAD_PROPERTIES, needsDeadProperties, propRequestOf } from '../../dav/properties/compute.ts';
+import { computePropstats, deadPropertiesFor, NO_DEAD_PROPERTIES, propRequestOf } from '../../dav/properties/compute.ts';
 import type { ReportDef } from '../../dav/reports/registry.ts';
 import type { DavResource, ListedResource } from '../../dav/resource.ts';
 import { findChild, textContent, type XmlElement } from '../../dav/xml/element.ts';
-import { caldav, dav } from '../../dav/xml/names.ts';
+import { caldav, dav, type ClarkName } from '../../dav/xml/names.ts';
 import { FilterError, parseCalendarFilter } from '../filter/parse.ts';
 import { matchCalendarObject } from '../filter/match.ts';
 import { decideFromIndex, planFilter } from '../filter/plan.ts';
@@ -28,6 +28,9 @@ import { timeSlicer } from '../../dav/time-slice.ts';
 import { preferences } from '../../dav/prefer.ts';
 
 const RESPONSES_PER_PAGE = 100;
+
+/** Computed by these reports themselves, from the data they have read: never a stored property. */
+export const CALENDAR_DATA: ReadonlySet<ClarkName> = new Set([caldav('calendar-data')]);
 
 /** The collections calendar-query and calendar-multiget are offered on. */
 export const QUERIED_KINDS: ReadonlySet<CollectionKind> = new Set(['calendar', 'calendar-home', 'schedule-inbox']);
@@ -59,8 +62,6 @@ export const CALENDAR_QUERY: ReportDef = {
 
     const calendars = await targetCalendars(ctx, resource, depth);
     const returnMinimal = preferences(ctx.request).returnMinimal;
-    // calendar-data is computed here rather than by the registry; the rest decides about dead properties.
-    const wantsDead = needsDeadProperties(services.properties, request.type === 'prop' ? { type: 'prop', names: request.names.filter((n) => n !== caldav('calendar-data')) } : request);
 
     // Bodies are read for every candidate when the answer carries them or the filter looks inside
     // them; otherwise only for those the time index leaves undecided (an ETag listing of a week).
@@ -116,7 +117,7 @@ export const CALENDAR_QUERY: ReportDef = {
           matched.push(record);
         }
         const members: ListedResource[] = matched.map((r) => ({ kind: 'resource', path: calendar.path + r.name, collection: calendar, name: r.name, meta: r }));
-        const dead = wantsDead ? await loadDeadProperties(ctx, members) : new Map();
+        const dead = await deadPropertiesFor(ctx, services.properties, members, request, CALENDAR_DATA);
         // Responses go out a page at a time: fewer stream items than objects, and rendered
         // calendar data is never held for more than a page.
         let page: MultistatusResponse[] = [];

@@ -74,10 +74,27 @@ export async function loadDeadProperties(ctx: DavContext, resources: readonly Li
   return result;
 }
 
-/** Whether answering `request` can involve stored (dead, or writable live) property values. */
-export function needsDeadProperties(registry: PropertyRegistry, request: PropRequest): boolean {
+/**
+ * Whether answering `request` can involve stored (dead, or writable live) property values.
+ * `computedHere`: names the caller answers itself rather than the registry (CALDAV:calendar-data
+ * in reports), which are not stored either.
+ */
+export function needsDeadProperties(registry: PropertyRegistry, request: PropRequest, computedHere: ReadonlySet<ClarkName> = NOTHING_COMPUTED_HERE): boolean {
   if (request.type !== 'prop') return true;
-  return request.names.some((name) => !registry.isLive(name) || registry.isWritable(name));
+  return request.names.some((name) => !computedHere.has(name) && (!registry.isLive(name) || registry.isWritable(name)));
+}
+
+const NOTHING_COMPUTED_HERE: ReadonlySet<ClarkName> = new Set();
+
+/** The dead properties of `resources` by path, read only when `request` can name one. */
+export async function deadPropertiesFor(
+  ctx: DavContext,
+  registry: PropertyRegistry,
+  resources: readonly ListedResource[],
+  request: PropRequest,
+  computedHere?: ReadonlySet<ClarkName>,
+): Promise<ReadonlyMap<string, ReadonlyMap<string, XmlElement>>> {
+  return needsDeadProperties(registry, request, computedHere) ? loadDeadProperties(ctx, resources) : new Map();
 }
 
 /**
@@ -92,10 +109,10 @@ export async function propertyResponses(
   request: PropRequest,
   options: { returnMinimal: boolean },
 ): Promise<MultistatusResponse[]> {
-  const dead = needsDeadProperties(registry, request) ? await loadDeadProperties(ctx, resources) : undefined;
+  const dead = await deadPropertiesFor(ctx, registry, resources, request);
   const page: MultistatusResponse[] = [];
   for (const resource of resources) {
-    const computed = computePropstats(ctx, registry, resource, request, dead?.get(resource.path) ?? NO_DEAD_PROPERTIES);
+    const computed = computePropstats(ctx, registry, resource, request, dead.get(resource.path) ?? NO_DEAD_PROPERTIES);
     const propstats = computed instanceof Promise ? await computed : computed;
     page.push({ path: resource.path, propstats: options.returnMinimal ? propstats.filter((p) => p.status !== 404) : propstats });
   }
