@@ -29,16 +29,34 @@ export interface SpawnOptions {
   timeoutMs?: number;
 }
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
+/**
+ * Ports below the kernel's ephemeral range (32768 and up on Linux), in a block of its own for each
+ * vitest worker slot. A port the kernel picks for `listen(0)` was handed out here before, and test
+ * files run side by side: another file's in-process server, or another worker's freePort, could
+ * take the same one before the child binds it. The child would then fail to start while its
+ * readiness poll got answers from the other file's server, and its tests would run against that
+ * one (two CalDAVTester scripts sharing a server's users and inboxes fail each other's tests).
+ */
+const PORT_BASE = 20_000;
+const PORTS_PER_SLOT = 600;
+const SLOTS = Math.floor((32_768 - PORT_BASE) / PORTS_PER_SLOT);
+const slot = Number(process.env.VITEST_POOL_ID ?? process.pid) % SLOTS;
+let nextInSlot = 0;
+
+/** A TCP port on 127.0.0.1 that is free now and that no other test process is handed. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let tries = 0; tries < PORTS_PER_SLOT; tries++) {
+    const port = PORT_BASE + slot * PORTS_PER_SLOT + (nextInSlot++ % PORTS_PER_SLOT);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in the block of worker slot ${slot}`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
