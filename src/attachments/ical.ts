@@ -3,7 +3,8 @@
 // overrides a `rid` needs. Pure: it changes an ical.js tree and knows nothing of storage or HTTP.
 import { ICAL } from '../ical/parse.ts';
 import { expandInstances } from '../ical/recurrence.ts';
-import { resolveTime, resolveZone, zoneContext } from '../ical/zones.ts';
+import { deriveOverride, type InstanceStart } from '../ical/override.ts';
+import { resolveTime, resolveZone, tzidOf, zoneContext } from '../ical/zones.ts';
 import { utcMsToLocal, type LocalDateTime } from '../tz/zone.ts';
 
 /** What an ATTACH property says about a managed attachment. */
@@ -139,7 +140,7 @@ export function selectInstances(vcalendar: ICAL.Component, targets: readonly Rid
       if (!property) return false;
       const value = property.getFirstValue();
       if (!(value instanceof ICAL.Time)) return false;
-      const resolved = resolveTime(value, stringParam(property, 'tzid'), zones);
+      const resolved = resolveTime(value, tzidOf(property), zones);
       return target.isDate ? resolved.isDate && sameDate(resolved.local, target.local) : !resolved.isDate && resolved.utcMs === target.utcMs;
     });
     if (existing) {
@@ -147,7 +148,7 @@ export function selectInstances(vcalendar: ICAL.Component, targets: readonly Rid
       continue;
     }
     if (!master || !isInstanceOf(vcalendar, target, limits)) throw new InvalidRid(`${target.text} is not an instance of this object`);
-    const override = overrideFrom(master, target, vcalendar);
+    const override = deriveOverride(master, instanceStart(master, target, vcalendar));
     vcalendar.addSubcomponent(override);
     components.push(override);
     selected.push(override);
@@ -156,11 +157,6 @@ export function selectInstances(vcalendar: ICAL.Component, targets: readonly Rid
 }
 
 // --- Internal helpers ---
-
-function stringParam(property: ICAL.Property, name: string): string | undefined {
-  const value = property.getParameter(name);
-  return typeof value === 'string' ? value : undefined;
-}
 
 function sameDate(a: LocalDateTime, b: LocalDateTime): boolean {
   return a.year === b.year && a.month === b.month && a.day === b.day;
@@ -178,36 +174,16 @@ function isInstanceOf(vcalendar: ICAL.Component, target: Extract<RidTarget, { ma
   return instances.some((instance) => !instance.isOverride && instance.recurrenceId !== null && (instance.recurrenceId === target.text || (target.isDate && instance.recurrenceId.startsWith(target.text))));
 }
 
-/**
- * A new override for one instance: the master's properties without its recurrence rules, with
- * DTSTART and RECURRENCE-ID at the instance in the master's own zone and DTEND kept as long.
- */
-function overrideFrom(master: ICAL.Component, target: Extract<RidTarget, { master: false }>, vcalendar: ICAL.Component): ICAL.Component {
-  const override = new ICAL.Component(JSON.parse(JSON.stringify(master.toJSON())) as unknown[]);
-  for (const name of ['rrule', 'rdate', 'exdate', 'exrule']) override.removeAllProperties(name);
+/** The target instance's start in the form of the master's DTSTART: its zone, UTC, floating or a DATE. */
+function instanceStart(master: ICAL.Component, target: Extract<RidTarget, { master: false }>, vcalendar: ICAL.Component): InstanceStart {
   const start = master.getFirstProperty('dtstart');
   const startValue = start?.getFirstValue();
-  const tzid = start ? stringParam(start, 'tzid') : undefined;
-  let instant: ICAL.Time;
+  const tzid = start ? tzidOf(start) : undefined;
   if (target.isDate || (startValue instanceof ICAL.Time && startValue.isDate)) {
-    instant = ICAL.Time.fromData({ year: target.local.year, month: target.local.month, day: target.local.day, isDate: true });
-  } else {
-    const floating = startValue instanceof ICAL.Time && !tzid && startValue.zone !== ICAL.Timezone.utcTimezone;
-    const local = tzid ? utcMsToLocal(resolveZone(tzid, vcalendar), target.utcMs) : target.local;
-    instant = tzid || floating ? ICAL.Time.fromData({ ...local, isDate: false }) : ICAL.Time.fromData({ ...local, isDate: false }, ICAL.Timezone.utcTimezone);
+    return { time: ICAL.Time.fromData({ year: target.local.year, month: target.local.month, day: target.local.day, isDate: true }), tzid: undefined };
   }
-  const recurrenceId = new ICAL.Property('recurrence-id');
-  recurrenceId.setValue(instant);
-  if (tzid && !instant.isDate) recurrenceId.setParameter('tzid', tzid);
-  override.addProperty(recurrenceId);
-  const end = override.getFirstProperty(master.name === 'vtodo' ? 'due' : 'dtend');
-  const endValue = end?.getFirstValue();
-  if (end && startValue instanceof ICAL.Time && endValue instanceof ICAL.Time) {
-    const length = endValue.subtractDate(startValue);
-    const newEnd = instant.clone();
-    newEnd.addDuration(length);
-    end.setValue(newEnd);
-  }
-  override.getFirstProperty('dtstart')?.setValue(instant.clone());
-  return override;
+  const floating = startValue instanceof ICAL.Time && !tzid && startValue.zone !== ICAL.Timezone.utcTimezone;
+  const local = tzid ? utcMsToLocal(resolveZone(tzid, vcalendar), target.utcMs) : target.local;
+  const time = tzid || floating ? ICAL.Time.fromData({ ...local, isDate: false }) : ICAL.Time.fromData({ ...local, isDate: false }, ICAL.Timezone.utcTimezone);
+  return { time, tzid };
 }

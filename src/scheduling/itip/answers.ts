@@ -6,7 +6,7 @@
 import { ICAL } from '../../ical/parse.ts';
 import { addDuration, resolveProperty, tzidOf, zoneContext } from '../../ical/zones.ts';
 import { sameSchedule } from './classify.ts';
-import { overrideFromMaster } from './merge.ts';
+import { deriveOverride } from '../../ical/override.ts';
 import { fingerprint } from './clean.ts';
 import { MASTER, componentsByKey, exdates, findAttendee, partstat, propertyAddress, scheduleAgent } from './model.ts';
 
@@ -131,7 +131,7 @@ export function keepAnswerOverrides(previous: ICAL.Component, next: ICAL.Compone
     });
     if (answers.length === 0) continue;
     const rid = override.getFirstProperty('recurrence-id')!;
-    const copy = overrideFromMaster(newMaster, { time: rid.getFirstValue() as ICAL.Time, tzid: tzidOf(rid) });
+    const copy = deriveOverride(newMaster, { time: rid.getFirstValue() as ICAL.Time, tzid: tzidOf(rid) });
     for (const answer of answers) {
       const target = findAttendee(copy, propertyAddress(answer));
       if (!target) continue;

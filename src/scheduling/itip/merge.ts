@@ -4,6 +4,7 @@ import { ICAL } from '../../ical/parse.ts';
 import { sameSchedule } from './classify.ts';
 import { isPersonalProperty } from './clean.ts';
 import { tzidOf } from '../../ical/zones.ts';
+import { deriveOverride } from '../../ical/override.ts';
 import {
   MASTER, addTimeProperty, cloneComponent, componentsByKey, exdates, findAttendee, forceSend, instanceKey, normalizeAddress, statusOf, partstat, propertyAddress, schedulingComponents, startKey, type TimeValue,
 } from './model.ts';
@@ -72,7 +73,9 @@ function keepPersonalOverrides(existing: ICAL.Component, result: ICAL.Component,
     const alarms = mine.getAllSubcomponents('valarm');
     const rid = mine.getFirstProperty('recurrence-id');
     if ((alarms.length === 0 && personal.length === 0) || !rid) continue;
-    const copy = overrideFromMaster(master, { time: rid.getFirstValue() as ICAL.Time, tzid: tzidOf(rid) });
+    const copy = deriveOverride(master, { time: rid.getFirstValue() as ICAL.Time, tzid: tzidOf(rid) });
+    // The instance's own alarms replace the series' ones, as they did in the stored override.
+    for (const alarm of copy.getAllSubcomponents('valarm')) copy.removeSubcomponent(alarm);
     for (const alarm of alarms) copy.addSubcomponent(cloneComponent(alarm));
     for (const property of personal) copy.addProperty(ICAL.Property.fromString(property.toICALString()));
     keepReplyStatus(mine, copy);
@@ -178,7 +181,7 @@ export function applyReply(existing: ICAL.Component, message: ICAL.Component, re
       const master = stored.get(MASTER);
       const rid = component.getFirstProperty('recurrence-id');
       if (!master || !findAttendee(master, replier) || !rid) continue;
-      target = overrideFromMaster(master, { time: rid.getFirstValue() as ICAL.Time, tzid: tzidOf(rid) });
+      target = deriveOverride(master, { time: rid.getFirstValue() as ICAL.Time, tzid: tzidOf(rid) });
       result.addSubcomponent(target);
     }
     // Every ATTENDEE naming the replier: a client may have listed the same address twice.
@@ -414,21 +417,4 @@ function setTransparency(copy: ICAL.Component, mine: ICAL.Component | null, opti
   const own = mine?.getFirstPropertyValue('transp');
   const ownWasOurs = options.apple && mine !== null && partstat(findAttendee(mine, options.recipient)) === 'NEEDS-ACTION';
   if (typeof own === 'string' && !(ownWasOurs && own.toUpperCase() === 'TRANSPARENT')) copy.addPropertyWithValue('transp', own);
-}
-
-/** The instance of `master` that starts at `rid`, as an override of its own (no recurrence, no alarms). */
-export function overrideFromMaster(master: ICAL.Component, rid: TimeValue): ICAL.Component {
-  const override = cloneComponent(master);
-  for (const name of ['rrule', 'rdate', 'exdate', 'exrule', 'dtstart', 'dtend', 'due', 'recurrence-id']) override.removeAllProperties(name);
-  for (const alarm of override.getAllSubcomponents('valarm')) override.removeSubcomponent(alarm);
-  addTimeProperty(override, 'recurrence-id', rid);
-  addTimeProperty(override, 'dtstart', rid);
-  const start = master.getFirstPropertyValue('dtstart');
-  const end = master.getFirstPropertyValue(master.name === 'vtodo' ? 'due' : 'dtend');
-  if (start instanceof ICAL.Time && end instanceof ICAL.Time) {
-    const finish = rid.time.clone();
-    finish.addDuration(end.subtractDate(start));
-    addTimeProperty(override, master.name === 'vtodo' ? 'due' : 'dtend', { time: finish, tzid: rid.tzid });
-  }
-  return override;
 }

@@ -118,11 +118,14 @@ describe('applyReply', () => {
     expect(bob.getParameter('schedule-status')).toBe('2.0');
   });
 
-  it('RFC 5546 §3.2.3 a reply for one instance creates the override from the master', () => {
-    const result = applyReply(calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3'])), reply('DECLINED', '20300112T100000Z'), BOB)!;
+  it('RFC 5546 §3.2.3 a reply for one instance creates the override from the master, with the organizer\'s alarm', () => {
+    const result = applyReply(calendar(vevent(['RRULE:FREQ=DAILY;COUNT=3', ...ALARM])), reply('DECLINED', '20300112T100000Z'), BOB)!;
     const override = componentsByKey(result).get('20300112T100000Z')!;
     expect(override.getFirstPropertyValue('dtstart')!.toString()).toBe('2030-01-12T10:00:00Z');
     expect(override.hasProperty('rrule')).toBe(false);
+    // The override replaces the instance whole (RFC 5545 §3.8.4.4): without the master's VALARM the
+    // organizer would lose the reminder of the instance that was answered.
+    expect(override.getAllSubcomponents('valarm')).toHaveLength(1);
     expect(override.getAllProperties('attendee').find((p) => p.getFirstValue() === BOB)!.getParameter('partstat')).toBe('DECLINED');
   });
 
