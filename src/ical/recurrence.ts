@@ -146,7 +146,6 @@ interface Run {
   out: Instance[];
 }
 
-
 interface Override {
   component: ICAL.Component;
   rid: ResolvedTime;
@@ -186,16 +185,16 @@ function expandGroup(group: Group, run: Run): void {
 
 function occurrenceInstance(master: ICAL.Component, occurrence: Occurrence, ends: EndResolver, futures: Override[]): Instance {
   const start = occurrence.start;
-  const base = { recurrenceId: formatResolved(start), isFloating: start.isFloating || ends.isFloating, isAllDay: start.isDate };
+  const recurrenceId = formatResolved(start);
+  const isFloating = start.isFloating || ends.isFloating;
   // RANGE=THISANDFUTURE: later instances take the override's properties, shifted as it was (§3.8.4.4).
   const future = lastBefore(futures, start.utcMs);
   if (future) {
     const startUtcMs = start.utcMs + (future.instance.startUtcMs - future.rid.utcMs);
     const lengthMs = future.instance.endUtcMs - future.instance.startUtcMs;
-    return { ...base, component: future.component, startUtcMs, endUtcMs: startUtcMs + lengthMs, isOverride: true };
+    return instance(future.component, recurrenceId, startUtcMs, startUtcMs + lengthMs, true, isFloating, start.isDate);
   }
-  const endUtcMs = occurrence.periodEndMs ?? ends.endOf(start);
-  return { ...base, component: master, startUtcMs: start.utcMs, endUtcMs, isOverride: false };
+  return instance(master, recurrenceId, start.utcMs, occurrence.periodEndMs ?? ends.endOf(start), false, isFloating, start.isDate);
 }
 
 /**
@@ -251,7 +250,7 @@ function occurrences(
 }
 
 /** Original starts an RRULE yields up to the window's end, iterated in wall-clock time by ical.js. */
-function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: { fromUtcMs?: number; toUtcMs: number }, run: Run): Generator<ResolvedTime> {
+function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: IterationWindow, run: Run): Generator<ResolvedTime> {
   const unbounded = isUnbounded(recur);
   // A COUNT above the limit is refused as written, without expanding it: a sparse rule (the fifth
   // Friday of each month) takes ical.js seconds to walk thousands of instances. EXDATEs could bring
@@ -391,8 +390,15 @@ function wholeDayStepMs(rule: ICAL.Recur, dtstart: ResolvedTime): number | undef
   return (rule.freq === 'WEEKLY' ? 7 : 1) * 86_400_000 * Math.max(1, rule.interval || 1);
 }
 
+/** Where iterating a rule starts and stops: occurrences outside cannot overlap the range. */
+interface IterationWindow {
+  /** Undefined when the range has no start (iterate from DTSTART). */
+  fromUtcMs: number | undefined;
+  toUtcMs: number;
+}
+
 /** Where rule iteration may start (skipping ahead) and must stop, given the range and override shifts. */
-function iterationWindow(dtstart: ResolvedTime, ends: EndResolver, futures: Override[], run: Run): { fromUtcMs?: number; toUtcMs: number } {
+function iterationWindow(dtstart: ResolvedTime, ends: EndResolver, futures: Override[], run: Run): IterationWindow {
   const shifts = futures.map((f) => f.instance.startUtcMs - f.rid.utcMs);
   const lengths = futures.map((f) => f.instance.endUtcMs - f.instance.startUtcMs);
   // A length counted in days can grow by a DST change (up to 2 hours historically): allow 3.
@@ -400,19 +406,25 @@ function iterationWindow(dtstart: ResolvedTime, ends: EndResolver, futures: Over
   const { startUtcMs, endUtcMs } = run.range;
   // An occurrence starting before fromUtcMs ends before the range; one starting after toUtcMs begins after it.
   return {
-    ...(startUtcMs !== undefined ? { fromUtcMs: startUtcMs - longest - Math.max(0, ...shifts) - 1 } : {}),
+    fromUtcMs: startUtcMs !== undefined ? startUtcMs - longest - Math.max(0, ...shifts) - 1 : undefined,
     toUtcMs: endUtcMs !== undefined ? endUtcMs - Math.min(0, ...shifts) : Infinity,
   };
 }
 
 function singleInstance(component: ICAL.Component, dtstart: ResolvedTime | undefined, ends: EndResolver | undefined, ctx: ZoneContext): Instance {
-  const base = { component, recurrenceId: null, isOverride: false };
-  if (dtstart && ends) {
-    return { ...base, startUtcMs: dtstart.utcMs, endUtcMs: ends.endOf(dtstart), isFloating: dtstart.isFloating || ends.isFloating, isAllDay: dtstart.isDate };
-  }
+  if (dtstart && ends) return instance(component, null, dtstart.utcMs, ends.endOf(dtstart), false, dtstart.isFloating || ends.isFloating, dtstart.isDate);
   const due = component.name === 'vtodo' ? resolveProperty(component, 'due', ctx) : undefined;
-  if (due) return { ...base, startUtcMs: due.utcMs, endUtcMs: due.utcMs, isFloating: due.isFloating, isAllDay: due.isDate };
-  return { ...base, startUtcMs: -Infinity, endUtcMs: Infinity, isFloating: false, isAllDay: false };
+  if (due) return instance(component, null, due.utcMs, due.utcMs, false, due.isFloating, due.isDate);
+  return instance(component, null, -Infinity, Infinity, false, false, false);
+}
+
+/**
+ * An Instance built in one literal, its fields always in the same order: every instance then has
+ * one shape. Spreading a shared base into each literal instead cost more than the rest of
+ * expanding an occurrence (V8 copies such objects on a slow path).
+ */
+function instance(component: ICAL.Component, recurrenceId: string | null, startUtcMs: number, endUtcMs: number, isOverride: boolean, isFloating: boolean, isAllDay: boolean): Instance {
+  return { component, recurrenceId, startUtcMs, endUtcMs, isOverride, isFloating, isAllDay };
 }
 
 function readOverride(component: ICAL.Component, run: Run): Override | undefined {
@@ -423,20 +435,10 @@ function readOverride(component: ICAL.Component, run: Run): Override | undefined
   const ownStart = resolveProperty(component, 'dtstart', run.ctx);
   const dtstart = ownStart ?? rid;
   const ends = endResolver(component, run.ctx, ownStart);
-  const instance: Instance = {
-    component,
-    recurrenceId: formatResolved(rid),
-    startUtcMs: dtstart.utcMs,
-    endUtcMs: ends ? ends.endOf(dtstart) : dtstart.utcMs,
-    isOverride: true,
-    isFloating: dtstart.isFloating || Boolean(ends?.isFloating),
-    isAllDay: dtstart.isDate,
-  };
+  const own = instance(component, formatResolved(rid), dtstart.utcMs, ends ? ends.endOf(dtstart) : dtstart.utcMs, true, dtstart.isFloating || Boolean(ends?.isFloating), dtstart.isDate);
   const thisAndFuture = String(property.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE';
-  return { component, rid, key: keyOf(rid), thisAndFuture, instance };
+  return { component, rid, key: keyOf(rid), thisAndFuture, instance: own };
 }
-
-
 
 function takeStep(run: Run, bounded: boolean): boolean {
   if (run.budget && run.budget.stepsLeft <= 0) return budgetSpent(run);
@@ -475,13 +477,10 @@ function emit(run: Run, instance: Instance): void {
   if (run.stopAt?.(instance)) run.stopped = true;
 }
 
-
 /** A rule with neither COUNT nor UNTIL: it recurs until the horizon. */
 export function isUnbounded(recur: ICAL.Recur): boolean {
   return !recur.count && !recur.until;
 }
-
-
 
 /** The last of the overrides (sorted by RECURRENCE-ID) whose RECURRENCE-ID is before `utcMs`: a binary search, once per occurrence. */
 function lastBefore(futures: readonly Override[], utcMs: number): Override | undefined {

@@ -25,6 +25,12 @@ export class TransitionZone implements Zone {
   readonly footerStd: TimeType | undefined;
   readonly footerDst: TimeType | undefined;
   private readonly footerYears = new Map<number, PosixTransition[]>();
+  /**
+   * The footer's last answer and the span between the two changes around it, where every instant
+   * has that type. Expanding a series asks about instants close to each other, four times for
+   * each local time it converts, so most lookups end here without working out any year's changes.
+   */
+  private footerSpan: { fromSeconds: number; toSeconds: number; type: TimeType } | undefined;
 
   constructor(
     readonly tzid: string,
@@ -91,14 +97,23 @@ export class TransitionZone implements Zone {
   private footerTypeAt(utcSeconds: number): TimeType {
     const std = this.footerStd as TimeType;
     if (!this.footerDst) return std;
+    const span = this.footerSpan;
+    if (span && utcSeconds >= span.fromSeconds && utcSeconds < span.toSeconds) return span.type;
     const year = yearOfSeconds(utcSeconds);
     let current: PosixTransition | undefined;
-    for (let y = year - 1; y <= year + 1; y++) {
+    let next: PosixTransition | undefined;
+    for (let y = year - 1; y <= year + 1 && !next; y++) {
       for (const change of this.footerTransitions(y)) {
-        if (change.utcSeconds <= utcSeconds) current = change;
+        if (change.utcSeconds > utcSeconds) {
+          next = change;
+          break;
+        }
+        current = change;
       }
     }
-    return current?.toDst ? this.footerDst : std;
+    const type = current?.toDst ? this.footerDst : std;
+    if (current && next) this.footerSpan = { fromSeconds: current.utcSeconds, toSeconds: next.utcSeconds, type };
+    return type;
   }
 
   private footerTransitions(year: number): PosixTransition[] {

@@ -62,6 +62,21 @@ describe('RFC 8536 §3.3 POSIX TZ footers', () => {
     }
     expect(zone.transitionsBetween(Date.UTC(2024, 0, 1) / 1000, Date.UTC(2027, 0, 1) / 1000)).toEqual([]);
   });
+
+  it('answers as a fresh zone would whatever it was asked before (the span it keeps of its last answer)', () => {
+    const footers = ['EST5EDT,M3.2.0,M11.1.0', '<+1030>-10:30<+11>-11,M10.1.0,M4.1.0', 'EST5EDT,0/0,J365/25'];
+    const fresh = (footer: string) => new TransitionZone('Test/Footer', [{ utcOffset: 0, isDst: false, abbr: 'UTC' }], [], [], parsePosixTz(footer));
+    for (const footer of footers) {
+      const zone = fresh(footer);
+      // Back and forth across the changes of three years, a second either side of each, and between them.
+      const changes = [2025, 2026, 2027].flatMap((year) => posixTransitionsForYear(parsePosixTz(footer)!, year).map((t) => t.utcSeconds));
+      const instants = changes.flatMap((s) => [s - 1, s, s + 1, s + 86_400 * 40]);
+      const order = [...instants, ...[...instants].reverse(), ...instants.filter((_, i) => i % 3 === 0)];
+      for (const seconds of order) {
+        expect(zone.offsetAtUtc(seconds * 1000), `${footer} at ${iso(seconds)}`).toBe(fresh(footer).offsetAtUtc(seconds * 1000));
+      }
+    }
+  });
 });
 
 describe('RFC 5545 §3.3.10 RRULEs for footer rules', () => {
