@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
 import { endResolver, instanceOverlaps, type EndResolver, type TimeRange } from './time-range.ts';
 import {
-  addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
+  addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveFirstValue, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
   type ResolvedTime, type ZoneContext,
 } from './zones.ts';
 import { dateKey, exclusions, groupByUid, keyOf, untilInstant, type Group } from './recurrence-set.ts';
@@ -429,9 +429,8 @@ function instance(component: ICAL.Component, recurrenceId: string | null, startU
 
 function readOverride(component: ICAL.Component, run: Run): Override | undefined {
   const property = component.getFirstProperty('recurrence-id');
-  const value = property?.getFirstValue();
-  if (!property || !(value instanceof ICAL.Time)) return undefined;
-  const rid = resolveTime(value, tzidOf(property), run.ctx);
+  const rid = property && resolveFirstValue(property, run.ctx);
+  if (!property || !rid) return undefined;
   const ownStart = resolveProperty(component, 'dtstart', run.ctx);
   const dtstart = ownStart ?? rid;
   const ends = endResolver(component, run.ctx, ownStart);

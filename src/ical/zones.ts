@@ -48,19 +48,39 @@ export function zoneContext(vcalendar: ICAL.Component, floatingZone: Zone = UTC_
 
 /** Reads one ical.js time value, taking its zone from the owning property's TZID parameter. */
 export function resolveTime(time: ICAL.Time, tzid: string | undefined, ctx: ZoneContext): ResolvedTime {
-  const local = fieldsOf(time);
-  if (time.isDate) return fromLocal(local, ctx.floatingZone, true, true);
-  if (isUtc(time)) return fromLocal(local, UTC_ZONE, false, false);
-  if (tzid) return fromLocal(local, resolveZone(tzid, ctx.vcalendar), false, false);
-  return fromLocal(local, ctx.floatingZone, false, true);
+  return resolveFields(fieldsOf(time), time.isDate, isUtc(time), tzid, ctx);
 }
 
 /** The first value of a DATE/DATE-TIME property, or undefined when absent or of another type. */
 export function resolveProperty(component: ICAL.Component, name: string, ctx: ZoneContext): ResolvedTime | undefined {
   const property = component.getFirstProperty(name);
-  if (!property) return undefined;
+  return property ? resolveFirstValue(property, ctx) : undefined;
+}
+
+/**
+ * The first value of a DATE/DATE-TIME property, or undefined when it has another type. A plain
+ * DATE or DATE-TIME is read from the property's jCal text, which is what the property serialises
+ * to: asking ical.js for the value builds an ICAL.Time, and expanding a series asks for several
+ * per instance, which cost more than the rest of resolving them.
+ */
+export function resolveFirstValue(property: ICAL.Property, ctx: ZoneContext): ResolvedTime | undefined {
+  const text: unknown = property.jCal[3];
+  if (typeof text === 'string' && (property.type === 'date-time' || property.type === 'date')) {
+    const parsed = parseJCalTime(text);
+    if (parsed) return resolveFields(parsed.local, parsed.isDate, parsed.utc, tzidOf(property), ctx);
+  }
   const value = property.getFirstValue();
   return value instanceof ICAL.Time ? resolveTime(value, tzidOf(property), ctx) : undefined;
+}
+
+/** Reads a jCal DATE or DATE-TIME string; `utc` tells whether it carried a "Z". */
+export function parseJCalTime(value: string): { local: LocalDateTime; isDate: boolean; utc: boolean } | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(Z)?)?$/.exec(value);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (match[4] === undefined) return { local: { year, month, day, hour: 0, minute: 0, second: 0 }, isDate: true, utc: false };
+  const local = { year, month, day, hour: Number(match[4]), minute: Number(match[5]), second: Number(match[6]) };
+  return { local, isDate: false, utc: match[7] === 'Z' };
 }
 
 export function tzidOf(property: ICAL.Property): string | undefined {
@@ -145,6 +165,13 @@ function formatLocal(local: LocalDateTime): string {
 
 function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
+}
+
+function resolveFields(local: LocalDateTime, isDate: boolean, utc: boolean, tzid: string | undefined, ctx: ZoneContext): ResolvedTime {
+  if (isDate) return fromLocal(local, ctx.floatingZone, true, true);
+  if (utc) return fromLocal(local, UTC_ZONE, false, false);
+  if (tzid) return fromLocal(local, resolveZone(tzid, ctx.vcalendar), false, false);
+  return fromLocal(local, ctx.floatingZone, false, true);
 }
 
 function isUtc(time: ICAL.Time): boolean {

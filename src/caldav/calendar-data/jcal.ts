@@ -30,16 +30,6 @@ export function jcalDate(local: LocalDateTime): string {
   return `${String(local.year).padStart(4, '0')}-${pad(local.month)}-${pad(local.day)}`;
 }
 
-/** Reads a jCal DATE or DATE-TIME string; `utc` tells whether it carried a "Z". */
-export function parseJCalTime(value: string): { local: LocalDateTime; isDate: boolean; utc: boolean } | undefined {
-  const match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(Z)?)?$/.exec(value);
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (match[4] === undefined) return { local: { year, month, day, hour: 0, minute: 0, second: 0 }, isDate: true, utc: false };
-  const local = { year, month, day, hour: Number(match[4]), minute: Number(match[5]), second: Number(match[6]) };
-  return { local, isDate: false, utc: match[7] === 'Z' };
-}
-
 // --- Internal helpers ---
 
 /**

@@ -2,11 +2,11 @@
 // CALDAV:limit-freebusy-set (§9.6.7): only the FREEBUSY values that overlap the range.
 import { ICAL, type Component } from '../../ical/parse.ts';
 import { endResolver, instanceOverlaps } from '../../ical/time-range.ts';
-import { resolveProperty, resolveZone, zoneContext } from '../../ical/zones.ts';
+import { parseJCalTime, resolveProperty, resolveZone, zoneContext } from '../../ical/zones.ts';
 import { localToUtcMs, UTC_ZONE } from '../../tz/zone.ts';
 import { chargeExpandedObject } from '../../ical/expansion-budget.ts';
 import { instancesInRange, type ExpandLimits } from './expand.ts';
-import { jcalOf, parseJCalTime, type JCalComponent, type JCalProperty } from './jcal.ts';
+import { jcalOf, type JCalComponent, type JCalProperty } from './jcal.ts';
 import type { UtcRange } from './request.ts';
 
 const RECURRING = new Set(['vevent', 'vtodo', 'vjournal']);

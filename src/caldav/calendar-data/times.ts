@@ -1,9 +1,9 @@
 // Rewriting DATE-TIME values of jCal properties in UTC (RFC 4791 §9.6.5: "date and local time with
 // reference to time zone information MUST be converted into date with UTC time").
 import type { Component } from '../../ical/parse.ts';
-import { resolveZone } from '../../ical/zones.ts';
+import { parseJCalTime, resolveZone } from '../../ical/zones.ts';
 import { localToUtcMs, utcMsToLocal, type Zone } from '../../tz/zone.ts';
-import { jcalDate, jcalLocal, jcalUtc, parseJCalTime, type JCalComponent, type JCalProperty } from './jcal.ts';
+import { jcalDate, jcalLocal, jcalUtc, type JCalComponent, type JCalProperty } from './jcal.ts';
 
 /** How an instant is written back: as a DATE, as floating local time, or in UTC. */
 export type TimeForm = 'date' | 'floating' | 'utc';

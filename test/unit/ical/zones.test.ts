@@ -2,7 +2,7 @@
 // RFC 4791 §9.9 "date with UTC time" attribute format.
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { addDuration, formatUtc, parseUtc, resolveProperty, resolveZone, zoneContext } from '../../../src/ical/zones.ts';
+import { addDuration, formatUtc, parseUtc, resolveFirstValue, resolveProperty, resolveTime, resolveZone, tzidOf, zoneContext } from '../../../src/ical/zones.ts';
 import { getZone } from '../../../src/tz/catalogue.ts';
 import { calendarWith, loadFixture, utc } from './fixtures.ts';
 
@@ -38,6 +38,28 @@ describe('RFC 5545 §3.3.5 the three DATE-TIME forms and DATE', () => {
     const date = resolveProperty(event, 'due', newYork)!;
     expect([formatUtc(floating.utcMs), floating.isFloating]).toEqual(['20250601T133000Z', true]);
     expect([formatUtc(date.utcMs), date.isFloating, date.isDate]).toEqual(['20250602T040000Z', true, true]);
+  });
+
+  it('reads a value from its jCal text as ical.js reads it, and what it has changed with setValue', () => {
+    const values = ['DTSTART;TZID=Asia/Kolkata:20250601T093000', 'DTSTART:20250601T050000Z', 'DTSTART:20250601T093000', 'DTSTART;VALUE=DATE:20250602',
+      'DTSTART;TZID=US/Eastern:20251102T013000', 'DTSTART;TZID=America/New_York:20250309T023000', 'DTSTART;TZID=Nowhere/Special:20250601T093000'];
+    for (const line of values) {
+      const vevent = calendarWith('VEVENT', [line]).getFirstSubcomponent('vevent')!;
+      const property = vevent.getFirstProperty('dtstart')!;
+      const ctx = zoneContext(vevent.parent!, getZone('America/New_York'));
+      const viaIcalJs = resolveTime(property.getFirstValue() as ICAL.Time, tzidOf(property), ctx);
+      expect(resolveFirstValue(property, ctx), line).toEqual(viaIcalJs);
+      // A value set through ical.js is what the jCal text then holds.
+      const moved = (property.getFirstValue() as ICAL.Time).clone();
+      moved.day += 3;
+      property.setValue(moved);
+      expect(resolveFirstValue(property, ctx), `${line} moved`).toEqual(resolveTime(moved, tzidOf(property), ctx));
+    }
+  });
+
+  it('reads a PERIOD-typed value through ical.js as before (undefined: not a DATE or DATE-TIME)', () => {
+    const vevent = calendarWith('VEVENT', ['DTSTART:20250601T050000Z', 'RDATE;VALUE=PERIOD:20250602T050000Z/PT1H']).getFirstSubcomponent('vevent')!;
+    expect(resolveFirstValue(vevent.getFirstProperty('rdate')!, zoneContext(vevent.parent!))).toBeUndefined();
   });
 });
 
