@@ -2,7 +2,7 @@
 // RFC 4791 §9.9 "date with UTC time" attribute format.
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { addDuration, formatUtc, parseUtc, resolveFirstValue, resolveProperty, resolveTime, resolveZone, tzidOf, zoneContext } from '../../../src/ical/zones.ts';
+import { addDuration, formatUtc, parseJCalTime, parseUtc, resolveFirstValue, resolveProperty, resolveTime, resolveZone, tzidOf, zoneContext } from '../../../src/ical/zones.ts';
 import { getZone } from '../../../src/tz/catalogue.ts';
 import { calendarWith, loadFixture, utc } from './fixtures.ts';
 
@@ -55,6 +55,20 @@ describe('RFC 5545 §3.3.5 the three DATE-TIME forms and DATE', () => {
       property.setValue(moved);
       expect(resolveFirstValue(property, ctx), `${line} moved`).toEqual(resolveTime(moved, tzidOf(property), ctx));
     }
+  });
+
+  it('parses jCal DATE and DATE-TIME text as the RFC 7265 §3.3.4-3.3.5 pattern does, and nothing else', () => {
+    const pattern = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(Z)?)?$/;
+    const byPattern = (text: string) => {
+      const m = pattern.exec(text);
+      if (!m) return undefined;
+      const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1, 7).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+      return { local: { year, month, day, hour, minute, second }, isDate: m[4] === undefined, utc: m[7] === 'Z' };
+    };
+    const texts = ['2026-03-01', '2026-03-01T09:30:00', '2026-03-01T09:30:00Z', '0001-01-01T00:00:00Z', '9999-12-31T23:59:59',
+      '2026-03-01Z', '2026-03-01T09:30:00z', '2026-03-01T09:30', '2026-3-01', '2026/03/01', '2026-03-01 09:30:00', '2026-03-01T09-30-00',
+      '2026-03-0a', '20260301', '20260301T093000Z', '-026-03-01', '2026-03-01T09:30:00+01', '', 'x'.repeat(20), '2026-03-01T09:30:0٣'];
+    for (const text of texts) expect(parseJCalTime(text), text).toEqual(byPattern(text));
   });
 
   it('reads a PERIOD-typed value through ical.js as before (undefined: not a DATE or DATE-TIME)', () => {
