@@ -32,6 +32,11 @@ export function getZone(tzid: string): Zone | undefined {
 
 /** The bundled zone with its transition table (for TZDist expand and TZif output). */
 export function getTransitionZone(tzid: string): TransitionZone | undefined {
+  // Kept under the name asked for as well as the canonical one, so that an alias (US/Eastern)
+  // costs one lookup like its zone: resolving a time asks for its zone every time. Only names
+  // of the catalogue are kept, so the map stays as small as the catalogue.
+  const known = decoded.get(tzid);
+  if (known) return known;
   const canonical = canonicalTzid(tzid);
   if (canonical === undefined) return undefined;
   let zone = decoded.get(canonical);
@@ -39,6 +44,7 @@ export function getTransitionZone(tzid: string): TransitionZone | undefined {
     zone = unpackZone(canonical, packedZones.get(canonical) as PackedZone);
     decoded.set(canonical, zone);
   }
+  decoded.set(tzid, zone);
   return zone;
 }
 

@@ -54,14 +54,20 @@ export function setTimeProperty(properties: JCalProperty[], name: string, value:
   else properties.push(property);
 }
 
-/** RECURRENCE-ID text as the recurrence engine formats it (DATE, floating, or UTC) → jCal. */
+/**
+ * RECURRENCE-ID text as the recurrence engine formats it (formatResolved: YYYYMMDD, or
+ * YYYYMMDDTHHMMSS with a "Z" in UTC) → jCal, by cutting the fixed-width text: every expanded
+ * instance has one.
+ */
 export function recurrenceIdValue(text: string, ctx: TimeContext): ['date' | 'date-time', string] {
-  const m = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z)?)?$/.exec(text);
-  if (!m) return ['date-time', text];
-  const local = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4] ?? 0), minute: Number(m[5] ?? 0), second: Number(m[6] ?? 0) };
-  if (m[4] === undefined) return ['date', jcalDate(local)];
-  if (m[7] === 'Z') return ['date-time', `${jcalLocal(local)}Z`];
-  return ctx.floatingZone ? ['date-time', jcalUtc(localToUtcMs(ctx.floatingZone, local))] : ['date-time', jcalLocal(local)];
+  const { length } = text;
+  if (length !== 8 && length !== 15 && length !== 16) return ['date-time', text];
+  const date = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
+  if (length === 8) return ['date', date];
+  const local = `${date}T${text.slice(9, 11)}:${text.slice(11, 13)}:${text.slice(13, 15)}`;
+  if (length === 16) return ['date-time', `${local}Z`];
+  const floating = ctx.floatingZone && parseJCalTime(local);
+  return floating ? ['date-time', jcalUtc(localToUtcMs(ctx.floatingZone!, floating.local))] : ['date-time', local];
 }
 
 // --- Internal helpers ---

@@ -2,7 +2,8 @@
 // bounded can be thousands of components deep, and the call stack is not.
 import { describe, expect, it } from 'vitest';
 import { cloneJCal, type JCalComponent } from '../../../../src/caldav/calendar-data/jcal.ts';
-import { convertTimesToUtc } from '../../../../src/caldav/calendar-data/times.ts';
+import { convertTimesToUtc, recurrenceIdValue } from '../../../../src/caldav/calendar-data/times.ts';
+import { getZone } from '../../../../src/tz/catalogue.ts';
 import { parseICalendar } from '../../../../src/ical/parse.ts';
 
 function nested(levels: number, leaf: JCalComponent): JCalComponent {
@@ -44,5 +45,18 @@ describe('convertTimesToUtc', () => {
     const vcalendar = parseICalendar('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n');
     convertTimesToUtc(tree, { vcalendar, floatingZone: undefined });
     expect(innermost(tree)[1][0]).toEqual(['dtstart', {}, 'date-time', '2026-03-02T14:00:00Z']);
+  });
+});
+
+describe('recurrenceIdValue', () => {
+  const vcalendar = parseICalendar('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nEND:VCALENDAR\r\n');
+  it('writes each form the recurrence engine gives as jCal, floating ones in UTC only with a floating zone', () => {
+    const plain = { vcalendar, floatingZone: undefined };
+    const paris = { vcalendar, floatingZone: getZone('Europe/Paris') };
+    expect(recurrenceIdValue('20250301', plain)).toEqual(['date', '2025-03-01']);
+    expect(recurrenceIdValue('20250301T140000Z', paris)).toEqual(['date-time', '2025-03-01T14:00:00Z']);
+    expect(recurrenceIdValue('20250301T140000', plain)).toEqual(['date-time', '2025-03-01T14:00:00']);
+    expect(recurrenceIdValue('20250701T140000', paris)).toEqual(['date-time', '2025-07-01T12:00:00Z']);
+    expect(recurrenceIdValue('not a time', plain)).toEqual(['date-time', 'not a time']);
   });
 });
