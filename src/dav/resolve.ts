@@ -1,4 +1,4 @@
-// Path → DavResource in at most three point queries. 404/409 decisions that depend only on the
+// Path → DavResource in at most two point queries. 404/409 decisions that depend only on the
 // path are made by the handlers from what this returns.
 import type { AppConfig } from '../config.ts';
 import type { CollectionRecord, Store } from '../storage/index.ts';
@@ -38,15 +38,10 @@ export async function resolveResource(store: Store, config: AppConfig, pathname:
   }
   const collectionPath = joinPath(segments, true);
   const parentPath = joinPath(segments.slice(0, -1), true);
-  const found = await store.collections.getMany([collectionPath, parentPath]);
-  const collection = found.get(collectionPath);
-  if (collection) return { kind: 'collection', path: collectionPath, collection };
   const name = segments.at(-1)!;
-  const parent = found.get(parentPath);
-  if (parent) {
-    const record = await store.resources.get(parent.id, name);
-    if (record) return { kind: 'resource', path: parent.path + name, collection: parent, name, meta: record };
-  }
+  const { collection, parent, member } = await store.collections.findPathTarget(collectionPath, parentPath, name);
+  if (collection) return { kind: 'collection', path: collectionPath, collection };
+  if (parent && member) return { kind: 'resource', path: parent.path + name, collection: parent, name, meta: member };
   return { kind: 'missing', path: joinPath(segments, trailingSlash), parent: parent ?? null, name, area };
 }
 

@@ -2,7 +2,7 @@
 import { guard, prefixUpperBound, queryRow, queryRows, writeBatch, type DbClient, type InStatement } from './db.ts';
 import { AlreadyExistsError, StorageConflictError } from './errors.ts';
 import { memberChangedStatements, memberRemovedStatements } from './member-collections.ts';
-import { toCollection, type CollectionKind, type CollectionRecord, type SchedulingEffects } from './records.ts';
+import { RESOURCE_META_COLUMNS, resourceDataOf, resourceMetaFromValues, toCollection, type CollectionKind, type CollectionRecord, type ResourceRecord, type SchedulingEffects } from './records.ts';
 import { schedulingEffectStatements } from './scheduling-jobs.ts';
 import { aliasCleanup } from './shares.ts';
 
@@ -16,6 +16,20 @@ export interface NewCollection {
   properties?: ReadonlyMap<string, string>;
 }
 
+/** What a request path names: a collection, or else a member of the collection one level up. */
+export interface PathTarget {
+  /** The collection at the path itself. */
+  collection?: CollectionRecord;
+  /** The collection one level up, when there is none at the path itself. */
+  parent?: CollectionRecord;
+  /** The parent's member named by the path's last segment, with its data. */
+  member?: ResourceRecord;
+}
+
+const RESOURCE_COLUMN_LIST = RESOURCE_META_COLUMNS.split(', ');
+const MEMBER_AS_PREFIXED = [...RESOURCE_COLUMN_LIST, 'data'].map((column) => `r.${column} AS r_${column}`).join(', ');
+const NO_MEMBER = [...RESOURCE_COLUMN_LIST, 'data'].map((column) => `NULL AS r_${column}`).join(', ');
+
 export class CollectionRepo {
   constructor(private readonly db: DbClient) {}
 
@@ -28,6 +42,28 @@ export class CollectionRepo {
   async getMany(paths: readonly string[]): Promise<Map<string, CollectionRecord>> {
     const rows = await queryRows(this.db, `SELECT * FROM collections WHERE path IN (${paths.map(() => '?').join(',')})`, [...paths]);
     return new Map(rows.map((row) => [String(row.path), toCollection(row)]));
+  }
+
+  /**
+   * The collection at `path`, or else the collection at `parentPath` with its member `name`: every
+   * request resolves its path, so this is one single-row read (the UNION's first branch with a row
+   * wins), each further statement costing about as much as the lookup itself.
+   */
+  async findPathTarget(path: string, parentPath: string, name: string): Promise<PathTarget> {
+    const row = await queryRow(
+      this.db,
+      `SELECT c.*, ${NO_MEMBER} FROM collections c WHERE c.path = ?
+       UNION ALL
+       SELECT c.*, ${MEMBER_AS_PREFIXED} FROM collections c LEFT JOIN resources r ON r.collection_id = c.id AND r.name = ? WHERE c.path = ?
+       LIMIT 1`,
+      [path, name, parentPath],
+    );
+    if (!row) return {};
+    if (row.path === path) return { collection: toCollection(row) };
+    if (row.r_id === null || row.r_id === undefined) return { parent: toCollection(row) };
+    const member = resourceMetaFromValues(RESOURCE_COLUMN_LIST.map((column) => row[`r_${column}`])) as ResourceRecord;
+    member.data = resourceDataOf(row.r_data);
+    return { parent: toCollection(row), member };
   }
 
   async getById(id: number): Promise<CollectionRecord | undefined> {

@@ -92,6 +92,30 @@ export function defineStoreContract(backend: string, open: () => Promise<Contrac
       expect([...(read!.data as Uint8Array)]).toEqual([...bytes]);
     });
 
+    it('finds what a path names in one read: the collection itself, else the parent with the named member', async () => {
+      const calendar = await newCalendar();
+      const home = calendar.parentPath!;
+      const bytes = new Uint8Array([0, 255, 13]);
+      await store.resources.put(calendar, 'a.ics', calendarWrite('uid-path', '"p1"'), { absent: true }, NOW);
+      await store.resources.put(calendar, 'blob.bin', { contentType: 'application/octet-stream', data: bytes, etag: '"b"', size: 3 }, { any: true }, NOW);
+
+      const asCollection = await store.collections.findPathTarget(calendar.path, home, 'cal');
+      expect(asCollection).toEqual({ collection: await store.collections.get(calendar.path) });
+
+      const member = await store.collections.findPathTarget(`${calendar.path}a.ics/`, calendar.path, 'a.ics');
+      expect(member.collection).toBeUndefined();
+      expect(member.parent?.id).toBe(calendar.id);
+      expect(member.member).toEqual(await store.resources.get(calendar.id, 'a.ics'));
+      expect(member.member).toMatchObject({ name: 'a.ics', etag: '"p1"', uid: 'uid-path', data: eventText('uid-path') });
+
+      const binary = await store.collections.findPathTarget(`${calendar.path}blob.bin/`, calendar.path, 'blob.bin');
+      expect([...(binary.member!.data as Uint8Array)]).toEqual([...bytes]);
+
+      const absent = await store.collections.findPathTarget(`${calendar.path}none.ics/`, calendar.path, 'none.ics');
+      expect(absent).toEqual({ parent: asCollection.collection });
+      expect(await store.collections.findPathTarget(`${calendar.path}x/y/`, `${calendar.path}x/`, 'y')).toEqual({});
+    });
+
     it('RFC 4791 §5.3.2.1: a second object with the same UID is UidConflictError naming the holder, and nothing is written', async () => {
       const calendar = await newCalendar();
       await store.resources.put(calendar, 'one.ics', calendarWrite('same-uid', '"1"'), { absent: true }, NOW);
