@@ -1,7 +1,7 @@
 // The parts of a recurrence set that need no iteration (RFC 5545 §3.8.5): grouping master and
 // overrides by UID, EXDATE exclusions, the UNTIL instant, and the keys instances are matched by.
 import ICAL from 'ical.js';
-import { fieldsOf, fromLocal, resolveTime, tzidOf, type ResolvedTime, type ZoneContext } from './zones.ts';
+import { fieldsOf, fromLocal, resolveTime, resolveValues, tzidOf, type ResolvedTime, type ZoneContext } from './zones.ts';
 
 export interface Group {
   master: ICAL.Component | undefined;
@@ -13,9 +13,7 @@ export function exclusions(master: ICAL.Component, ctx: ZoneContext): { instants
   const dates = new Set<string>();
   for (const property of master.getAllProperties('exdate')) {
     const tzid = tzidOf(property) ?? tzidOf(master.getFirstProperty('dtstart')!);
-    for (const value of property.getValues() as unknown[]) {
-      if (!(value instanceof ICAL.Time)) continue;
-      const time = resolveTime(value, tzid, ctx);
+    for (const time of resolveValues(property, tzid, ctx).times) {
       // A DATE EXDATE removes every instance on that day, whatever the type of DTSTART.
       if (time.isDate) dates.add(dateKey(time));
       else instants.add(time.utcMs);

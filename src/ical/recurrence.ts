@@ -4,7 +4,7 @@ import ICAL from 'ical.js';
 import { UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
 import { endResolver, instanceOverlaps, type EndResolver, type TimeRange } from './time-range.ts';
 import {
-  addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveFirstValue, resolveProperty, resolveTime, shiftLocal, tzidOf, zoneContext,
+  addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveFirstValue, resolveProperty, resolveTime, resolveValues, shiftLocal, tzidOf, zoneContext,
   type ResolvedTime, type ZoneContext,
 } from './zones.ts';
 import { dateKey, exclusions, groupByUid, keyOf, untilInstant, type Group } from './recurrence-set.ts';
@@ -227,14 +227,16 @@ function occurrences(
   for (const property of master.getAllProperties('rdate')) {
     // Without TZID, a floating RDATE in a zoned series is read in DTSTART's zone (clients omit it).
     const tzid = tzidOf(property) ?? tzidOf(master.getFirstProperty('dtstart')!);
-    for (const value of property.getValues() as unknown[]) {
+    const { times, periods } = resolveValues(property, tzid, run.ctx);
+    for (const start of times) {
       takeStep(run, true);
-      if (value instanceof ICAL.Time) add({ start: resolveTime(value, tzid, run.ctx) });
-      if (value instanceof ICAL.Period) {
-        const start = resolveTime(value.start, tzid, run.ctx);
-        const end = value.end ? resolveTime(value.end, tzid, run.ctx).utcMs : value.duration ? addDuration(start, value.duration) : start.utcMs;
-        add({ start, periodEndMs: end });
-      }
+      add({ start });
+    }
+    for (const period of periods) {
+      takeStep(run, true);
+      const start = resolveTime(period.start, tzid, run.ctx);
+      const end = period.end ? resolveTime(period.end, tzid, run.ctx).utcMs : period.duration ? addDuration(start, period.duration) : start.utcMs;
+      add({ start, periodEndMs: end });
     }
   }
   const window = iterationWindow(dtstart, ends, futures, run);

@@ -74,6 +74,32 @@ export function resolveFirstValue(property: ICAL.Property, ctx: ZoneContext): Re
 }
 
 /**
+ * The values of a multi-valued property (EXDATE, RDATE) read in `tzid`'s zone: DATE and DATE-TIME
+ * values as times, from the jCal text as resolveFirstValue reads them, and RDATE's PERIOD values
+ * as ical.js periods. A series' EXDATEs are read for every expansion of it.
+ */
+export function resolveValues(property: ICAL.Property, tzid: string | undefined, ctx: ZoneContext): { times: ResolvedTime[]; periods: ICAL.Period[] } {
+  const times: ResolvedTime[] = [];
+  const periods: ICAL.Period[] = [];
+  const jCal = property.jCal;
+  if (property.type === 'date-time' || property.type === 'date') {
+    for (let i = 3; i < jCal.length; i++) {
+      const text: unknown = jCal[i];
+      const parsed = typeof text === 'string' ? parseJCalTime(text) : undefined;
+      if (!parsed) break;
+      times.push(resolveFields(parsed.local, parsed.isDate, parsed.utc, tzid, ctx));
+    }
+    if (times.length === jCal.length - 3) return { times, periods };
+    times.length = 0;
+  }
+  for (const value of property.getValues() as unknown[]) {
+    if (value instanceof ICAL.Time) times.push(resolveTime(value, tzid, ctx));
+    else if (value instanceof ICAL.Period) periods.push(value);
+  }
+  return { times, periods };
+}
+
+/**
  * Reads a jCal DATE ("2026-03-01") or DATE-TIME ("2026-03-01T09:30:00", with "Z" in UTC) string;
  * `utc` tells whether it carried the "Z". Read character by character: it runs for every time
  * value of every expanded instance, where a regular expression cost more than the rest.

@@ -22,13 +22,13 @@ function deeplyNested(uid: string, depth: number): string {
 }
 
 /**
- * A VTIMEZONE without TZID, referenced by an EXDATE: ical.js throws a TypeError reading that value.
+ * A VTIMEZONE without TZID, referenced by a PERIOD RDATE: ical.js throws a TypeError reading that value.
  * (Its DTSTART, read without ical.js, names a zone there is none of, which reads as UTC.)
  */
 const BROKEN_ZONE = ics([
   'BEGIN:VTIMEZONE', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0100', 'END:STANDARD', 'END:VTIMEZONE',
   'BEGIN:VEVENT', 'UID:broken-zone', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Nowhere/Zone:20260311T100000', 'DURATION:PT1H',
-  'RRULE:FREQ=DAILY;COUNT=3', 'EXDATE;TZID=Nowhere/Zone:20260312T100000', 'END:VEVENT',
+  'RRULE:FREQ=DAILY;COUNT=3', 'RDATE;VALUE=PERIOD;TZID=Nowhere/Zone:20260312T150000/PT1H', 'END:VEVENT',
 ]);
 
 let t: TestApp;

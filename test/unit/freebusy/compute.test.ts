@@ -163,11 +163,11 @@ describe('computeFreeBusy over several calendars', () => {
   });
 
   it('leaves out an object it cannot read, and names it to onUnreadable', () => {
-    // Stored before VTIMEZONEs were checked: ical.js throws a TypeError reading the EXDATE.
+    // Stored before VTIMEZONEs were checked: ical.js throws a TypeError reading the PERIOD RDATE.
     const brokenZone = ics([
       'BEGIN:VTIMEZONE', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0100', 'END:STANDARD', 'END:VTIMEZONE',
       'BEGIN:VEVENT', 'UID:broken', 'DTSTAMP:20250101T000000Z', 'DTSTART;TZID=Custom:20250310T090000', 'DURATION:PT1H',
-      'RRULE:FREQ=DAILY;COUNT=3', 'EXDATE;TZID=Custom:20250311T090000', 'END:VEVENT',
+      'RRULE:FREQ=DAILY;COUNT=3', 'RDATE;VALUE=PERIOD;TZID=Custom:20250311T150000/PT1H', 'END:VEVENT',
     ]);
     const unreadable: (string | undefined)[] = [];
     const objects = [{ path: '/cal/broken.ics', data: brokenZone }, { path: '/cal/fine.ics', data: vevent(':20250311T090000Z', ':20250311T100000Z') }];

@@ -2,7 +2,7 @@
 // RFC 4791 §9.9 "date with UTC time" attribute format.
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { addDuration, formatUtc, parseJCalTime, parseUtc, resolveFirstValue, resolveProperty, resolveTime, resolveZone, tzidOf, zoneContext } from '../../../src/ical/zones.ts';
+import { addDuration, formatUtc, parseJCalTime, parseUtc, resolveFirstValue, resolveProperty, resolveTime, resolveValues, resolveZone, tzidOf, zoneContext } from '../../../src/ical/zones.ts';
 import { getZone } from '../../../src/tz/catalogue.ts';
 import { calendarWith, loadFixture, utc } from './fixtures.ts';
 
@@ -74,6 +74,30 @@ describe('RFC 5545 §3.3.5 the three DATE-TIME forms and DATE', () => {
   it('reads a PERIOD-typed value through ical.js as before (undefined: not a DATE or DATE-TIME)', () => {
     const vevent = calendarWith('VEVENT', ['DTSTART:20250601T050000Z', 'RDATE;VALUE=PERIOD:20250602T050000Z/PT1H']).getFirstSubcomponent('vevent')!;
     expect(resolveFirstValue(vevent.getFirstProperty('rdate')!, zoneContext(vevent.parent!))).toBeUndefined();
+  });
+});
+
+describe('RFC 5545 §3.8.5.1-2 multi-valued EXDATE and RDATE', () => {
+  it('reads every value from the jCal text as ical.js reads them, in the zone it is given', () => {
+    const lines = ['EXDATE;TZID=America/New_York:20250309T023000,20250316T093000,20251102T013000', 'EXDATE:20250601T050000Z,20250608T050000Z',
+      'EXDATE;VALUE=DATE:20250602,20250603', 'EXDATE:20250601T093000', 'RDATE;TZID=Nowhere/Special:20250601T093000,20250602T093000', 'RDATE;VALUE=DATE-TIME:20250601T093000'];
+    for (const line of lines) {
+      const vevent = calendarWith('VEVENT', ['DTSTART;TZID=Asia/Kolkata:20250601T093000', line]).getFirstSubcomponent('vevent')!;
+      const property = vevent.getAllProperties().at(-1)!;
+      const ctx = zoneContext(vevent.parent!, getZone('America/New_York'));
+      for (const tzid of [tzidOf(property), 'Asia/Kolkata', undefined]) {
+        const viaIcalJs = (property.getValues() as ICAL.Time[]).map((time) => resolveTime(time, tzid, ctx));
+        expect(viaIcalJs.length, line).toBeGreaterThan(0);
+        expect(resolveValues(property, tzid, ctx), `${line} in ${tzid}`).toEqual({ times: viaIcalJs, periods: [] });
+      }
+    }
+  });
+
+  it('gives PERIOD values as ical.js periods', () => {
+    const vevent = calendarWith('VEVENT', ['DTSTART:20250601T050000Z', 'RDATE;VALUE=PERIOD:20250602T050000Z/PT1H,20250603T050000Z/20250603T070000Z']).getFirstSubcomponent('vevent')!;
+    const { times, periods } = resolveValues(vevent.getFirstProperty('rdate')!, undefined, zoneContext(vevent.parent!));
+    expect(times).toEqual([]);
+    expect(periods.map((period) => period.toString())).toEqual(['2025-06-02T05:00:00Z/PT1H', '2025-06-03T05:00:00Z/2025-06-03T07:00:00Z']);
   });
 });
 
