@@ -46,20 +46,20 @@ export class CollectionRepo {
 
   /**
    * The collection at `path`, or else the collection at `parentPath` with its member `name`: every
-   * request resolves its path, so this is one single-row read (the UNION's first branch with a row
-   * wins), each further statement costing about as much as the lookup itself.
+   * request resolves its path, so this is one single-row read (the first branch with a row wins),
+   * each further statement costing about as much as the lookup itself.
    */
   async findPathTarget(path: string, parentPath: string, name: string): Promise<PathTarget> {
     const row = await queryRow(
       this.db,
-      `SELECT c.*, ${NO_MEMBER} FROM collections c WHERE c.path = ?
+      `SELECT 0 AS branch, c.*, ${NO_MEMBER} FROM collections c WHERE c.path = ?
        UNION ALL
-       SELECT c.*, ${MEMBER_AS_PREFIXED} FROM collections c LEFT JOIN resources r ON r.collection_id = c.id AND r.name = ? WHERE c.path = ?
-       LIMIT 1`,
+       SELECT 1 AS branch, c.*, ${MEMBER_AS_PREFIXED} FROM collections c LEFT JOIN resources r ON r.collection_id = c.id AND r.name = ? WHERE c.path = ?
+       ORDER BY branch LIMIT 1`,
       [path, name, parentPath],
     );
     if (!row) return {};
-    if (row.path === path) return { collection: toCollection(row) };
+    if (Number(row.branch) === 0) return { collection: toCollection(row) };
     if (row.r_id === null || row.r_id === undefined) return { parent: toCollection(row) };
     const member = resourceMetaFromValues(RESOURCE_COLUMN_LIST.map((column) => row[`r_${column}`])) as ResourceRecord;
     member.data = resourceDataOf(row.r_data);
