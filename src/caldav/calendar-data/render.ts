@@ -5,11 +5,12 @@ import { ICAL, parseICalendar, type Component } from '../../ical/parse.ts';
 import { vtimezoneText } from '../../tz/catalogue.ts';
 import { insertTimezones, missingTzids } from '../timezones-by-reference.ts';
 import { expandCalendar, type ExpandLimits } from './expand.ts';
+import { expandSingleEvent } from './single-event-expansion.ts';
 import { jcalOf, type JCalComponent } from './jcal.ts';
 import { serializeCalendar } from '../../ical/formats.ts';
 import { limitFreeBusySet, limitRecurrenceSet } from './limit.ts';
 import { selectParts } from './partial.ts';
-import { isWholeObject, type CalendarDataRequest } from './request.ts';
+import { isExpansionOnly, isWholeObject, type CalendarDataRequest } from './request.ts';
 
 export interface RenderOptions extends ExpandLimits {
   /**
@@ -26,6 +27,10 @@ export interface RenderOptions extends ExpandLimits {
  */
 export function renderCalendarData(text: string, request: CalendarDataRequest, options: RenderOptions, parsed?: Component): string {
   if (isWholeObject(request)) return options.timezones ? insertTimezones(text, { truncate: true }) : text;
+  if (request.expand && isExpansionOnly(request)) {
+    const expanded = expandSingleEvent(text, request.expand, options);
+    if (expanded !== null) return expanded;
+  }
   const vcalendar = parsed ?? parseICalendar(text);
   let tree: JCalComponent;
   if (request.expand) tree = expandCalendar(vcalendar, request.expand, options);

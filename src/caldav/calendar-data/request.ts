@@ -85,6 +85,11 @@ export function isWholeObject(request: CalendarDataRequest): boolean {
   return request.mediaType === 'text/calendar' && !request.comp && !request.expand && !request.limitRecurrenceSet && !request.limitFreebusySet;
 }
 
+/** Whether the request asks for the whole object expanded, as iCalendar text, and nothing else. */
+export function isExpansionOnly(request: CalendarDataRequest): boolean {
+  return request.mediaType === 'text/calendar' && !request.comp && request.expand !== undefined && !request.limitRecurrenceSet && !request.limitFreebusySet;
+}
+
 // --- Internal helpers ---
 
 function parseMediaType(value: string | undefined): CalendarMediaType {

@@ -16,6 +16,12 @@ const WEEKLY = ics([
   'DTSTART;TZID=America/New_York:20260323T150000', 'DTEND;TZID=America/New_York:20260323T160000', 'SUMMARY:Moved', 'END:VEVENT',
 ]);
 
+/** A single event in a zone, with an alarm: what most clients store. */
+const SINGLE = ics([
+  'BEGIN:VEVENT', 'UID:single', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=America/New_York:20260310T090000', 'DTEND;TZID=America/New_York:20260310T100000',
+  'SUMMARY:Single', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Soon', 'TRIGGER:-PT15M', 'END:VALARM', 'END:VEVENT',
+]);
+
 const FREEBUSY = ics([
   'BEGIN:VFREEBUSY', 'UID:published', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260301T000000Z', 'DTEND:20260401T000000Z',
   'FREEBUSY:20260302T100000Z/PT1H,20260310T100000Z/PT1H', 'FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260320T100000Z/PT1H', 'END:VFREEBUSY',
@@ -40,6 +46,7 @@ beforeAll(async () => {
   t = await makeTestApp();
   await t.request('PUT', `${CAL}weekly.ics`, { body: WEEKLY, headers: ICS, expect: 201 });
   await t.request('PUT', `${CAL}published.ics`, { body: FREEBUSY, headers: ICS, expect: 201 });
+  await t.request('PUT', `${CAL}single.ics`, { body: SINGLE, headers: ICS, expect: 201 });
 });
 afterAll(() => t.close());
 
@@ -73,6 +80,19 @@ describe('RFC 4791 §9.6 calendar-data in calendar-multiget', () => {
       'DTSTART:20260309T130000Z', 'RECURRENCE-ID:20260309T130000Z',
       'RECURRENCE-ID:20260323T130000Z', 'DTSTART:20260323T190000Z',
     ]);
+  });
+
+  it('§9.6.5 expand gives a single event in a zone with its times in UTC, everything else as stored', async () => {
+    const { text } = await calendarData(`<C:calendar-data><C:expand start="20260309T000000Z" end="20260311T000000Z"/></C:calendar-data>`, 'single.ics');
+    expect(text).not.toMatch(/VTIMEZONE|TZID/);
+    const event = linesOf(text).slice(linesOf(text).indexOf('BEGIN:VEVENT'));
+    expect(event).toEqual([
+      'BEGIN:VEVENT', 'UID:single', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260310T130000Z', 'DTEND:20260310T140000Z',
+      'SUMMARY:Single', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Soon', 'TRIGGER:-PT15M', 'END:VALARM', 'END:VEVENT', 'END:VCALENDAR',
+    ]);
+    // Outside the range it has no instance: the calendar holds no event.
+    const outside = (await calendarData(`<C:calendar-data><C:expand start="20260311T000000Z" end="20260312T000000Z"/></C:calendar-data>`, 'single.ics')).text;
+    expect(outside).not.toContain('BEGIN:VEVENT');
   });
 
   it('§9.6.6 limit-recurrence-set keeps the master and only the overrides that impact the range', async () => {

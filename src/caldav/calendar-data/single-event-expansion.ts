@@ -1,0 +1,131 @@
+// CALDAV:expand of a single event, answered from its text without parsing it.
+//
+// Expanding gives each instance with its times in UTC, without recurrence properties and without
+// VTIMEZONE (RFC 4791 §9.6.5). For an event that does not recur, that is the stored text itself
+// with DTSTART and DTEND written in UTC: nothing else changes. Parsing such an event and writing it
+// out again is most of what expanding it costs, and single events are most of many calendars. Only
+// plainly simple objects take this way; anything else, and anything this scan is unsure of, goes
+// through the full expansion, which gives the same calendar.
+import { chargeExpandedObject } from '../../ical/expansion-budget.ts';
+import { daysInMonth, formatUtc, parseUtc } from '../../ical/zones.ts';
+import { getZone } from '../../tz/catalogue.ts';
+import { localToUtcMs } from '../../tz/zone.ts';
+import type { ExpandLimits } from './expand.ts';
+import type { UtcRange } from './request.ts';
+
+/**
+ * The lines the decision depends on: component boundaries, recurrence properties and the event's
+ * times. Content lines only (`m`: at the start of a line); a folded continuation starts with a blank.
+ */
+const DECIDING_LINE = /^(BEGIN|END|RRULE|RDATE|EXDATE|EXRULE|RECURRENCE-ID|DTSTART|DTEND|DURATION|DUE)([;:])(.*?)\r?$/gim;
+/** DTSTART or DTEND in a zone, with nothing else in its parameters: `TZID=Europe/Paris:20260303T090000`. */
+const ZONED_VALUE = /^TZID=([A-Za-z0-9_+\-/]+):(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/i;
+/** A DATE-TIME that is not UTC: a local or floating time that expansion would rewrite. */
+const NON_UTC_DATE_TIME = /\d{8}T\d{6}(?![\dZz])/;
+const TZID_PARAMETER = /TZID=/i;
+
+/**
+ * What expanding `text` over `range` gives, when `text` holds one VEVENT that does not recur, with
+ * DTSTART and DTEND in UTC or in a known zone, overlapping the range: the text with those two
+ * written in UTC. Null when the object is not that simple or does not overlap (the full expansion
+ * then answers). Charges the budget as the full expansion would.
+ */
+export function expandSingleEvent(text: string, range: UtcRange, limits: ExpandLimits): string | null {
+  if (limits.budget?.exhausted) return null;
+  const event = singleEvent(text);
+  if (!event) return null;
+  const [startUtcMs, endUtcMs] = [instantOf(event.start), instantOf(event.end)];
+  if (startUtcMs === undefined || endUtcMs === undefined) return null;
+  if (!(endUtcMs > startUtcMs && range.startUtcMs < endUtcMs && range.endUtcMs > startUtcMs)) return null;
+  const expanded = inUtc(text, [
+    { line: event.start, utcMs: startUtcMs },
+    { line: event.end, utcMs: endUtcMs },
+  ]);
+  // Any other zoned or floating time (an alarm's, an unknown property's) is left to the full expansion.
+  if (TZID_PARAMETER.test(expanded) || NON_UTC_DATE_TIME.test(expanded)) return null;
+  if (limits.budget) chargeExpandedObject(limits.budget);
+  return expanded;
+}
+
+// --- Internal helpers ---
+
+/** A DTSTART or DTEND line as the scan finds it (its value is read once the object qualifies). */
+interface TimeLine {
+  name: string;
+  /** `NAME;TZID=<zone>:<local>` rather than `NAME:<UTC>`. */
+  zoned: boolean;
+  value: string;
+  /** The line's span in the text, its line break excluded. */
+  from: number;
+  to: number;
+}
+
+/** DTSTART and DTEND of the one VEVENT of a non-recurring object; undefined for any other shape. */
+function singleEvent(text: string): { start: TimeLine; end: TimeLine } | undefined {
+  let events = 0;
+  let inEvent = false;
+  let inAlarm = false;
+  let start: TimeLine | undefined;
+  let end: TimeLine | undefined;
+  DECIDING_LINE.lastIndex = 0;
+  for (let match = DECIDING_LINE.exec(text); match !== null; match = DECIDING_LINE.exec(text)) {
+    const name = match[1]!.toUpperCase();
+    const value = match[3]!;
+    if (name === 'BEGIN' || name === 'END') {
+      const component = value.toUpperCase();
+      const opens = name === 'BEGIN';
+      // Nesting is checked as well: only VCALENDAR ⊃ VEVENT ⊃ VALARM, each closed where it opened.
+      if (component === 'VEVENT' && !inAlarm && inEvent !== opens) {
+        if (opens && ++events > 1) return undefined;
+        inEvent = opens;
+      } else if (component === 'VALARM' && inEvent && inAlarm !== opens) inAlarm = opens;
+      else if (component !== 'VCALENDAR') return undefined;
+      continue;
+    }
+    // An alarm's repetition DURATION is its own; nothing else here may appear in an alarm.
+    if (inAlarm && name === 'DURATION') continue;
+    if (!inEvent || inAlarm || (name !== 'DTSTART' && name !== 'DTEND')) return undefined;
+    // On one unfolded line, as `NAME:<UTC>` or `NAME;TZID=<zone>:<local>`.
+    if (isFolded(text, DECIDING_LINE.lastIndex)) return undefined;
+    const line: TimeLine = { name, zoned: match[2] === ';', value, from: match.index, to: match.index + match[0].length - (match[0].endsWith('\r') ? 1 : 0) };
+    if (name === 'DTSTART') {
+      if (start) return undefined;
+      start = line;
+    } else {
+      if (end) return undefined;
+      end = line;
+    }
+  }
+  return events === 1 && start && end ? { start, end } : undefined;
+}
+
+/** Whether the line ending at `lineEnd` (before its LF) continues on the next one. */
+function isFolded(text: string, lineEnd: number): boolean {
+  const next = text.charCodeAt(lineEnd + 1);
+  return next === 0x20 || next === 0x09;
+}
+
+/** The instant of a DTSTART or DTEND line, read as expansion reads it; undefined when unsure. */
+function instantOf(line: TimeLine): number | undefined {
+  // A leap second is left to the full expansion, which reads it its own way.
+  if (!line.zoned) return line.value.endsWith('60Z') ? undefined : parseUtc(line.value);
+  // A local time in a zone the catalogue knows (the zones stored objects refer to).
+  const parts = ZONED_VALUE.exec(line.value);
+  const zone = parts && getZone(parts[1]!);
+  if (!parts || !zone) return undefined;
+  const [year, month, day, hour, minute, second] = parts.slice(2).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
+  return localToUtcMs(zone, { year, month, day, hour, minute, second });
+}
+
+/** The text with the zoned lines among `times` rewritten as `NAME:<UTC>`. */
+function inUtc(text: string, times: readonly { line: TimeLine; utcMs: number }[]): string {
+  const zoned = times.filter((time) => time.line.zoned).sort((a, b) => a.line.from - b.line.from);
+  let result = '';
+  let copied = 0;
+  for (const { line, utcMs } of zoned) {
+    result += `${text.slice(copied, line.from)}${line.name}:${formatUtc(utcMs)}`;
+    copied = line.to;
+  }
+  return zoned.length === 0 ? text : result + text.slice(copied);
+}

@@ -1,0 +1,94 @@
+// CALDAV:expand of a single event, answered from its text without parsing it: as stored when its
+// times are in UTC, with DTSTART and DTEND rewritten in UTC when they are in a zone, and only when
+// the full expansion would give the same calendar.
+import { describe, expect, it } from 'vitest';
+import { expandCalendar } from '../../../../src/caldav/calendar-data/expand.ts';
+import { expandSingleEvent } from '../../../../src/caldav/calendar-data/single-event-expansion.ts';
+import { ICAL, parseICalendar } from '../../../../src/ical/parse.ts';
+import { expansionBudget } from '../../../../src/ical/expansion-budget.ts';
+import { serializeCalendar } from '../../../../src/ical/formats.ts';
+import { getZone } from '../../../../src/tz/catalogue.ts';
+
+const WEEK = { startUtcMs: Date.UTC(2026, 2, 2), endUtcMs: Date.UTC(2026, 2, 9) };
+const LIMITS = { maxInstances: 1000, horizonUtcMs: Date.UTC(2038, 0, 1) };
+
+function ics(lines: string[]): string {
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Orrery tests//EN', ...lines, 'END:VCALENDAR', ''].join('\r\n');
+}
+
+const event = (...lines: string[]) => ics(['BEGIN:VEVENT', 'UID:e1', 'DTSTAMP:20260101T000000Z', ...lines, 'SUMMARY:Planning', 'END:VEVENT']);
+
+/** The full expansion, as the renderer gives it when no shortcut applies. */
+function fullExpansion(text: string, floating = false): string {
+  return serializeCalendar(expandCalendar(parseICalendar(text), WEEK, { ...LIMITS, floatingZone: floating ? getZone('Europe/Paris') : undefined }), 'text/calendar');
+}
+
+/** The calendar a text holds, for comparing two serialisations of it. */
+const calendarOf = (text: string) => ICAL.parse(text) as unknown;
+
+const SIMPLE = event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z');
+
+describe('CALDAV:expand of a single event, from its text', () => {
+  it.each([
+    ['a single event in UTC', SIMPLE],
+    ['one with an alarm (its own DURATION and an absolute TRIGGER)', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Soon', 'TRIGGER;VALUE=DATE-TIME:20260303T084500Z', 'REPEAT:2', 'DURATION:PT5M', 'END:VALARM')],
+    ['one with names in lower case and LF line ends', SIMPLE.replace(/^[A-Z-]+(?=[:;])/gm, (name) => name.toLowerCase()).replace(/:VEVENT|:VCALENDAR/g, (c) => c.toLowerCase()).replaceAll('\r\n', '\n')],
+    ['one starting before the range and ending in it', event('DTSTART:20260301T230000Z', 'DTEND:20260302T010000Z')],
+  ])('answers %s as stored, the same calendar the full expansion gives', (_label, text) => {
+    const answer = expandSingleEvent(text, WEEK, LIMITS);
+    expect(answer).toBe(text);
+    expect(calendarOf(answer!)).toEqual(calendarOf(fullExpansion(text)));
+    expect(calendarOf(answer!)).toEqual(calendarOf(fullExpansion(text, true)));
+  });
+
+  it.each([
+    ['in a zone', event('DTSTART;TZID=Europe/Paris:20260303T090000', 'DTEND;TZID=Europe/Paris:20260303T100000'), ['DTSTART:20260303T080000Z', 'DTEND:20260303T090000Z']],
+    ['in two zones, end first', event('DTEND;TZID=America/New_York:20260303T100000', 'DTSTART:20260303T140000Z'), ['DTEND:20260303T150000Z', 'DTSTART:20260303T140000Z']],
+    ['under an alias of a zone', event('DTSTART;TZID=US/Eastern:20260303T090000', 'DTEND;TZID=US/Eastern:20260303T100000'), ['DTSTART:20260303T140000Z', 'DTEND:20260303T150000Z']],
+    // 02:30 does not exist in Paris on 29 March 2026: both read it as the full expansion does.
+    ['in the gap of a DST change', event('DTSTART;TZID=Europe/Paris:20260329T023000', 'DTEND;TZID=Europe/Paris:20260329T040000'), ['DTSTART:20260329T013000Z', 'DTEND:20260329T020000Z']],
+  ])('answers an event %s with its times in UTC, the same calendar the full expansion gives', (_label, text, times) => {
+    const range = { startUtcMs: Date.UTC(2026, 2, 2), endUtcMs: Date.UTC(2026, 3, 2) };
+    const answer = expandSingleEvent(text, range, LIMITS);
+    expect(answer).not.toBeNull();
+    expect(answer!.split('\r\n').filter((line) => /^(DTSTART|DTEND)/.test(line))).toEqual(times);
+    const full = serializeCalendar(expandCalendar(parseICalendar(text), range, LIMITS), 'text/calendar');
+    expect(calendarOf(answer!)).toEqual(calendarOf(full));
+  });
+
+  it.each([
+    ['a zone the catalogue does not know', event('DTSTART;TZID=Mars/Olympus:20260303T090000', 'DTEND;TZID=Mars/Olympus:20260303T100000')],
+    ['a quoted zone', event('DTSTART;TZID="Europe/Paris":20260303T090000', 'DTEND;TZID="Europe/Paris":20260303T100000')],
+    ['another parameter besides the zone', event('DTSTART;TZID=Europe/Paris;X-A=1:20260303T090000', 'DTEND;TZID=Europe/Paris:20260303T100000')],
+    ['a zoned time elsewhere', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'X-SEEN;TZID=Europe/Paris:20260303T090000')],
+    ['a floating time', event('DTSTART:20260303T090000', 'DTEND:20260303T100000')],
+    ['a floating time elsewhere (an absolute trigger)', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER;VALUE=DATE-TIME:20260303T084500', 'END:VALARM')],
+    ['a date', event('DTSTART;VALUE=DATE:20260303', 'DTEND;VALUE=DATE:20260304')],
+    ['a series', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'RRULE:FREQ=DAILY;COUNT=3')],
+    ['extra dates', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'RDATE:20260305T090000Z')],
+    ['an override alone', event('RECURRENCE-ID:20260303T090000Z', 'DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z')],
+    ['a DURATION', event('DTSTART:20260303T090000Z', 'DURATION:PT1H')],
+    ['no end', event('DTSTART:20260303T090000Z')],
+    ['a zero length', event('DTSTART:20260303T090000Z', 'DTEND:20260303T090000Z')],
+    ['a parameter on DTSTART', event('DTSTART;VALUE=DATE-TIME:20260303T090000Z', 'DTEND:20260303T100000Z')],
+    ['a folded DTEND', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', ' ')],
+    ['a date that does not exist', event('DTSTART:20260231T090000Z', 'DTEND:20260303T100000Z')],
+    ['two events', ics(['BEGIN:VEVENT', 'UID:a', 'DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'END:VEVENT', 'BEGIN:VEVENT', 'UID:b', 'DTSTART:20260304T090000Z', 'DTEND:20260304T100000Z', 'END:VEVENT'])],
+    ['a to-do', ics(['BEGIN:VTODO', 'UID:t', 'DTSTART:20260303T090000Z', 'DUE:20260303T100000Z', 'END:VTODO'])],
+    ['a VTIMEZONE', ics(['BEGIN:VTIMEZONE', 'TZID:Z', 'BEGIN:STANDARD', 'DTSTART:19700101T000000', 'TZOFFSETFROM:+0000', 'TZOFFSETTO:+0000', 'END:STANDARD', 'END:VTIMEZONE', 'BEGIN:VEVENT', 'UID:z', 'DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'END:VEVENT'])],
+    ['an alarm outside the event', ics(['BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-PT5M', 'END:VALARM', 'BEGIN:VEVENT', 'UID:z', 'DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'END:VEVENT'])],
+    ['an event outside the range', event('DTSTART:20260310T090000Z', 'DTEND:20260310T100000Z')],
+    ['an event ending where the range starts', event('DTSTART:20260301T230000Z', 'DTEND:20260302T000000Z')],
+  ])('leaves an object with %s to the full expansion', (_label, text) => {
+    expect(expandSingleEvent(text, WEEK, LIMITS)).toBeNull();
+  });
+
+  it('charges the budget as the full expansion does, and leaves a spent budget to it', () => {
+    const [shortcut, full] = [expansionBudget(100), expansionBudget(100)];
+    expect(expandSingleEvent(SIMPLE, WEEK, { ...LIMITS, budget: shortcut })).toBe(SIMPLE);
+    expandCalendar(parseICalendar(SIMPLE), WEEK, { ...LIMITS, budget: full });
+    expect(shortcut).toEqual(full);
+    const spent = { ...expansionBudget(100), exhausted: true };
+    expect(expandSingleEvent(SIMPLE, WEEK, { ...LIMITS, budget: spent })).toBeNull();
+  });
+});
