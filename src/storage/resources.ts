@@ -23,9 +23,8 @@ import {
   type SchedulingEffects,
 } from './records.ts';
 
-/** The metadata columns qualified for queries that join `resources r`. */
-const META_OF_R = RESOURCE_META_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
 const MEMBER_META_COLUMN_LIST = MEMBER_META_COLUMNS.split(', ');
+/** The member columns qualified for queries that join `resources r`. */
 const MEMBER_OF_R = MEMBER_META_COLUMN_LIST.map((column) => `r.${column}`).join(', ');
 const MEMBER_COLUMN_COUNT = MEMBER_META_COLUMN_LIST.length;
 
@@ -51,21 +50,22 @@ export interface ResourcePut {
 /** What the stored resource must look like for a write to go ahead (If-Match, If-None-Match: *). */
 export type WriteExpectation = { etag: string } | { absent: true } | { any: true };
 
-/** A candidate of a time-range query. */
-export interface RangeCandidate extends ResourceRecord {
-  /** The index has decided that the object has an instance overlapping the range (time-index.ts). */
-  rangeSettled: boolean;
-}
-
 /**
- * A candidate of a time-range query that read the data of unsettled candidates only: what a
- * listing reads of it, its component type, and whether the index settled it.
+ * A candidate of a time-range query, as reports and free-busy use it: what a listing reads of it,
+ * its component type, whether the index settled it, and (unless only unsettled bodies were asked
+ * for) its data.
  */
 export interface MaybeReadCandidate extends MemberMeta {
   componentType: string | null;
+  /** The index has decided that the object has an instance overlapping the range (time-index.ts). */
   rangeSettled: boolean;
-  /** Null for a settled candidate: its data was not read. */
+  /** Null for a settled candidate of a `data: 'unsettled'` query: its data was not read. */
   data: string | Uint8Array | null;
+}
+
+/** A candidate read with its data. */
+export interface RangeCandidate extends MaybeReadCandidate {
+  data: string | Uint8Array;
 }
 
 type RangeCandidateQuery = RangeQuery & { componentType?: string | undefined; unlistedOnly?: boolean };
@@ -173,10 +173,22 @@ export class ResourceRepo {
   async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data: 'all' | 'unsettled' }): Promise<MaybeReadCandidate[]>;
   async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data?: 'all' | 'unsettled' }): Promise<MaybeReadCandidate[]> {
     const typeArgs = query.componentType ? [query.componentType] : [];
+    // Only the columns a candidate has: a report reads hundreds of rows, and each column of each
+    // row is a value the driver converts.
+    const candidateOf = (row: Row): RangeCandidate => {
+      const candidate = memberMetaFromValues(MEMBER_META_COLUMN_LIST.map((column) => row[column])) as RangeCandidate;
+      candidate.componentType = row.component_type === null ? null : String(row.component_type);
+      candidate.rangeSettled = Number(row.settled) === 1;
+      candidate.data = resourceDataOf(row.data);
+      return candidate;
+    };
     if (query.startUtcMs === undefined && query.endUtcMs === undefined) {
       const typeClause = query.componentType ? ' AND r.component_type = ?' : '';
-      const rows = await queryRows(this.db, `SELECT ${META_OF_R}, r.data FROM resources r WHERE r.collection_id = ?${typeClause} ORDER BY r.name`, [collectionId, ...typeArgs]);
-      return rows.map((row) => ({ ...toResource(row), rangeSettled: false }));
+      const rows = await queryRows(this.db, `SELECT ${MEMBER_OF_R}, r.component_type, 0 AS settled, r.data FROM resources r WHERE r.collection_id = ?${typeClause} ORDER BY r.name`, [
+        collectionId,
+        ...typeArgs,
+      ]);
+      return rows.map(candidateOf);
     }
     const overlapping = overlappingSql(collectionId, query);
     const conditions = [...(query.unlistedOnly ? ['hits.unlisted = 1'] : []), ...(query.componentType ? ['r.component_type = ?'] : [])];
@@ -187,12 +199,7 @@ export class ResourceRepo {
        ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY r.name`;
     const args = [...overlapping.args, ...typeArgs];
     if (query.data !== 'unsettled') {
-      const rows = await queryRows(this.db, candidates(`${META_OF_R}, hits.settled AS settled, r.data AS data`), args);
-      return rows.map((row) => {
-        const candidate = toResource(row) as RangeCandidate;
-        candidate.rangeSettled = Number(row.settled) === 1;
-        return candidate;
-      });
+      return (await queryRows(this.db, candidates(`${MEMBER_OF_R}, r.component_type, hits.settled AS settled, r.data AS data`), args)).map(candidateOf);
     }
     // The metadata as one JSON text (as iterateMeta reads pages: cheaper than a row object per
     // candidate), then the bodies of the unsettled ones, which are few.
