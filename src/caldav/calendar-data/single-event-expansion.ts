@@ -2,14 +2,14 @@
 //
 // Expanding gives each instance with its times in UTC, without recurrence properties and without
 // VTIMEZONE (RFC 4791 §9.6.5). For an event that does not recur, that is the stored text itself
-// with DTSTART and DTEND written in UTC: nothing else changes. Parsing such an event and writing it
+// with DTSTART and DTEND written in UTC (an all-day event keeps its dates): nothing else changes. Parsing such an event and writing it
 // out again is most of what expanding it costs, and single events are most of many calendars. Only
 // plainly simple objects take this way; anything else, and anything this scan is unsure of, goes
 // through the full expansion, which gives the same calendar.
 import { chargeExpandedObject } from '../../ical/expansion-budget.ts';
 import { daysInMonth, formatUtc, parseUtc } from '../../ical/zones.ts';
 import { getZone } from '../../tz/catalogue.ts';
-import { localToUtcMs } from '../../tz/zone.ts';
+import { localToUtcMs, UTC_ZONE, type Zone } from '../../tz/zone.ts';
 import type { ExpandLimits } from './expand.ts';
 import type { UtcRange } from './request.ts';
 
@@ -20,21 +20,27 @@ import type { UtcRange } from './request.ts';
 const DECIDING_LINE = /^(BEGIN|END|RRULE|RDATE|EXDATE|EXRULE|RECURRENCE-ID|DTSTART|DTEND|DURATION|DUE)([;:])(.*?)\r?$/gim;
 /** DTSTART or DTEND in a zone, with nothing else in its parameters: `TZID=Europe/Paris:20260303T090000`. */
 const ZONED_VALUE = /^TZID=([A-Za-z0-9_+\-/]+):(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/i;
+/** DTSTART or DTEND of an all-day event, with nothing else in its parameters: `VALUE=DATE:20260303`. */
+const DATE_VALUE = /^VALUE=DATE:(\d{4})(\d{2})(\d{2})$/i;
 /** A DATE-TIME that is not UTC: a local or floating time that expansion would rewrite. */
 const NON_UTC_DATE_TIME = /\d{8}T\d{6}(?![\dZz])/;
 const TZID_PARAMETER = /TZID=/i;
 
 /**
  * What expanding `text` over `range` gives, when `text` holds one VEVENT that does not recur, with
- * DTSTART and DTEND in UTC or in a known zone, overlapping the range: the text with those two
- * written in UTC. Null when the object is not that simple or does not overlap (the full expansion
- * then answers). Charges the budget as the full expansion would.
+ * DTSTART and DTEND both dates, or both times in UTC or in a known zone, overlapping the range: the
+ * text with times in a zone written in UTC. Null when the object is not that simple or does not
+ * overlap (the full expansion then answers). Charges the budget as the full expansion would.
  */
 export function expandSingleEvent(text: string, range: UtcRange, limits: ExpandLimits): string | null {
   if (limits.budget?.exhausted) return null;
   const event = singleEvent(text);
   if (!event) return null;
-  const [startUtcMs, endUtcMs] = [instantOf(event.start), instantOf(event.end)];
+  // Dates are days in the floating zone, as expansion reads them (UTC unless the request or the
+  // calendar gives one); a date and a time together are left to it.
+  if ((event.start.form === 'date') !== (event.end.form === 'date')) return null;
+  const floatingZone = limits.floatingZone ?? UTC_ZONE;
+  const [startUtcMs, endUtcMs] = [instantOf(event.start, floatingZone), instantOf(event.end, floatingZone)];
   if (startUtcMs === undefined || endUtcMs === undefined) return null;
   if (!(endUtcMs > startUtcMs && range.startUtcMs < endUtcMs && range.endUtcMs > startUtcMs)) return null;
   const expanded = inUtc(text, [
@@ -52,8 +58,8 @@ export function expandSingleEvent(text: string, range: UtcRange, limits: ExpandL
 /** A DTSTART or DTEND line as the scan finds it (its value is read once the object qualifies). */
 interface TimeLine {
   name: string;
-  /** `NAME;TZID=<zone>:<local>` rather than `NAME:<UTC>`. */
-  zoned: boolean;
+  /** `NAME:<UTC>`, `NAME;TZID=<zone>:<local>` or `NAME;VALUE=DATE:<date>` (the value is checked when read). */
+  form: 'utc' | 'zoned' | 'date';
   value: string;
   /** The line's span in the text, its line break excluded. */
   from: number;
@@ -85,9 +91,10 @@ function singleEvent(text: string): { start: TimeLine; end: TimeLine } | undefin
     // An alarm's repetition DURATION is its own; nothing else here may appear in an alarm.
     if (inAlarm && name === 'DURATION') continue;
     if (!inEvent || inAlarm || (name !== 'DTSTART' && name !== 'DTEND')) return undefined;
-    // On one unfolded line, as `NAME:<UTC>` or `NAME;TZID=<zone>:<local>`.
+    // On one unfolded line, as `NAME:<UTC>`, `NAME;TZID=<zone>:<local>` or `NAME;VALUE=DATE:<date>`.
     if (isFolded(text, DECIDING_LINE.lastIndex)) return undefined;
-    const line: TimeLine = { name, zoned: match[2] === ';', value, from: match.index, to: match.index + match[0].length - (match[0].endsWith('\r') ? 1 : 0) };
+    const form = match[2] === ':' ? 'utc' : /^VALUE=/i.test(value) ? 'date' : 'zoned';
+    const line: TimeLine = { name, form, value, from: match.index, to: match.index + match[0].length - (match[0].endsWith('\r') ? 1 : 0) };
     if (name === 'DTSTART') {
       if (start) return undefined;
       start = line;
@@ -106,9 +113,15 @@ function isFolded(text: string, lineEnd: number): boolean {
 }
 
 /** The instant of a DTSTART or DTEND line, read as expansion reads it; undefined when unsure. */
-function instantOf(line: TimeLine): number | undefined {
+function instantOf(line: TimeLine, floatingZone: Zone): number | undefined {
   // A leap second is left to the full expansion, which reads it its own way.
-  if (!line.zoned) return line.value.endsWith('60Z') ? undefined : parseUtc(line.value);
+  if (line.form === 'utc') return line.value.endsWith('60Z') ? undefined : parseUtc(line.value);
+  if (line.form === 'date') {
+    const parts = DATE_VALUE.exec(line.value);
+    const [year, month, day] = parts ? (parts.slice(1).map(Number) as [number, number, number]) : [0, 0, 0];
+    if (!parts || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+    return localToUtcMs(floatingZone, { year, month, day, hour: 0, minute: 0, second: 0 });
+  }
   // A local time in a zone the catalogue knows (the zones stored objects refer to).
   const parts = ZONED_VALUE.exec(line.value);
   const zone = parts && getZone(parts[1]!);
@@ -120,7 +133,7 @@ function instantOf(line: TimeLine): number | undefined {
 
 /** The text with the zoned lines among `times` rewritten as `NAME:<UTC>`. */
 function inUtc(text: string, times: readonly { line: TimeLine; utcMs: number }[]): string {
-  const zoned = times.filter((time) => time.line.zoned).sort((a, b) => a.line.from - b.line.from);
+  const zoned = times.filter((time) => time.line.form === 'zoned').sort((a, b) => a.line.from - b.line.from);
   let result = '';
   let copied = 0;
   for (const { line, utcMs } of zoned) {

@@ -34,6 +34,7 @@ describe('CALDAV:expand of a single event, from its text', () => {
     ['one with an alarm (its own DURATION and an absolute TRIGGER)', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Soon', 'TRIGGER;VALUE=DATE-TIME:20260303T084500Z', 'REPEAT:2', 'DURATION:PT5M', 'END:VALARM')],
     ['one with names in lower case and LF line ends', SIMPLE.replace(/^[A-Z-]+(?=[:;])/gm, (name) => name.toLowerCase()).replace(/:VEVENT|:VCALENDAR/g, (c) => c.toLowerCase()).replaceAll('\r\n', '\n')],
     ['one starting before the range and ending in it', event('DTSTART:20260301T230000Z', 'DTEND:20260302T010000Z')],
+    ['an all-day event', event('DTSTART;VALUE=DATE:20260303', 'DTEND;VALUE=DATE:20260304')],
   ])('answers %s as stored, the same calendar the full expansion gives', (_label, text) => {
     const answer = expandSingleEvent(text, WEEK, LIMITS);
     expect(answer).toBe(text);
@@ -63,7 +64,8 @@ describe('CALDAV:expand of a single event, from its text', () => {
     ['a zoned time elsewhere', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'X-SEEN;TZID=Europe/Paris:20260303T090000')],
     ['a floating time', event('DTSTART:20260303T090000', 'DTEND:20260303T100000')],
     ['a floating time elsewhere (an absolute trigger)', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER;VALUE=DATE-TIME:20260303T084500', 'END:VALARM')],
-    ['a date', event('DTSTART;VALUE=DATE:20260303', 'DTEND;VALUE=DATE:20260304')],
+    ['a date and a time', event('DTSTART;VALUE=DATE:20260303', 'DTEND:20260304T000000Z')],
+    ['a date without an end', event('DTSTART;VALUE=DATE:20260303')],
     ['a series', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'RRULE:FREQ=DAILY;COUNT=3')],
     ['extra dates', event('DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z', 'RDATE:20260305T090000Z')],
     ['an override alone', event('RECURRENCE-ID:20260303T090000Z', 'DTSTART:20260303T090000Z', 'DTEND:20260303T100000Z')],
@@ -81,6 +83,16 @@ describe('CALDAV:expand of a single event, from its text', () => {
     ['an event ending where the range starts', event('DTSTART:20260301T230000Z', 'DTEND:20260302T000000Z')],
   ])('leaves an object with %s to the full expansion', (_label, text) => {
     expect(expandSingleEvent(text, WEEK, LIMITS)).toBeNull();
+  });
+
+  it('reads the dates of an all-day event in the floating zone, as the full expansion does', () => {
+    // 9 March starts an hour before the range ends in Paris, and just as it ends in UTC.
+    const ninth = event('DTSTART;VALUE=DATE:20260309', 'DTEND;VALUE=DATE:20260310');
+    const paris = getZone('Europe/Paris');
+    expect(expandSingleEvent(ninth, WEEK, { ...LIMITS, floatingZone: paris })).toBe(ninth);
+    expect(fullExpansion(ninth, true)).toContain('DTSTART;VALUE=DATE:20260309');
+    expect(expandSingleEvent(ninth, WEEK, LIMITS)).toBeNull();
+    expect(fullExpansion(ninth)).not.toContain('BEGIN:VEVENT');
   });
 
   it('charges the budget as the full expansion does, and leaves a spent budget to it', () => {
