@@ -1,6 +1,7 @@
 // CALDAV:expand of a single event, answered from its text without parsing it: as stored when its
 // times are in UTC, with DTSTART and DTEND rewritten in UTC when they are in a zone, and only when
 // the full expansion would give the same calendar.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expandCalendar } from '../../../../src/caldav/calendar-data/expand.ts';
 import { expandSingleEvent } from '../../../../src/caldav/calendar-data/single-event-expansion.ts';
@@ -102,5 +103,66 @@ describe('CALDAV:expand of a single event, from its text', () => {
     expect(shortcut).toEqual(full);
     const spent = { ...expansionBudget(100), exhausted: true };
     expect(expandSingleEvent(SIMPLE, WEEK, { ...LIMITS, budget: spent })).toBeNull();
+  });
+});
+
+describe('CALDAV:expand of a single event, from its text, against the full expansion', () => {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const basic = (ms: number, utc: boolean) => {
+    const d = new Date(ms);
+    return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}T${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}00${utc ? 'Z' : ''}`;
+  };
+  const dateOf = (ms: number) => basic(ms, false).slice(0, 8);
+  /** How both times are written: mostly as stored objects write them, sometimes as they should not. */
+  const form = fc.oneof(
+    { weight: 3, arbitrary: fc.constant({ kind: 'utc' as const }) },
+    { weight: 3, arbitrary: fc.constantFrom('Europe/Paris', 'America/New_York', 'US/Eastern', 'Asia/Kolkata').map((zone) => ({ kind: 'zoned' as const, zone })) },
+    { weight: 2, arbitrary: fc.constant({ kind: 'date' as const }) },
+    { weight: 1, arbitrary: fc.constantFrom({ kind: 'floating' as const }, { kind: 'zoned' as const, zone: 'Mars/Olympus' }) },
+  );
+  const line = (name: string, ms: number, f: { kind: 'utc' | 'zoned' | 'date' | 'floating'; zone?: string }) =>
+    f.kind === 'utc' ? `${name}:${basic(ms, true)}` : f.kind === 'zoned' ? `${name};TZID=${f.zone}:${basic(ms, false)}` : f.kind === 'date' ? `${name};VALUE=DATE:${dateOf(ms)}` : `${name}:${basic(ms, false)}`;
+  const extra = fc.constantFrom(
+    'LOCATION:Room 4',
+    'X-SEEN;TZID=Europe/Paris:20260303T090000',
+    'X-WHEN:20260303T090000',
+    'RRULE:FREQ=DAILY;COUNT=2',
+    'DURATION:PT1H',
+    ['BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Soon', 'TRIGGER:-PT15M', 'END:VALARM'].join('\r\n'),
+    ['BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Soon', 'TRIGGER;VALUE=DATE-TIME:20260303T084500Z', 'REPEAT:1', 'DURATION:PT5M', 'END:VALARM'].join('\r\n'),
+  );
+  const object = fc
+    .record({
+      form,
+      startHour: fc.integer({ min: 0, max: 12 * 24 }),
+      hours: fc.integer({ min: -2, max: 72 }),
+      endFirst: fc.boolean(),
+      extras: fc.oneof({ weight: 3, arbitrary: fc.constant([] as string[]) }, { weight: 2, arbitrary: fc.array(extra, { minLength: 1, maxLength: 2 }) }),
+    })
+    .map(({ form: f, startHour, hours, endFirst, extras }) => {
+      const start = Date.UTC(2026, 2, 1) + startHour * 3_600_000;
+      const end = start + (f.kind === 'date' ? Math.ceil(hours / 24) * 86_400_000 : hours * 3_600_000);
+      const times = [line('DTSTART', start, f), line('DTEND', end, f)];
+      return event(...(endFirst ? times.reverse() : times), ...extras);
+    });
+  const range = fc
+    .tuple(fc.integer({ min: 0, max: 12 * 24 }), fc.integer({ min: 1, max: 8 * 24 }))
+    .map(([from, hours]) => ({ startUtcMs: Date.UTC(2026, 2, 1) + from * 3_600_000, endUtcMs: Date.UTC(2026, 2, 1) + (from + hours) * 3_600_000 }));
+
+  it('gives the same calendar whenever it answers, and answers the plain shapes', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(object, range, fc.boolean(), (text, utcRange, floating) => {
+        const limits = { ...LIMITS, floatingZone: floating ? getZone('Europe/Paris') : undefined };
+        const answer = expandSingleEvent(text, utcRange, limits);
+        if (answer === null) return;
+        answered++;
+        const full = serializeCalendar(expandCalendar(parseICalendar(text), utcRange, limits), 'text/calendar');
+        expect(calendarOf(answer)).toEqual(calendarOf(full));
+      }),
+      { seed: 20261207, numRuns: 500 },
+    );
+    // A scan that never answered would pass the check above.
+    expect(answered).toBeGreaterThan(80);
   });
 });
