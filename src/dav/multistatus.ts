@@ -66,12 +66,12 @@ function writeResponse(writer: XmlStreamWriter, response: MultistatusResponse): 
     for (const propstat of response.propstats) {
       markup += writer.open(PROPSTAT) + writer.open(PROP);
       for (const prop of propstat.props) markup += writer.child(prop);
-      markup += writer.close(PROP) + writer.text(STATUS, statusLine(propstat.status));
+      markup += writer.close(PROP) + writer.recurringText(STATUS, statusLine(propstat.status));
       if (propstat.error) markup += writer.child(el(ERROR, propstat.error));
       markup += writer.close(PROPSTAT);
     }
   } else {
-    markup += writer.text(STATUS, statusLine(response.status));
+    markup += writer.recurringText(STATUS, statusLine(response.status));
     if (response.error) markup += writer.child(el(ERROR, response.error));
   }
   if (response.extra) for (const element of response.extra) markup += writer.child(element);

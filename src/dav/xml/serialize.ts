@@ -40,6 +40,11 @@ export class XmlStreamWriter {
   /** Qualified names under the root's prefixes, each worked out once per document. */
   private readonly rootTags = new Map<string, string | null>();
   private readonly rootTag: string;
+  /** Start and end tags written so far, by element name. */
+  private readonly startTags = new Map<ClarkName, string>();
+  private readonly endTags = new Map<ClarkName, string>();
+  /** Markup of recurring texts, by element name and text. */
+  private readonly recurring = new Map<ClarkName, Map<string, string>>();
 
   constructor(rootName: string) {
     this.rootTag = qualify(rootName, this.rootPrefixes);
@@ -66,17 +71,36 @@ export class XmlStreamWriter {
 
   /** The start tag of an element in one of the root's namespaces. */
   open(name: ClarkName): string {
-    return `<${this.rootQualified(name)}>`;
+    let tag = this.startTags.get(name);
+    if (tag === undefined) this.startTags.set(name, (tag = `<${this.rootQualified(name)}>`));
+    return tag;
   }
 
   close(name: ClarkName): string {
-    return `</${this.rootQualified(name)}>`;
+    let tag = this.endTags.get(name);
+    if (tag === undefined) this.endTags.set(name, (tag = `</${this.rootQualified(name)}>`));
+    return tag;
   }
 
   /** An element in one of the root's namespaces holding only text. */
   text(name: ClarkName, text: string): string {
     const tag = this.rootQualified(name);
     return `<${tag}>${escapeText(text)}</${tag}>`;
+  }
+
+  /**
+   * `text` for a text that recurs throughout the document (a status line): written once, then
+   * taken from the writer's memory.
+   */
+  recurringText(name: ClarkName, text: string): string {
+    let texts = this.recurring.get(name);
+    if (!texts) this.recurring.set(name, (texts = new Map()));
+    let markup = texts.get(text);
+    if (markup === undefined) {
+      markup = this.text(name, text);
+      if (texts.size < RECURRING_TEXTS_LIMIT) texts.set(text, markup);
+    }
+    return markup;
   }
 
   end(): string {
@@ -89,6 +113,9 @@ export class XmlStreamWriter {
     return tag;
   }
 }
+
+/** Recurring texts a document keeps written out per element name; a few status lines in practice. */
+const RECURRING_TEXTS_LIMIT = 64;
 
 export function escapeText(text: string): string {
   // Most values (hrefs, etags, statuses) need no escaping at all; calendar-data has a carriage

@@ -53,6 +53,16 @@ describe('streamingMultistatus', () => {
     expect(streamed).toContain('<D:getetag>"x&lt;1&gt;"</D:getetag>');
   });
 
+  it('writes the hrefs of members of several collections as the whole-tree rendering does', async () => {
+    // Members of several collections, one after another, whose hrefs need encoding and escaping.
+    const paths = ['/', '/dav/', CAL, `${CAL}x y.ics`, `${CAL}sub/`, '/dav/calendars/user/bob/Work & Play/', '/dav/calendars/user/bob/Work & Play/été <1>.ics', `${CAL}z.ics`];
+    const responses = paths.map((path): MultistatusResponse => ({ path, propstats: [{ status: 200, props: [el(dav('getetag'), '"1"')] }] }));
+    const hrefsOf = (xml: string) => [...xml.matchAll(/<D:href>([^<]*)<\/D:href>/g)].map((m) => m[1]);
+    const streamed = hrefsOf(await streamingMultistatus(responses).text());
+    expect(streamed).toEqual(hrefsOf(multistatusXml(responses)));
+    expect(streamed).toContain('/dav/calendars/user/bob/Work%20&amp;%20Play/%C3%A9t%C3%A9%20%3C1%3E.ics');
+  });
+
   it('writes pages of responses in order, between single ones, as the same document', async () => {
     const response = (i: number): MultistatusResponse => ({ path: `${CAL}${i}.ics`, propstats: [{ status: 200, props: [el(dav('getetag'), `"${i}"`)] }] });
     const responses = Array.from({ length: 7 }, (_, i) => response(i));

@@ -40,4 +40,14 @@ describe('XmlStreamWriter', () => {
     expect(color.name).toBe('{http://example.com/ns}color');
     expect(color.attributes).toEqual({ '{http://example.com/other}kind': 'hex', plain: 'yes' });
   });
+
+  it('writes tags and recurring texts it keeps as it would write them afresh, escapes included', () => {
+    const writer = new XmlStreamWriter('{DAV:}multistatus');
+    for (let i = 0; i < 2; i++) {
+      expect([writer.open('{DAV:}propstat'), writer.close('{DAV:}propstat')]).toEqual(['<D:propstat>', '</D:propstat>']);
+      expect(writer.recurringText('{DAV:}status', 'HTTP/1.1 200 OK')).toBe('<D:status>HTTP/1.1 200 OK</D:status>');
+      expect(writer.recurringText('{DAV:}responsedescription', 'a & b')).toBe('<D:responsedescription>a &amp; b</D:responsedescription>');
+    }
+    expect(writer.recurringText('{DAV:}status', 'HTTP/1.1 404 Not Found')).toBe('<D:status>HTTP/1.1 404 Not Found</D:status>');
+  });
 });
