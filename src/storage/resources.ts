@@ -68,6 +68,18 @@ export interface RangeCandidate extends MaybeReadCandidate {
   data: string | Uint8Array;
 }
 
+/**
+ * A candidate from its row (member columns, component_type, settled, data): only the columns a candidate has, since a report
+ * reads hundreds of rows and each column of each row is a value the driver converts.
+ */
+function rangeCandidateOf(row: Row): RangeCandidate {
+  const candidate = memberMetaFromValues(MEMBER_META_COLUMN_LIST.map((column) => row[column])) as RangeCandidate;
+  candidate.componentType = row.component_type === null ? null : String(row.component_type);
+  candidate.rangeSettled = Number(row.settled) === 1;
+  candidate.data = resourceDataOf(row.data);
+  return candidate;
+}
+
 type RangeCandidateQuery = RangeQuery & { componentType?: string | undefined; unlistedOnly?: boolean };
 
 export interface ChangeEntry {
@@ -173,22 +185,13 @@ export class ResourceRepo {
   async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data: 'all' | 'unsettled' }): Promise<MaybeReadCandidate[]>;
   async candidatesInRange(collectionId: number, query: RangeCandidateQuery & { data?: 'all' | 'unsettled' }): Promise<MaybeReadCandidate[]> {
     const typeArgs = query.componentType ? [query.componentType] : [];
-    // Only the columns a candidate has: a report reads hundreds of rows, and each column of each
-    // row is a value the driver converts.
-    const candidateOf = (row: Row): RangeCandidate => {
-      const candidate = memberMetaFromValues(MEMBER_META_COLUMN_LIST.map((column) => row[column])) as RangeCandidate;
-      candidate.componentType = row.component_type === null ? null : String(row.component_type);
-      candidate.rangeSettled = Number(row.settled) === 1;
-      candidate.data = resourceDataOf(row.data);
-      return candidate;
-    };
     if (query.startUtcMs === undefined && query.endUtcMs === undefined) {
       const typeClause = query.componentType ? ' AND r.component_type = ?' : '';
       const rows = await queryRows(this.db, `SELECT ${MEMBER_OF_R}, r.component_type, 0 AS settled, r.data FROM resources r WHERE r.collection_id = ?${typeClause} ORDER BY r.name`, [
         collectionId,
         ...typeArgs,
       ]);
-      return rows.map(candidateOf);
+      return rows.map(rangeCandidateOf);
     }
     const overlapping = overlappingSql(collectionId, query);
     const conditions = [...(query.unlistedOnly ? ['hits.unlisted = 1'] : []), ...(query.componentType ? ['r.component_type = ?'] : [])];
@@ -199,7 +202,7 @@ export class ResourceRepo {
        ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''} ORDER BY r.name`;
     const args = [...overlapping.args, ...typeArgs];
     if (query.data !== 'unsettled') {
-      return (await queryRows(this.db, candidates(`${MEMBER_OF_R}, r.component_type, hits.settled AS settled, r.data AS data`), args)).map(candidateOf);
+      return (await queryRows(this.db, candidates(`${MEMBER_OF_R}, r.component_type, hits.settled AS settled, r.data AS data`), args)).map(rangeCandidateOf);
     }
     // The metadata as one JSON text (as iterateMeta reads pages: cheaper than a row object per
     // candidate), then the bodies of the unsettled ones, which are few.

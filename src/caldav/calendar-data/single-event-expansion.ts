@@ -9,7 +9,7 @@
 import { chargeExpandedObject } from '../../ical/expansion-budget.ts';
 import { daysInMonth, formatUtc, parseUtc } from '../../ical/zones.ts';
 import { getZone } from '../../tz/catalogue.ts';
-import { localToUtcMs, UTC_ZONE, type Zone } from '../../tz/zone.ts';
+import { localToUtcMs, UTC_ZONE, type LocalDateTime, type Zone } from '../../tz/zone.ts';
 import type { ExpandLimits } from './expand.ts';
 import type { UtcRange } from './request.ts';
 
@@ -19,9 +19,11 @@ import type { UtcRange } from './request.ts';
  */
 const DECIDING_LINE = /^(BEGIN|END|RRULE|RDATE|EXDATE|EXRULE|RECURRENCE-ID|DTSTART|DTEND|DURATION|DUE)([;:])(.*?)\r?$/gim;
 /** DTSTART or DTEND in a zone, with nothing else in its parameters: `TZID=Europe/Paris:20260303T090000`. */
-const ZONED_VALUE = /^TZID=([A-Za-z0-9_+\-/]+):(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/i;
+const ZONED_VALUE = /^TZID=([A-Za-z0-9_+\-/]+):(\d{8}T\d{6})$/i;
 /** DTSTART or DTEND of an all-day event, with nothing else in its parameters: `VALUE=DATE:20260303`. */
-const DATE_VALUE = /^VALUE=DATE:(\d{4})(\d{2})(\d{2})$/i;
+const DATE_VALUE = /^VALUE=DATE:(\d{8})$/i;
+/** A local date, or date and time, in the basic format: `20260303` or `20260303T090000`. */
+const LOCAL_VALUE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2}))?$/;
 /** A DATE-TIME that is not UTC: a local or floating time that expansion would rewrite. */
 const NON_UTC_DATE_TIME = /\d{8}T\d{6}(?![\dZz])/;
 const TZID_PARAMETER = /TZID=/i;
@@ -117,18 +119,23 @@ function instantOf(line: TimeLine, floatingZone: Zone): number | undefined {
   // A leap second is left to the full expansion, which reads it its own way.
   if (line.form === 'utc') return line.value.endsWith('60Z') ? undefined : parseUtc(line.value);
   if (line.form === 'date') {
-    const parts = DATE_VALUE.exec(line.value);
-    const [year, month, day] = parts ? (parts.slice(1).map(Number) as [number, number, number]) : [0, 0, 0];
-    if (!parts || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-    return localToUtcMs(floatingZone, { year, month, day, hour: 0, minute: 0, second: 0 });
+    const local = localOf(DATE_VALUE.exec(line.value)?.[1]);
+    return local && localToUtcMs(floatingZone, local);
   }
   // A local time in a zone the catalogue knows (the zones stored objects refer to).
   const parts = ZONED_VALUE.exec(line.value);
-  const zone = parts && getZone(parts[1]!);
-  if (!parts || !zone) return undefined;
-  const [year, month, day, hour, minute, second] = parts.slice(2).map(Number) as [number, number, number, number, number, number];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return undefined;
-  return localToUtcMs(zone, { year, month, day, hour, minute, second });
+  const zone = parts ? getZone(parts[1]!) : undefined;
+  const local = localOf(parts?.[2]);
+  return zone && local && localToUtcMs(zone, local);
+}
+
+/** A local date or date-time in the basic format; undefined when it is not a real one. */
+function localOf(text: string | undefined): LocalDateTime | undefined {
+  const parts = text === undefined ? null : LOCAL_VALUE.exec(text);
+  if (!parts) return undefined;
+  const [year, month, day, hour, minute, second] = parts.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const real = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59;
+  return real ? { year, month, day, hour, minute, second } : undefined;
 }
 
 /** The text with the zoned lines among `times` rewritten as `NAME:<UTC>`. */
