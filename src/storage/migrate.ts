@@ -9,8 +9,9 @@ import { MIGRATION_0006 } from './migrations/0006-scheduling-jobs.ts';
 import { MIGRATION_0007 } from './migrations/0007-ischedule.ts';
 import { MIGRATION_0008 } from './migrations/0008-attachments.ts';
 import { MIGRATION_0009 } from './migrations/0009-push.ts';
+import { MIGRATION_0010 } from './migrations/0010-listing-index.ts';
 
-export const MIGRATIONS: readonly (readonly string[])[] = [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003, MIGRATION_0004, MIGRATION_0005, MIGRATION_0006, MIGRATION_0007, MIGRATION_0008, MIGRATION_0009];
+export const MIGRATIONS: readonly (readonly string[])[] = [MIGRATION_0001, MIGRATION_0002, MIGRATION_0003, MIGRATION_0004, MIGRATION_0005, MIGRATION_0006, MIGRATION_0007, MIGRATION_0008, MIGRATION_0009, MIGRATION_0010];
 
 export async function migrate(db: DbClient): Promise<void> {
   await db.execute('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
