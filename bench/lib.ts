@@ -1,6 +1,6 @@
 // Small benchmark helpers: a target server (given by URL, or started in-process on a temporary
 // database), timing with percentiles, a fixed-concurrency runner, and the server's memory and files.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -147,6 +147,28 @@ export function processMemoryMiB(pid: number): { rss: number; pss: number } {
   }
   const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(rollup)?.[1] ?? NaN);
   return { rss: kib('Rss') / 1024, pss: kib('Pss') / 1024 };
+}
+
+/**
+ * CPU time the processes have used so far, in milliseconds: every thread's time on a core, from
+ * /proc/<pid>/task/<tid>/schedstat (nanoseconds), so that the garbage collector's and the database
+ * threads' work counts too. NaN when a process cannot be read. Taken around a row of the bench, it
+ * gives the server's CPU per request, which a busy machine moves far less than latency: waiting for
+ * a core is not counted. Time of threads that exit within the row is lost; the servers measured
+ * here keep theirs.
+ */
+export function processCpuMs(pids: readonly number[]): number {
+  let nanoseconds = 0;
+  for (const pid of pids) {
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) {
+        nanoseconds += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      }
+    } catch {
+      return NaN;
+    }
+  }
+  return nanoseconds / 1e6;
 }
 
 /** Size in MiB of a file, 0 when it does not exist (a WAL that was checkpointed and removed). */

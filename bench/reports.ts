@@ -9,7 +9,7 @@
 //        [--url http://host:port --user U --password P]
 import { vtimezoneText } from '../src/tz/catalogue.ts';
 import { DAY, ExpectedCalendar, FIRST_DAY, isSeries, merge, startOf, ZONE, type Interval } from './expected.ts';
-import { benchArgs, closeConnections, fileSizeMiB, httpRequest, openTarget, percentiles, processMemoryMiB, runConcurrent, timeIt, type HttpResult } from './lib.ts';
+import { benchArgs, closeConnections, fileSizeMiB, httpRequest, openTarget, percentiles, processCpuMs, processMemoryMiB, runConcurrent, timeIt, type HttpResult } from './lib.ts';
 
 const args = benchArgs({ pid: { type: 'string' }, db: { type: 'string' }, keep: { type: 'boolean' }, 'mixed-clients': { type: 'string' }, 'mixed-ops': { type: 'string' } });
 const events = Number(args.events ?? 1000);
@@ -17,6 +17,8 @@ const concurrency = Number(args.concurrency ?? 8);
 const mixedClients = (args['mixed-clients'] ?? '8,32').split(',').map(Number).filter((c) => c > 0);
 const mixedOps = Number(args['mixed-ops'] ?? 4000);
 const target = await openTarget(args);
+/** The server's processes (`--pid 12,34`), when it runs apart from this one; none otherwise. */
+const serverPids = args.pid ? args.pid.split(',').map(Number) : [];
 const calendar = `/dav/calendars/user/${target.user}/reports-${Date.now()}/`;
 const VTIMEZONE = vtimezoneText(ZONE, { startUtcMs: Date.UTC(2025, 0, 1) })!.trimEnd();
 
@@ -26,6 +28,8 @@ interface Row {
   p50: number;
   p99: number;
   perSecond: number;
+  /** The server's CPU time per request in ms, when its processes are known (`--pid`). */
+  cpuMs?: number;
   note: string;
 }
 const rows: Row[] = [];
@@ -51,6 +55,7 @@ async function sequential(
   let last = '';
   // A few unmeasured requests first, so that the first operation measured does not pay for JIT warm-up.
   for (let i = 0; i < Math.min(3, Math.ceil(count / 10)); i++) check(await task(count + i), count + i);
+  const cpu = serverCpu();
   for (let i = 0; i < count; i++) {
     const [text, ms] = await timeIt(() => task(i));
     times.push(ms);
@@ -58,13 +63,20 @@ async function sequential(
     check(text, i);
   }
   const { p50, p99, mean } = percentiles(times);
-  rows.push({ operation, samples: count, p50, p99, perSecond: 1000 / mean, note: note(last) });
+  rows.push({ operation, samples: count, p50, p99, perSecond: 1000 / mean, cpuMs: cpu.perRequest(count), note: note(last) });
 }
 
 async function concurrent(operation: string, count: number, task: (i: number) => Promise<unknown>): Promise<void> {
+  const cpu = serverCpu();
   const result = await runConcurrent(count, concurrency, async (i) => void (await task(i)));
   const { p50, p99 } = percentiles(result.latencies);
-  rows.push({ operation: `${operation} (c=${concurrency})`, samples: count, p50, p99, perSecond: result.perSecond, note: '' });
+  rows.push({ operation: `${operation} (c=${concurrency})`, samples: count, p50, p99, perSecond: result.perSecond, cpuMs: cpu.perRequest(count), note: '' });
+}
+
+/** Starts counting the server's CPU time; `perRequest` divides what it used since by the requests sent. */
+function serverCpu(): { perRequest(count: number): number | undefined } {
+  const started = serverPids.length ? processCpuMs(serverPids) : NaN;
+  return { perRequest: (count) => (Number.isNaN(started) ? undefined : (processCpuMs(serverPids) - started) / count) };
 }
 
 // --- Calendar data ---
@@ -228,7 +240,7 @@ function checkMultiget(answer: string, k: number): void {
 const samples: { label: string; rss?: number; pss?: number; db?: number; wal?: number }[] = [];
 function sampleServer(label: string): void {
   // Several pids (`--pid 12,34`) are added up: PSS is additive, RSS counts shared pages in each.
-  const pids = args.pid ? args.pid.split(',').map(Number) : args.url ? [] : [process.pid];
+  const pids = serverPids.length ? serverPids : args.url ? [] : [process.pid];
   const memory = pids.length ? pids.map(processMemoryMiB).reduce((a, b) => ({ rss: a.rss + b.rss, pss: a.pss + b.pss })) : undefined;
   const files = args.db ? { db: fileSizeMiB(args.db), wal: fileSizeMiB(`${args.db}-wal`) } : {};
   samples.push({ label, ...memory, ...files });
@@ -326,10 +338,11 @@ const snippet = (text: string) => text.replace(/\s+/g, ' ').slice(0, 160);
 
 async function mixed(clients: number, run: number): Promise<string[]> {
   const load = new MixedLoad(run, syncTokenOf(await request('REPORT', calendar, syncCollection(''), REPORT)));
+  const cpu = serverCpu();
   const result = await runConcurrent(mixedOps, clients, (i, client) => load.perform(i, client));
   const { p50, p99 } = percentiles(result.latencies);
   const note = `${load.errors.length} errors, ${load.preconditionFailed} If-Match 412`;
-  rows.push({ operation: `mixed 70/30 (c=${clients})`, samples: mixedOps, p50, p99, perSecond: result.perSecond, note });
+  rows.push({ operation: `mixed 70/30 (c=${clients})`, samples: mixedOps, p50, p99, perSecond: result.perSecond, cpuMs: cpu.perRequest(mixedOps), note });
   return load.errors;
 }
 
@@ -383,9 +396,12 @@ closeConnections();
 await target.close();
 
 console.log(`\n${events} events (${events / 5} weekly series), ${target.baseUrl}\n`);
-console.log(`${'operation'.padEnd(42)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(8)}  note`);
+// The server's CPU per request is shown when it runs in processes of its own (`--pid`).
+const cpuColumn = (text: string) => (serverPids.length ? ` ${text.padStart(8)}` : '');
+console.log(`${'operation'.padEnd(42)} ${'n'.padStart(5)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'req/s'.padStart(8)}${cpuColumn('cpu ms')}  note`);
 for (const r of rows) {
-  console.log(`${r.operation.padEnd(42)} ${String(r.samples).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.perSecond.toFixed(0).padStart(8)}  ${r.note}`);
+  const cpu = cpuColumn(r.cpuMs === undefined ? '' : r.cpuMs.toFixed(r.cpuMs < 10 ? 2 : 1));
+  console.log(`${r.operation.padEnd(42)} ${String(r.samples).padStart(5)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.perSecond.toFixed(0).padStart(8)}${cpu}  ${r.note}`);
 }
 if (wrongAnswers.length) {
   console.log(`\nWrong answers: ${wrongAnswers.length}, the first ones:`);
