@@ -6,6 +6,7 @@ import { vtimezoneText } from '../../tz/catalogue.ts';
 import { insertTimezones, missingTzids } from '../timezones-by-reference.ts';
 import { expandCalendar, type ExpandLimits } from './expand.ts';
 import { expandSingleEvent } from './single-event-expansion.ts';
+import { expandEventSeries } from './series-expansion.ts';
 import { jcalOf, type JCalComponent } from './jcal.ts';
 import { serializeCalendar } from '../../ical/formats.ts';
 import { limitFreeBusySet, limitRecurrenceSet } from './limit.ts';
@@ -28,7 +29,7 @@ export interface RenderOptions extends ExpandLimits {
 export function renderCalendarData(text: string, request: CalendarDataRequest, options: RenderOptions, parsed?: Component): string {
   if (isWholeObject(request)) return options.timezones ? insertTimezones(text, { truncate: true }) : text;
   if (request.expand && isExpansionOnly(request)) {
-    const expanded = expandSingleEvent(text, request.expand, options);
+    const expanded = expandSingleEvent(text, request.expand, options) ?? expandEventSeries(text, request.expand, options, parsed);
     if (expanded !== null) return expanded;
   }
   const vcalendar = parsed ?? parseICalendar(text);

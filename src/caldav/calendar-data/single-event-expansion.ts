@@ -11,22 +11,17 @@ import { daysInMonth, formatUtc, parseUtc } from '../../ical/zones.ts';
 import { getZone } from '../../tz/catalogue.ts';
 import { localToUtcMs, UTC_ZONE, type LocalDateTime, type Zone } from '../../tz/zone.ts';
 import type { ExpandLimits } from './expand.ts';
+import { LineNames, NON_UTC_DATE_TIME, TZID_PARAMETER } from './expansion-lines.ts';
 import type { UtcRange } from './request.ts';
 
-/**
- * The lines the decision depends on: component boundaries, recurrence properties and the event's
- * times. Content lines only (`m`: at the start of a line); a folded continuation starts with a blank.
- */
-const DECIDING_LINE = /^(BEGIN|END|RRULE|RDATE|EXDATE|EXRULE|RECURRENCE-ID|DTSTART|DTEND|DURATION|DUE)([;:])(.*?)\r?$/gim;
+/** The lines the decision depends on: component boundaries, recurrence properties and the event's times. */
+const DECIDING_LINES = new LineNames(['BEGIN', 'END', 'RRULE', 'RDATE', 'EXDATE', 'EXRULE', 'RECURRENCE-ID', 'DTSTART', 'DTEND', 'DURATION', 'DUE']);
 /** DTSTART or DTEND in a zone, with nothing else in its parameters: `TZID=Europe/Paris:20260303T090000`. */
 const ZONED_VALUE = /^TZID=([A-Za-z0-9_+\-/]+):(\d{8}T\d{6})$/i;
 /** DTSTART or DTEND of an all-day event, with nothing else in its parameters: `VALUE=DATE:20260303`. */
 const DATE_VALUE = /^VALUE=DATE:(\d{8})$/i;
 /** A local date, or date and time, in the basic format: `20260303` or `20260303T090000`. */
 const LOCAL_VALUE = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2}))?$/;
-/** A DATE-TIME that is not UTC: a local or floating time that expansion would rewrite. */
-const NON_UTC_DATE_TIME = /\d{8}T\d{6}(?![\dZz])/;
-const TZID_PARAMETER = /TZID=/i;
 
 /**
  * What expanding `text` over `range` gives, when `text` holds one VEVENT that does not recur, with
@@ -75,10 +70,8 @@ function singleEvent(text: string): { start: TimeLine; end: TimeLine } | undefin
   let inAlarm = false;
   let start: TimeLine | undefined;
   let end: TimeLine | undefined;
-  DECIDING_LINE.lastIndex = 0;
-  for (let match = DECIDING_LINE.exec(text); match !== null; match = DECIDING_LINE.exec(text)) {
-    const name = match[1]!.toUpperCase();
-    const value = match[3]!;
+  for (let found = DECIDING_LINES.find(text, 0); found; found = DECIDING_LINES.find(text, found.next)) {
+    const { name, rest: value } = found;
     if (name === 'BEGIN' || name === 'END') {
       const component = value.toUpperCase();
       const opens = name === 'BEGIN';
@@ -94,9 +87,9 @@ function singleEvent(text: string): { start: TimeLine; end: TimeLine } | undefin
     if (inAlarm && name === 'DURATION') continue;
     if (!inEvent || inAlarm || (name !== 'DTSTART' && name !== 'DTEND')) return undefined;
     // On one unfolded line, as `NAME:<UTC>`, `NAME;TZID=<zone>:<local>` or `NAME;VALUE=DATE:<date>`.
-    if (isFolded(text, DECIDING_LINE.lastIndex)) return undefined;
-    const form = match[2] === ':' ? 'utc' : /^VALUE=/i.test(value) ? 'date' : 'zoned';
-    const line: TimeLine = { name, form, value, from: match.index, to: match.index + match[0].length - (match[0].endsWith('\r') ? 1 : 0) };
+    if (found.folded) return undefined;
+    const form = found.separator === ':' ? 'utc' : /^VALUE=/i.test(value) ? 'date' : 'zoned';
+    const line: TimeLine = { name, form, value, from: found.from, to: found.to };
     if (name === 'DTSTART') {
       if (start) return undefined;
       start = line;
@@ -106,12 +99,6 @@ function singleEvent(text: string): { start: TimeLine; end: TimeLine } | undefin
     }
   }
   return events === 1 && start && end ? { start, end } : undefined;
-}
-
-/** Whether the line ending at `lineEnd` (before its LF) continues on the next one. */
-function isFolded(text: string, lineEnd: number): boolean {
-  const next = text.charCodeAt(lineEnd + 1);
-  return next === 0x20 || next === 0x09;
 }
 
 /** The instant of a DTSTART or DTEND line, read as expansion reads it; undefined when unsure. */

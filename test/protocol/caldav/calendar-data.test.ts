@@ -95,6 +95,24 @@ describe('RFC 4791 §9.6 calendar-data in calendar-multiget', () => {
     expect(outside).not.toContain('BEGIN:VEVENT');
   });
 
+  it('§9.6.5 expand gives each instance of a series as its component as stored, with its times in UTC', async () => {
+    const { text } = await calendarData(`<C:calendar-data><C:expand start="20260302T000000Z" end="20260324T000000Z"/></C:calendar-data>`);
+    const events = linesOf(text).slice(linesOf(text).indexOf('BEGIN:VEVENT'));
+    expect(events).toEqual([
+      'BEGIN:VEVENT', 'UID:weekly', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260302T140000Z', 'DTEND:20260302T150000Z',
+      'SUMMARY:Weekly', 'LOCATION:Room 7', 'RECURRENCE-ID:20260302T140000Z', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:weekly', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260309T130000Z', 'DTEND:20260309T140000Z',
+      'SUMMARY:Weekly', 'LOCATION:Room 7', 'RECURRENCE-ID:20260309T130000Z', 'END:VEVENT',
+      'BEGIN:VEVENT', 'UID:weekly', 'DTSTAMP:20260101T000000Z', 'RECURRENCE-ID:20260323T130000Z',
+      'DTSTART:20260323T190000Z', 'DTEND:20260323T200000Z', 'SUMMARY:Moved', 'END:VEVENT',
+      'END:VCALENDAR',
+    ]);
+    // The same instances as jCal, which the full expansion writes.
+    const jcal = JSON.parse((await calendarData(`<C:calendar-data content-type="application/calendar+json" version="2.0"><C:expand start="20260302T000000Z" end="20260324T000000Z"/></C:calendar-data>`)).text);
+    const starts = (jcal[2] as [string, [string, object, string, string][]][]).map((event) => event[1].find((p) => p[0] === 'dtstart')![3]);
+    expect(starts).toEqual(['2026-03-02T14:00:00Z', '2026-03-09T13:00:00Z', '2026-03-23T19:00:00Z']);
+  });
+
   it('§9.6.6 limit-recurrence-set keeps the master and only the overrides that impact the range', async () => {
     const outside = (await calendarData(`<C:calendar-data><C:limit-recurrence-set start="20260301T000000Z" end="20260310T000000Z"/></C:calendar-data>`)).text;
     expect(outside).toContain('RRULE:FREQ=WEEKLY;COUNT=4');
