@@ -8,6 +8,9 @@ import Database from 'libsql';
 import type { InStatement, InValue, ResultSet } from '@libsql/client';
 import type { DbClient } from '../../src/storage/index.ts';
 
+/** SQLite's page cache, in KiB (see openNativeDb). */
+const PAGE_CACHE_KIB = 8192;
+
 /** Statements with many placeholders (IN lists) vary; beyond this many the cache starts over. */
 const STATEMENT_CACHE_LIMIT = 256;
 
@@ -29,6 +32,12 @@ export function openNativeDb(path: string): NativeDbClient {
   // WAL with synchronous=NORMAL stays consistent after a crash; it can lose only the last
   // commits on power loss, and is several times faster than FULL for small writes.
   db.pragma('synchronous = NORMAL');
+  // SQLite's own page cache is 2 MiB by default. Reports and GETs read rows all over the file (the
+  // objects of one week lie wherever they were written), so beyond 2 MiB most pages are read again
+  // from the operating system on each query: at 10,000 events a one-week query took about a
+  // quarter less CPU once they stayed cached. 8 MiB holds such a calendar's database nearly whole;
+  // the memory is taken only as pages are read.
+  db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   const cache = new Map<string, Prepared>();
   const prepare = (sql: string): Prepared => {
     let prepared = cache.get(sql);

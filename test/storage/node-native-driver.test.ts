@@ -95,3 +95,18 @@ describe('Node native driver: reading the first row', () => {
     expect((await client.execute('SELECT count(*) AS n FROM t')).rows[0]).toEqual({ n: 1 });
   });
 });
+
+describe('Node native driver: how the file is opened', () => {
+  it('in WAL mode, with a page cache of 8 MiB rather than SQLite’s 2 MiB', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orrery-open-'));
+    const client = openNativeDb(join(dir, 'open.db'));
+    try {
+      expect((await client.execute('PRAGMA journal_mode')).rows[0]).toEqual({ journal_mode: 'wal' });
+      // Negative: a size in KiB rather than in pages.
+      expect((await client.execute('PRAGMA cache_size')).rows[0]).toEqual({ cache_size: -8192 });
+    } finally {
+      client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
