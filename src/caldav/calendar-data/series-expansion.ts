@@ -5,14 +5,16 @@
 // converting its times and writing the result out through ical.js, which together cost more than
 // finding the instances. Here the engine reads only the lines it uses (UID, the times and the
 // recurrence properties, parsed on their own), and each instance is the text of its component (the
-// master, or the override that replaces it) with DTSTART, DTEND and RECURRENCE-ID in UTC and the
-// recurrence properties left out, which is what the full expansion writes for such an object. The
-// other lines are given as stored, as a GET gives them. Only objects whose every other line the
-// expansion would leave as it is take this way; anything else goes through the full expansion.
+// master, or the override that replaces it) with DTSTART, DTEND and RECURRENCE-ID in UTC (or as the
+// instance's dates, for an all-day event) and the recurrence properties left out, which is what the
+// full expansion writes for such an object. The other lines are given as stored, as a GET gives
+// them. Only objects whose every other line the expansion would leave as it is take this way;
+// anything else goes through the full expansion.
 import { parseICalendar, type Component } from '../../ical/parse.ts';
 import { chargeExpandedObject } from '../../ical/expansion-budget.ts';
 import type { Instance } from '../../ical/recurrence.ts';
 import { formatUtc } from '../../ical/zones.ts';
+import { UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../../tz/zone.ts';
 import { instancesInRange, type ExpandLimits } from './expand.ts';
 import { LineNames, NON_UTC_DATE_TIME, TZID_PARAMETER, type NamedLine } from './expansion-lines.ts';
 import type { UtcRange } from './request.ts';
@@ -21,36 +23,51 @@ import type { UtcRange } from './request.ts';
 const SERIES_LINES = new LineNames(['BEGIN', 'END', 'UID', 'RRULE', 'RDATE', 'EXDATE', 'EXRULE', 'RECURRENCE-ID', 'DTSTART', 'DTEND', 'DURATION', 'DUE']);
 /** DTSTART, DTEND or RECURRENCE-ID in UTC, or in a zone with nothing else in its parameters. */
 const TIME_VALUE = /^(?::\d{8}T\d{6}Z|;TZID=[A-Za-z0-9_+\-/]+:\d{8}T\d{6})$/i;
-/** A RECURRENCE-ID as the engine gives it for such times (RFC 5545 UTC form). */
-const UTC_RECURRENCE_ID = /^\d{8}T\d{6}Z$/;
+/** DTSTART, DTEND or RECURRENCE-ID of an all-day event, with nothing else in its parameters. */
+const DATE_VALUE = /^;VALUE=DATE:\d{8}$/i;
+/** A RECURRENCE-ID as the engine gives it for each kind of time (RFC 5545 UTC form, or a date). */
+const ENGINE_RECURRENCE_ID: Record<TimeKind, RegExp> = { time: /^\d{8}T\d{6}Z$/, date: /^\d{8}$/ };
 const RULE_PROPERTIES = new Set(['RRULE', 'RDATE', 'EXDATE', 'EXRULE']);
 
 /**
  * What expanding `text` over `range` gives, when `text` holds only VEVENTs (with their alarms) whose
- * DTSTART, DTEND and any RECURRENCE-ID are times in UTC or in a zone, each on one line, and no other
- * zoned or floating time: the text of each instance, in the order the full expansion gives them.
+ * DTSTART, DTEND and any RECURRENCE-ID are all times in UTC or in a zone, or all dates, each on one
+ * line, and no other zoned or floating time: the text of each instance, in the order the full
+ * expansion gives them.
  * Null for any other object (the full expansion then answers); `parsed` saves parsing the text
  * again when the caller has it. Charges the budget as the full expansion would.
  */
 export function expandEventSeries(text: string, range: UtcRange, limits: ExpandLimits, parsed?: Component): string | null {
-  const events = eventsOf(text);
-  if (!events) return null;
+  const object = eventsOf(text);
+  if (!object) return null;
+  const { events, kind } = object;
   const vcalendar = parsed ?? parseICalendar(recurrenceSkeleton(text, events));
   const components = vcalendar.getAllSubcomponents('vevent');
   if (components.length !== events.length || vcalendar.getAllSubcomponents().length !== events.length) return null;
   const eventOf = new Map(components.map((component, index) => [component, events[index]!]));
   const instances = instancesInRange(vcalendar, 'vevent', range, limits);
-  // The engine writes the RECURRENCE-ID of a time in UTC or in a zone in UTC; the full expansion
-  // writes anything else its own way. Not reached for the times accepted above.
-  if (instances.some((instance) => instance.recurrenceId !== null && !UTC_RECURRENCE_ID.test(instance.recurrenceId))) return null;
-  const lineBreak = text.includes('\r\n') ? '\r\n' : '\n';
+  // The engine writes the RECURRENCE-ID of a time in UTC or in a zone in UTC, and that of a date as
+  // a date; the full expansion writes anything else its own way. Not reached for the times accepted.
+  if (instances.some((instance) => instance.recurrenceId !== null && !ENGINE_RECURRENCE_ID[kind].test(instance.recurrenceId))) return null;
+  const writing: InstanceWriting = { kind, floatingZone: limits.floatingZone ?? UTC_ZONE, lineBreak: text.includes('\r\n') ? '\r\n' : '\n' };
   let expanded = text.slice(0, events[0]!.from);
-  for (const instance of instances) expanded += instanceText(text, eventOf.get(instance.component)!, instance, lineBreak);
+  for (const instance of instances) expanded += instanceText(text, eventOf.get(instance.component)!, instance, writing);
   if (limits.budget) chargeExpandedObject(limits.budget);
   return expanded + text.slice(events[events.length - 1]!.to);
 }
 
 // --- Internal helpers ---
+
+/** Whether an object's events are timed or all-day: the two are written differently. */
+type TimeKind = 'time' | 'date';
+
+/** How the instances of one object are written. */
+interface InstanceWriting {
+  kind: TimeKind;
+  /** Where dates are days, as the expansion reads them (UTC unless the request or calendar gives one). */
+  floatingZone: Zone;
+  lineBreak: string;
+}
 
 /** A span of the text: a line without its line break, or lines with theirs. */
 interface Span {
@@ -76,8 +93,9 @@ interface EventText extends Span {
  * shape: another component, a time in another form, a DURATION, lines between events, or a zoned or
  * floating time the expansion would have to convert elsewhere.
  */
-function eventsOf(text: string): EventText[] | undefined {
+function eventsOf(text: string): { events: EventText[]; kind: TimeKind } | undefined {
   const events: EventText[] = [];
+  let kind: TimeKind | undefined;
   /** The lines this way rewrites or leaves out, in the order of the text. */
   const handled: Span[] = [];
   let event: EventText | undefined;
@@ -134,7 +152,11 @@ function eventsOf(text: string): EventText[] | undefined {
       continue;
     }
     const key = name === 'DTSTART' ? 'start' : name === 'DTEND' ? 'end' : name === 'RECURRENCE-ID' ? 'recurrenceId' : undefined;
-    if (!key || event[key] || line.folded || !TIME_VALUE.test(line.separator + line.rest)) return undefined;
+    if (!key || event[key] || line.folded) return undefined;
+    const value = line.separator + line.rest;
+    const lineKind = TIME_VALUE.test(value) ? 'time' : DATE_VALUE.test(value) ? 'date' : undefined;
+    // Times and dates together are left to the full expansion, which reads each its own way.
+    if (!lineKind || (kind ??= lineKind) !== lineKind) return undefined;
     event[key] = { from: line.from, to: line.to };
     handled.push(event[key]);
   }
@@ -148,7 +170,7 @@ function eventsOf(text: string): EventText[] | undefined {
     copied = span.to;
   }
   kept += text.slice(copied);
-  return TZID_PARAMETER.test(kept) || NON_UTC_DATE_TIME.test(kept) ? undefined : events;
+  return TZID_PARAMETER.test(kept) || NON_UTC_DATE_TIME.test(kept) ? undefined : { events, kind: kind! };
 }
 
 /**
@@ -169,17 +191,21 @@ function recurrenceSkeleton(text: string, events: readonly EventText[]): string 
 /** A line as the skeleton holds it: the last line of an object may have no line break. */
 const withLineBreak = (line: string) => (line.endsWith('\n') ? line : `${line}\r\n`);
 
-/** One instance: its component's text with its times in UTC and without recurrence properties. */
-function instanceText(text: string, event: EventText, instance: Instance, lineBreak: string): string {
+/**
+ * One instance: its component's text with its times in UTC (or its dates, for an all-day event)
+ * and without recurrence properties.
+ */
+function instanceText(text: string, event: EventText, instance: Instance, writing: InstanceWriting): string {
+  const value = writing.kind === 'time' ? (utcMs: number) => `:${formatUtc(utcMs)}` : (utcMs: number) => `;VALUE=DATE:${basicDate(utcMsToLocal(writing.floatingZone, utcMs))}`;
   const edits: { at: Span; text: string }[] = [
-    { at: event.start!, text: `DTSTART:${formatUtc(instance.startUtcMs)}` },
-    { at: event.end!, text: `DTEND:${formatUtc(instance.endUtcMs)}` },
+    { at: event.start!, text: `DTSTART${value(instance.startUtcMs)}` },
+    { at: event.end!, text: `DTEND${value(instance.endUtcMs)}` },
     ...event.rules.map((rule) => ({ at: rule, text: '' })),
   ];
   if (instance.recurrenceId !== null) {
-    const recurrenceId = `RECURRENCE-ID:${instance.recurrenceId}`;
+    const recurrenceId = `RECURRENCE-ID${writing.kind === 'time' ? ':' : ';VALUE=DATE:'}${instance.recurrenceId}`;
     const at = event.recurrenceId ?? { from: event.propertiesEnd!, to: event.propertiesEnd! };
-    edits.push({ at, text: event.recurrenceId ? recurrenceId : recurrenceId + lineBreak });
+    edits.push({ at, text: event.recurrenceId ? recurrenceId : recurrenceId + writing.lineBreak });
   }
   edits.sort((a, b) => a.at.from - b.at.from);
   let result = '';
@@ -190,6 +216,9 @@ function instanceText(text: string, event: EventText, instance: Instance, lineBr
   }
   return result + text.slice(copied, event.to);
 }
+
+/** A date in the basic format: `20260303`. */
+const basicDate = (local: LocalDateTime) => `${String(local.year).padStart(4, '0')}${String(local.month).padStart(2, '0')}${String(local.day).padStart(2, '0')}`;
 
 /** Where the line ending at `end` (before its line break) ends with its line break. */
 function withItsLineBreak(text: string, end: number): number {

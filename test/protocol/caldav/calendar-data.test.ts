@@ -22,6 +22,14 @@ const SINGLE = ics([
   'SUMMARY:Single', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Soon', 'TRIGGER:-PT15M', 'END:VALARM', 'END:VEVENT',
 ]);
 
+/** An all-day weekly series, with one week moved. */
+const ALL_DAY = ics([
+  'BEGIN:VEVENT', 'UID:all-day', 'DTSTAMP:20260101T000000Z', 'DTSTART;VALUE=DATE:20260303', 'DTEND;VALUE=DATE:20260304',
+  'RRULE:FREQ=WEEKLY;COUNT=3', 'SUMMARY:Bins out', 'END:VEVENT',
+  'BEGIN:VEVENT', 'UID:all-day', 'DTSTAMP:20260101T000000Z', 'RECURRENCE-ID;VALUE=DATE:20260310', 'DTSTART;VALUE=DATE:20260311',
+  'DTEND;VALUE=DATE:20260312', 'SUMMARY:Bins out (holiday)', 'END:VEVENT',
+]);
+
 const FREEBUSY = ics([
   'BEGIN:VFREEBUSY', 'UID:published', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260301T000000Z', 'DTEND:20260401T000000Z',
   'FREEBUSY:20260302T100000Z/PT1H,20260310T100000Z/PT1H', 'FREEBUSY;FBTYPE=BUSY-TENTATIVE:20260320T100000Z/PT1H', 'END:VFREEBUSY',
@@ -47,6 +55,7 @@ beforeAll(async () => {
   await t.request('PUT', `${CAL}weekly.ics`, { body: WEEKLY, headers: ICS, expect: 201 });
   await t.request('PUT', `${CAL}published.ics`, { body: FREEBUSY, headers: ICS, expect: 201 });
   await t.request('PUT', `${CAL}single.ics`, { body: SINGLE, headers: ICS, expect: 201 });
+  await t.request('PUT', `${CAL}all-day.ics`, { body: ALL_DAY, headers: ICS, expect: 201 });
 });
 afterAll(() => t.close());
 
@@ -111,6 +120,16 @@ describe('RFC 4791 §9.6 calendar-data in calendar-multiget', () => {
     const jcal = JSON.parse((await calendarData(`<C:calendar-data content-type="application/calendar+json" version="2.0"><C:expand start="20260302T000000Z" end="20260324T000000Z"/></C:calendar-data>`)).text);
     const starts = (jcal[2] as [string, [string, object, string, string][]][]).map((event) => event[1].find((p) => p[0] === 'dtstart')![3]);
     expect(starts).toEqual(['2026-03-02T14:00:00Z', '2026-03-09T13:00:00Z', '2026-03-23T19:00:00Z']);
+  });
+
+  it('§9.6.5 expand keeps the dates of an all-day series, each instance with its date as RECURRENCE-ID', async () => {
+    const { text } = await calendarData(`<C:calendar-data><C:expand start="20260301T000000Z" end="20260401T000000Z"/></C:calendar-data>`, 'all-day.ics');
+    expect(text).not.toContain('RRULE');
+    expect(linesOf(text).filter((l) => /^(DTSTART|DTEND|RECURRENCE-ID|SUMMARY)/.test(l))).toEqual([
+      'DTSTART;VALUE=DATE:20260303', 'DTEND;VALUE=DATE:20260304', 'SUMMARY:Bins out', 'RECURRENCE-ID;VALUE=DATE:20260303',
+      'RECURRENCE-ID;VALUE=DATE:20260310', 'DTSTART;VALUE=DATE:20260311', 'DTEND;VALUE=DATE:20260312', 'SUMMARY:Bins out (holiday)',
+      'DTSTART;VALUE=DATE:20260317', 'DTEND;VALUE=DATE:20260318', 'SUMMARY:Bins out', 'RECURRENCE-ID;VALUE=DATE:20260317',
+    ]);
   });
 
   it('§9.6.6 limit-recurrence-set keeps the master and only the overrides that impact the range', async () => {
