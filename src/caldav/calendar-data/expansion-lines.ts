@@ -34,7 +34,7 @@ export class LineNames {
 
   constructor(names: readonly string[]) {
     this.firstCharacters = new Set(names.flatMap((name) => [name.charCodeAt(0), name.toLowerCase().charCodeAt(0)]));
-    this.name = new RegExp(`(${names.join('|')})([;:])`, 'iy');
+    this.name = new RegExp(`(${names.map((name) => name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|')})([;:])`, 'iy');
   }
 
   /** The first such line starting at or after `position`, which is the start of a line. */

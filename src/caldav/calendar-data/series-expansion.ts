@@ -19,7 +19,10 @@ import { instancesInRange, type ExpandLimits } from './expand.ts';
 import { LineNames, NON_UTC_DATE_TIME, TZID_PARAMETER, type NamedLine } from './expansion-lines.ts';
 import type { UtcRange } from './request.ts';
 
-/** The lines the decision and the recurrence engine depend on: component boundaries, UID, times and recurrence properties. */
+/**
+ * The lines the decision and the recurrence engine depend on: component boundaries, UID, times and
+ * recurrence properties.
+ */
 const SERIES_LINES = new LineNames(['BEGIN', 'END', 'UID', 'RRULE', 'RDATE', 'EXDATE', 'EXRULE', 'RECURRENCE-ID', 'DTSTART', 'DTEND', 'DURATION', 'DUE']);
 /** DTSTART, DTEND or RECURRENCE-ID in UTC, or in a zone with nothing else in its parameters. */
 const TIME_VALUE = /^(?::\d{8}T\d{6}Z|;TZID=[A-Za-z0-9_+\-/]+:\d{8}T\d{6})$/i;
@@ -33,9 +36,9 @@ const RULE_PROPERTIES = new Set(['RRULE', 'RDATE', 'EXDATE', 'EXRULE']);
  * What expanding `text` over `range` gives, when `text` holds only VEVENTs (with their alarms) whose
  * DTSTART, DTEND and any RECURRENCE-ID are all times in UTC or in a zone, or all dates, each on one
  * line, and no other zoned or floating time: the text of each instance, in the order the full
- * expansion gives them.
- * Null for any other object (the full expansion then answers); `parsed` saves parsing the text
- * again when the caller has it. Charges the budget as the full expansion would.
+ * expansion gives them. Null for any other object (the full expansion then answers); `parsed`
+ * saves parsing the text again when the caller has it. Charges the budget as the full expansion
+ * would.
  */
 export function expandEventSeries(text: string, range: UtcRange, limits: ExpandLimits, parsed?: Component): string | null {
   const object = eventsOf(text);
