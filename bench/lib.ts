@@ -151,8 +151,8 @@ export function processMemoryMiB(pid: number): { rss: number; pss: number } {
 
 /**
  * CPU time the processes have used so far, in milliseconds: every thread's time on a core, from
- * /proc/<pid>/task/<tid>/schedstat (nanoseconds), so that the garbage collector's and the database
- * threads' work counts too. NaN when a process cannot be read. Taken around a row of the bench, it
+ * /proc/<pid>/task/<tid>/schedstat (nanoseconds), so that the work of helper threads (the garbage
+ * collector's, for one) counts too. NaN when a process cannot be read. Taken around a row of the bench, it
  * gives the server's CPU per request, which a busy machine moves far less than latency: waiting for
  * a core is not counted. Time of threads that exit within the row is lost; the servers measured
  * here keep theirs.
