@@ -1,19 +1,19 @@
 // Recurrence expansion (RFC 5545 §3.8.5 RRULE/RDATE/EXDATE, §3.8.4.4 RECURRENCE-ID and
 // RANGE=THISANDFUTURE) into instances with effective start and end (RFC 4791 §9.9), always bounded.
 import ICAL from 'ical.js';
-import { UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
+import { localAsUtcMs, UTC_ZONE, utcMsToLocal, type LocalDateTime, type Zone } from '../tz/zone.ts';
 import { endResolver, instanceOverlaps, type EndResolver, type TimeRange } from './time-range.ts';
 import {
-  addDuration, fieldsOf, formatResolved, fromLocal, readingValues, resolveFirstValue, resolveProperty, resolveTime, resolveValues, shiftLocal, tzidOf, zoneContext,
+  addDuration, daysInMonth, fieldsOf, formatResolved, fromLocal, readingValues, resolveFirstValue, resolveProperty, resolveTime, resolveValues, shiftLocal, tzidOf, zoneContext,
   type ResolvedTime, type ZoneContext,
 } from './zones.ts';
 import { dateKey, exclusions, groupByUid, keyOf, untilInstant, type Group } from './recurrence-set.ts';
 import type { ExpansionBudget } from './expansion-budget.ts';
-import { countsPeriods, skipAheadStart } from './skip-ahead.ts';
+import { countsPeriods, hasNoByParts, skipAheadStart } from './skip-ahead.ts';
 import { rscaleOccurrences } from './rscale/iterator.ts';
 import { rscaleRuleOf } from './rscale/recur.ts';
 import { isRscaleProblem, type RscaleProblem, type RscaleRule } from './rscale/rule.ts';
-import { daysFromCivil } from '../tz/civil.ts';
+import { daysFromCivil, weekdayFromDays } from '../tz/civil.ts';
 
 export interface Instance {
   /** The component whose properties the instance has: the master, or the override that replaces it. */
@@ -270,7 +270,12 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: Iteration
     return;
   }
   const rule = prepareRule(recur, dtstart);
-  const skip = window.fromUtcMs !== undefined && (!recur.count || countsPeriods(recur)) ? skipAheadStart(rule, dtstart, window.fromUtcMs) : undefined;
+  const skip = window.fromUtcMs !== undefined && (!rule.count || countsPeriods(rule)) ? skipAheadStart(rule, dtstart, window.fromUtcMs) : undefined;
+  const months = monthStep(recur, dtstart);
+  if (months !== undefined) {
+    yield* monthStepStarts(months, rule.count, dtstart, skip?.periods ?? 0, stopUtcMs, unbounded, run);
+    return;
+  }
   const stepMs = wholeDayStepMs(rule, dtstart);
   if (stepMs !== undefined) {
     // One occurrence every stepMs of wall-clock time from DTSTART, worked out directly: what
@@ -379,7 +384,56 @@ function prepareRule(recur: ICAL.Recur, dtstart: ResolvedTime): ICAL.Recur {
     rule.setComponent('BYMONTHDAY', [dtstart.local.day]);
     if (!has('BYMONTH')) rule.setComponent('BYMONTH', [dtstart.local.month]);
   }
+  // Clients write a weekly meeting on DTSTART's own weekday as FREQ=WEEKLY;BYDAY=MO: the BYDAY
+  // names the weekday every occurrence has anyway, so the rule is a plain weekly one, which is
+  // stepped through below rather than by ical.js's iterator.
+  const byday = rule.getComponent('BYDAY');
+  if (rule.freq === 'WEEKLY' && byday.length === 1 && hasNoByParts(rule, 'BYDAY')) {
+    const { year, month, day } = dtstart.local;
+    // Removed rather than emptied: ical.js takes a part that is present, even empty, as given.
+    if (String(byday[0]).toUpperCase() === WEEKDAYS[weekdayFromDays(daysFromCivil(year, month, day))]) delete rule.parts.BYDAY;
+  }
   return rule;
+}
+
+/** BYDAY's names of the days of the week, from Sunday (weekdayFromDays). */
+const WEEKDAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+
+/**
+ * The months between occurrences of a MONTHLY or YEARLY rule without BY parts (INTERVAL months or
+ * years), whose occurrences are DTSTART's day and wall-clock time in every step's month that has
+ * that day; undefined for every other rule. A leap second in DTSTART stays with ical.js.
+ */
+function monthStep(recur: ICAL.Recur, dtstart: ResolvedTime): number | undefined {
+  if ((recur.freq !== 'MONTHLY' && recur.freq !== 'YEARLY') || !hasNoByParts(recur) || dtstart.local.second > 59) return undefined;
+  return (recur.freq === 'YEARLY' ? 12 : 1) * Math.max(1, recur.interval || 1);
+}
+
+/**
+ * The starts of a monthStep rule from period `first` on: what ical.js's iterator yields for it, by
+ * arithmetic. Birthdays, anniversaries and monthly reminders are such rules, and ical.js's iterator
+ * costs more to set up and step through for them than the rest of their expansion. A month without
+ * DTSTART's day (the 31st, 29 February) has no occurrence, and it does not count towards COUNT
+ * (RFC 5545 §3.3.10). `first` is past 0 only for a rule without COUNT.
+ */
+function* monthStepStarts(months: number, count: number | null | undefined, dtstart: ResolvedTime, first: number, stopUtcMs: number, unbounded: boolean, run: Run): Generator<ResolvedTime> {
+  const { local } = dtstart;
+  let counted = 0;
+  for (let period = first; !count || counted < count; period++) {
+    const monthIndex = local.month - 1 + period * months;
+    const year = local.year + Math.floor(monthIndex / 12);
+    const month = (monthIndex % 12) + 1;
+    if (local.day > daysInMonth(year, month)) {
+      // Past the stop, a month without the day ends the rule as an occurrence would (the day
+      // before its first is earlier than any of its times in any zone).
+      if (localAsUtcMs({ year, month, day: 1, hour: 0, minute: 0, second: 0 }) - 86_400_000 > stopUtcMs) return;
+      continue;
+    }
+    counted++;
+    const start = fromLocal({ ...local, year, month }, dtstart.zone, dtstart.isDate, dtstart.isFloating);
+    if (start.utcMs > stopUtcMs || !takeStep(run, !unbounded)) return;
+    yield start;
+  }
 }
 
 /**

@@ -39,7 +39,12 @@ export function skipAheadStart(rule: ICAL.Recur, dtstart: ResolvedTime, fromUtcM
  * a month without DTSTART's day has no occurrence.
  */
 export function countsPeriods(recur: ICAL.Recur): boolean {
-  return FIXED_PERIOD_MS[recur.freq] !== undefined && BY_PARTS.every((part) => recur.getComponent(part).length === 0);
+  return FIXED_PERIOD_MS[recur.freq] !== undefined && hasNoByParts(recur);
+}
+
+/** Whether a rule has no BY parts (but `except`): its occurrences are DTSTART's fields, whole periods apart. */
+export function hasNoByParts(recur: ICAL.Recur, except?: string): boolean {
+  return BY_PARTS.every((part) => part === except || recur.getComponent(part).length === 0);
 }
 
 // --- Internal helpers ---
