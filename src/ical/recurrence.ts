@@ -13,7 +13,7 @@ import { countsPeriods, hasNoByParts, skipAheadStart } from './skip-ahead.ts';
 import { rscaleOccurrences } from './rscale/iterator.ts';
 import { rscaleRuleOf } from './rscale/recur.ts';
 import { isRscaleProblem, type RscaleProblem, type RscaleRule } from './rscale/rule.ts';
-import { daysFromCivil, weekdayFromDays } from '../tz/civil.ts';
+import { civilFromDays, daysFromCivil, weekdayFromDays } from '../tz/civil.ts';
 
 export interface Instance {
   /** The component whose properties the instance has: the master, or the override that replaces it. */
@@ -276,6 +276,11 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: Iteration
     yield* monthStepStarts(months, rule.count, dtstart, skip?.periods ?? 0, stopUtcMs, unbounded, run);
     return;
   }
+  const weekdays = weekdaySteps(rule, dtstart);
+  if (weekdays !== undefined) {
+    yield* weekdayStepStarts(weekdays, rule.count, dtstart, window.fromUtcMs, stopUtcMs, unbounded, run);
+    return;
+  }
   const stepMs = wholeDayStepMs(rule, dtstart);
   if (stepMs !== undefined) {
     // One occurrence every stepMs of wall-clock time from DTSTART, worked out directly: what
@@ -444,6 +449,61 @@ function* monthStepStarts(months: number, count: number | null | undefined, dtst
 function wholeDayStepMs(rule: ICAL.Recur, dtstart: ResolvedTime): number | undefined {
   if ((rule.freq !== 'DAILY' && rule.freq !== 'WEEKLY') || !countsPeriods(rule) || dtstart.local.second > 59) return undefined;
   return (rule.freq === 'WEEKLY' ? 7 : 1) * 86_400_000 * Math.max(1, rule.interval || 1);
+}
+
+/** A WEEKLY rule on given days of the week: where its weeks start, and its days within them. */
+interface WeekdaySteps {
+  /** The days of the week, as days after the week's start (WKST), in order. */
+  offsets: number[];
+  /** INTERVAL: the weeks from one week of occurrences to the next. */
+  weeks: number;
+  /** The start (WKST) of DTSTART's week, in days since 1970-01-01. */
+  firstWeekStart: number;
+}
+
+/**
+ * The steps of a WEEKLY rule whose only BY part is BYDAY, naming days of the week without a
+ * number (FREQ=WEEKLY;BYDAY=MO,WE,FR: classes, shifts, training); undefined for every other rule.
+ */
+function weekdaySteps(rule: ICAL.Recur, dtstart: ResolvedTime): WeekdaySteps | undefined {
+  if (rule.freq !== 'WEEKLY' || !hasNoByParts(rule, 'BYDAY') || dtstart.local.second > 59) return undefined;
+  const weekdays = rule.getComponent('BYDAY').map((day) => WEEKDAYS.indexOf(String(day).toUpperCase()));
+  if (weekdays.length === 0 || weekdays.some((weekday) => weekday < 0)) return undefined;
+  // ical.js numbers the days of the week from Sunday as 1; WKST is Monday unless the rule says.
+  const weekStart = (rule.wkst ?? 2) - 1;
+  const start = daysFromCivil(dtstart.local.year, dtstart.local.month, dtstart.local.day);
+  const offsets = [...new Set(weekdays.map((weekday) => (weekday - weekStart + 7) % 7))].sort((a, b) => a - b);
+  return { offsets, weeks: Math.max(1, rule.interval || 1), firstWeekStart: start - ((weekdayFromDays(start) - weekStart + 7) % 7) };
+}
+
+/**
+ * The starts of a weekdaySteps rule: what ical.js's iterator yields for it, by arithmetic. Every
+ * INTERVAL-th week from DTSTART's, each of the days at DTSTART's wall-clock time, none before
+ * DTSTART. DTSTART itself comes from the rule only on one of its days (the caller adds it
+ * regardless, as RFC 5545 §3.8.5.3 requires). Without COUNT it starts a week before `fromUtcMs`.
+ */
+function* weekdayStepStarts(steps: WeekdaySteps, count: number | null | undefined, dtstart: ResolvedTime, fromUtcMs: number | undefined, stopUtcMs: number, unbounded: boolean, run: Run): Generator<ResolvedTime> {
+  const { local } = dtstart;
+  const first = daysFromCivil(local.year, local.month, local.day);
+  let week = 0;
+  if (!count && fromUtcMs !== undefined) {
+    const target = utcMsToLocal(dtstart.zone, fromUtcMs);
+    const weeksApart = Math.floor((daysFromCivil(target.year, target.month, target.day) - steps.firstWeekStart) / 7) - 1;
+    if (weeksApart > 0) week = Math.floor(weeksApart / steps.weeks) * steps.weeks;
+  }
+  let counted = 0;
+  for (; ; week += steps.weeks) {
+    for (const offset of steps.offsets) {
+      const days = steps.firstWeekStart + week * 7 + offset;
+      if (days < first) continue;
+      if (count && counted >= count) return;
+      counted++;
+      const { year, month, day } = civilFromDays(days);
+      const start = fromLocal({ ...local, year, month, day }, dtstart.zone, dtstart.isDate, dtstart.isFloating);
+      if (start.utcMs > stopUtcMs || !takeStep(run, !unbounded)) return;
+      yield start;
+    }
+  }
 }
 
 /** Where iterating a rule starts and stops: occurrences outside cannot overlap the range. */
