@@ -278,7 +278,7 @@ function* ruleStarts(recur: ICAL.Recur, dtstart: ResolvedTime, window: Iteration
   }
   const weekdays = weekdaySteps(rule, dtstart);
   if (weekdays !== undefined) {
-    yield* weekdayStepStarts(weekdays, rule.count, dtstart, window.fromUtcMs, stopUtcMs, unbounded, run);
+    yield* weekdayStepStarts(weekdays, rule.count, dtstart, (skip?.periods ?? 0) * weekdays.weeks, stopUtcMs, unbounded, run);
     return;
   }
   const stepMs = wholeDayStepMs(rule, dtstart);
@@ -477,22 +477,17 @@ function weekdaySteps(rule: ICAL.Recur, dtstart: ResolvedTime): WeekdaySteps | u
 }
 
 /**
- * The starts of a weekdaySteps rule: what ical.js's iterator yields for it, by arithmetic. Every
- * INTERVAL-th week from DTSTART's, each of the days at DTSTART's wall-clock time, none before
- * DTSTART. DTSTART itself comes from the rule only on one of its days (the caller adds it
- * regardless, as RFC 5545 §3.8.5.3 requires). Without COUNT it starts a week before `fromUtcMs`.
+ * The starts of a weekdaySteps rule from week `firstWeek` on: what ical.js's iterator yields for
+ * it, by arithmetic. Every INTERVAL-th week from DTSTART's, each of the days at DTSTART's
+ * wall-clock time, none before DTSTART. DTSTART itself comes from the rule only on one of its days
+ * (the caller adds it regardless, as RFC 5545 §3.8.5.3 requires). `firstWeek` is past 0 only for a
+ * rule without COUNT.
  */
-function* weekdayStepStarts(steps: WeekdaySteps, count: number | null | undefined, dtstart: ResolvedTime, fromUtcMs: number | undefined, stopUtcMs: number, unbounded: boolean, run: Run): Generator<ResolvedTime> {
+function* weekdayStepStarts(steps: WeekdaySteps, count: number | null | undefined, dtstart: ResolvedTime, firstWeek: number, stopUtcMs: number, unbounded: boolean, run: Run): Generator<ResolvedTime> {
   const { local } = dtstart;
   const first = daysFromCivil(local.year, local.month, local.day);
-  let week = 0;
-  if (!count && fromUtcMs !== undefined) {
-    const target = utcMsToLocal(dtstart.zone, fromUtcMs);
-    const weeksApart = Math.floor((daysFromCivil(target.year, target.month, target.day) - steps.firstWeekStart) / 7) - 1;
-    if (weeksApart > 0) week = Math.floor(weeksApart / steps.weeks) * steps.weeks;
-  }
   let counted = 0;
-  for (; ; week += steps.weeks) {
+  for (let week = firstWeek; ; week += steps.weeks) {
     for (const offset of steps.offsets) {
       const days = steps.firstWeekStart + week * 7 + offset;
       if (days < first) continue;

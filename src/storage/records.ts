@@ -264,7 +264,7 @@ export function resourceMetaFromValues(v: unknown[]): ResourceMeta {
 export const MEMBER_META_COLUMNS = 'name, content_type, etag, size, modseq, created_at, modified_at, schedule_tag';
 
 /** A member's metadata from a positional array in MEMBER_META_COLUMNS order. */
-export function memberMetaFromValues(v: unknown[]): MemberMeta {
+export function memberMetaFromValues(v: readonly unknown[]): MemberMeta {
   return {
     name: String(v[0]),
     contentType: String(v[1]),

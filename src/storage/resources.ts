@@ -69,15 +69,21 @@ export interface RangeCandidate extends MaybeReadCandidate {
 }
 
 /**
- * A candidate from its row (member columns, component_type, settled, data): only the columns a candidate has, since a report
- * reads hundreds of rows and each column of each row is a value the driver converts.
+ * A candidate from its values: the member columns, then component_type and settled. Queries select
+ * only these (and data), since a report reads hundreds of rows and each column of each row is a
+ * value the driver converts.
  */
-function rangeCandidateOf(row: Row): RangeCandidate {
-  const candidate = memberMetaFromValues(MEMBER_META_COLUMN_LIST.map((column) => row[column])) as RangeCandidate;
-  candidate.componentType = row.component_type === null ? null : String(row.component_type);
-  candidate.rangeSettled = Number(row.settled) === 1;
-  candidate.data = resourceDataOf(row.data);
+function candidateOf(values: readonly unknown[], data: string | Uint8Array | null): MaybeReadCandidate {
+  const candidate = memberMetaFromValues(values) as MaybeReadCandidate;
+  candidate.componentType = values[MEMBER_COLUMN_COUNT] === null ? null : String(values[MEMBER_COLUMN_COUNT]);
+  candidate.rangeSettled = Number(values[MEMBER_COLUMN_COUNT + 1]) === 1;
+  candidate.data = data;
   return candidate;
+}
+
+/** A candidate from its row, read with its data. */
+function rangeCandidateOf(row: Row): RangeCandidate {
+  return candidateOf([...MEMBER_META_COLUMN_LIST.map((column) => row[column]), row.component_type, row.settled], resourceDataOf(row.data)) as RangeCandidate;
 }
 
 type RangeCandidateQuery = RangeQuery & { componentType?: string | undefined; unlistedOnly?: boolean };
@@ -211,13 +217,7 @@ export class ResourceRepo {
       `SELECT json_group_array(json_array(${MEMBER_META_COLUMNS}, component_type, settled)) AS listing FROM (${candidates(`${MEMBER_OF_R}, r.component_type, hits.settled AS settled`)})`,
       args,
     );
-    const found = (JSON.parse(String(listing?.listing ?? '[]')) as unknown[][]).map((values): MaybeReadCandidate => {
-      const candidate = memberMetaFromValues(values) as MaybeReadCandidate;
-      candidate.componentType = values[MEMBER_COLUMN_COUNT] === null ? null : String(values[MEMBER_COLUMN_COUNT]);
-      candidate.rangeSettled = Number(values[MEMBER_COLUMN_COUNT + 1]) === 1;
-      candidate.data = null;
-      return candidate;
-    });
+    const found = (JSON.parse(String(listing?.listing ?? '[]')) as unknown[][]).map((values) => candidateOf(values, null));
     const unsettled = found.filter((candidate) => !candidate.rangeSettled);
     if (unsettled.length > 0) {
       const bodies = new Map((await this.rowsByName(collectionId, unsettled.map((c) => c.name), 'name, data')).map((row) => [String(row.name), row.data]));

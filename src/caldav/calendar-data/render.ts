@@ -7,6 +7,7 @@ import { insertTimezones, missingTzids } from '../timezones-by-reference.ts';
 import { expandCalendar, type ExpandLimits } from './expand.ts';
 import { expandSingleEvent } from './single-event-expansion.ts';
 import { expandEventSeries } from './series-expansion.ts';
+import { scanEvents } from './event-scan.ts';
 import { jcalOf, type JCalComponent } from './jcal.ts';
 import { serializeCalendar } from '../../ical/formats.ts';
 import { limitFreeBusySet, limitRecurrenceSet } from './limit.ts';
@@ -29,8 +30,10 @@ export interface RenderOptions extends ExpandLimits {
 export function renderCalendarData(text: string, request: CalendarDataRequest, options: RenderOptions, parsed?: Component): string {
   if (isWholeObject(request)) return options.timezones ? insertTimezones(text, { truncate: true }) : text;
   if (request.expand && isExpansionOnly(request)) {
-    const expanded = expandSingleEvent(text, request.expand, options) ?? expandEventSeries(text, request.expand, options, parsed);
-    if (expanded !== null) return expanded;
+    // One scan of the text serves both ways of expanding from it.
+    const scanned = scanEvents(text);
+    const expanded = scanned && (expandSingleEvent(text, request.expand, options, scanned) ?? expandEventSeries(text, request.expand, options, parsed, scanned));
+    if (expanded) return expanded;
   }
   const vcalendar = parsed ?? parseICalendar(text);
   let tree: JCalComponent;

@@ -46,6 +46,7 @@ describe('CALDAV:expand of a single event, from its text', () => {
   it.each([
     ['in a zone', event('DTSTART;TZID=Europe/Paris:20260303T090000', 'DTEND;TZID=Europe/Paris:20260303T100000'), ['DTSTART:20260303T080000Z', 'DTEND:20260303T090000Z']],
     ['in two zones, end first', event('DTEND;TZID=America/New_York:20260303T100000', 'DTSTART:20260303T140000Z'), ['DTEND:20260303T150000Z', 'DTSTART:20260303T140000Z']],
+    ['in a zone, written in lower case', event('dtstart;tzid=Europe/Paris:20260303T090000', 'dtend;tzid=Europe/Paris:20260303T100000'), ['DTSTART:20260303T080000Z', 'DTEND:20260303T090000Z']],
     ['under an alias of a zone', event('DTSTART;TZID=US/Eastern:20260303T090000', 'DTEND;TZID=US/Eastern:20260303T100000'), ['DTSTART:20260303T140000Z', 'DTEND:20260303T150000Z']],
     // 02:30 does not exist in Paris on 29 March 2026: both read it as the full expansion does.
     ['in the gap of a DST change', event('DTSTART;TZID=Europe/Paris:20260329T023000', 'DTEND;TZID=Europe/Paris:20260329T040000'), ['DTSTART:20260329T013000Z', 'DTEND:20260329T020000Z']],
